@@ -1,0 +1,281 @@
+//! Strict quote anchoring: W3C TextQuoteSelector semantics, resolved at build time.
+//!
+//! Every annotation's quote is searched in the article's normalised rendered
+//! text ([`TextMap`]) in one Aho-Corasick pass over all quotes, so anchoring
+//! stays linear in the article's size however many annotations there are.
+//! Candidates are narrowed by `prefix`/`suffix`, then `occurrence`. Zero or
+//! too many matches is an error with the nearest candidates; nothing is ever
+//! re-anchored fuzzily.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::model::{Annotation, Occurrence};
+use crate::text::TextMap;
+
+/// One placed annotation: characters `start..end` of the normalised text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    /// Index of the annotation in the article's list.
+    pub annotation: usize,
+    /// 1-based number of this match when `occurrence: all` places several.
+    pub piece: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Why an annotation could not be placed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnchorError {
+    EmptyQuote,
+    NotFound { nearest: Vec<String> },
+    Ambiguous { matches: Vec<String> },
+    NoSuchOccurrence { wanted: usize, found: usize },
+}
+
+impl AnchorError {
+    pub fn describe(&self, quote: &str) -> (String, String) {
+        match self {
+            AnchorError::EmptyQuote => (
+                "annotation has an empty `quote`".into(),
+                "quote the exact words of the article the note is about".into(),
+            ),
+            AnchorError::NotFound { nearest } if nearest.is_empty() => (
+                format!("quote \"{quote}\" is not in the article's text"),
+                "copy the quote from the rendered article; matching is exact and case-sensitive".into(),
+            ),
+            AnchorError::NotFound { nearest } => (
+                format!("quote \"{quote}\" is not in the article's text"),
+                format!("nearest text in the article: {}", nearest.join("; ")),
+            ),
+            AnchorError::Ambiguous { matches } => (
+                format!("quote \"{quote}\" matches {} places", matches.len()),
+                format!(
+                    "add `prefix:`/`suffix:` or `occurrence: N` (or `occurrence: all`); the matches: {}",
+                    matches.join("; ")
+                ),
+            ),
+            AnchorError::NoSuchOccurrence { wanted, found } => (
+                format!("`occurrence: {wanted}` but quote \"{quote}\" occurs {found} time(s)"),
+                format!("use an occurrence between 1 and {found}"),
+            ),
+        }
+    }
+}
+
+const CONTEXT: usize = 32;
+
+/// Places every annotation on `text`; returns the anchors (sorted by position) and the failures.
+pub fn anchor(text: &TextMap, annotations: &[Annotation]) -> (Vec<Anchor>, Vec<(usize, AnchorError)>) {
+    let quotes: Vec<String> = annotations.iter().map(|a| TextMap::normalize(&a.quote)).collect();
+    let mut pattern_of: HashMap<&str, usize> = HashMap::new();
+    let mut patterns: Vec<&str> = Vec::new();
+    for q in quotes.iter().filter(|q| !q.is_empty()) {
+        pattern_of.entry(q.as_str()).or_insert_with(|| {
+            patterns.push(q.as_str());
+            patterns.len() - 1
+        });
+    }
+    let mut hits: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
+    if !patterns.is_empty() {
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .expect("quote patterns always build");
+        for m in automaton.find_overlapping_iter(text.as_str()) {
+            hits[m.pattern().as_usize()].push(m.start());
+        }
+    }
+
+    let mut anchors = Vec::new();
+    let mut errors = Vec::new();
+    for (index, (annotation, quote)) in annotations.iter().zip(&quotes).enumerate() {
+        if quote.is_empty() {
+            errors.push((index, AnchorError::EmptyQuote));
+            continue;
+        }
+        let starts = &hits[pattern_of[quote.as_str()]];
+        match select(text, annotation, quote, starts) {
+            Ok(chosen) => {
+                for (piece, byte) in chosen.into_iter().enumerate() {
+                    let start = text.char_index(byte);
+                    let end = text.char_index(byte + quote.len());
+                    anchors.push(Anchor { annotation: index, piece: piece + 1, start, end });
+                }
+            }
+            Err(e) => errors.push((index, e)),
+        }
+    }
+    anchors.sort_by_key(|a| (a.start, std::cmp::Reverse(a.end), a.annotation));
+    (anchors, errors)
+}
+
+/// Narrows the byte offsets where `quote` occurs to the ones the annotation means.
+fn select(text: &TextMap, annotation: &Annotation, quote: &str, starts: &[usize]) -> Result<Vec<usize>, AnchorError> {
+    let full = text.as_str();
+    if starts.is_empty() {
+        return Err(AnchorError::NotFound { nearest: nearest(full, quote) });
+    }
+    let prefix = annotation.prefix.as_deref().map(TextMap::normalize);
+    let suffix = annotation.suffix.as_deref().map(TextMap::normalize);
+    let narrowed: Vec<usize> = starts
+        .iter()
+        .copied()
+        .filter(|&s| prefix.as_deref().is_none_or(|p| full[..s].trim_end().ends_with(p.trim_end())))
+        .filter(|&s| suffix.as_deref().is_none_or(|x| full[s + quote.len()..].trim_start().starts_with(x.trim_start())))
+        .collect();
+    if narrowed.is_empty() {
+        return Err(AnchorError::NotFound {
+            nearest: starts.iter().take(3).map(|&s| context(full, s, quote.len())).collect(),
+        });
+    }
+    match annotation.occurrence {
+        Some(Occurrence::All) => Ok(narrowed),
+        Some(Occurrence::Nth(n)) => narrowed
+            .get(n - 1)
+            .map(|&s| vec![s])
+            .ok_or(AnchorError::NoSuchOccurrence { wanted: n, found: narrowed.len() }),
+        None if narrowed.len() == 1 => Ok(narrowed),
+        None => Err(AnchorError::Ambiguous {
+            matches: narrowed.iter().take(5).map(|&s| context(full, s, quote.len())).collect(),
+        }),
+    }
+}
+
+/// A match shown with the text around it: `…before [quote] after…`.
+fn context(full: &str, start: usize, len: usize) -> String {
+    let before = tail_chars(&full[..start], CONTEXT);
+    let after = head_chars(&full[start + len..], CONTEXT);
+    format!("\"…{before}[{}]{after}…\"", &full[start..start + len])
+}
+
+pub fn tail_chars(s: &str, n: usize) -> &str {
+    let start = s.char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i);
+    &s[start..]
+}
+
+pub fn head_chars(s: &str, n: usize) -> &str {
+    let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+/// The places that come closest to `quote`: same text in another case, else its longest leading words.
+fn nearest(full: &str, quote: &str) -> Vec<String> {
+    let lower_full = full.to_lowercase();
+    let lower_quote = quote.to_lowercase();
+    if lower_full.len() == full.len()
+        && let Some(i) = lower_full.find(&lower_quote)
+    {
+        return vec![format!("{} (differs in case)", context(full, i, quote.len()))];
+    }
+    let words: Vec<&str> = quote.split(' ').collect();
+    for take in (1..words.len()).rev() {
+        let head = words[..take].join(" ");
+        if head.chars().count() < 3 {
+            break;
+        }
+        let found: Vec<String> = full
+            .match_indices(&head)
+            .take(3)
+            .map(|(i, _)| {
+                let len = head_chars(&full[i..], quote.chars().count()).len();
+                context(full, i, len)
+            })
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AnchorError, anchor};
+    use crate::model::{Annotation, AnnotationKind, Occurrence};
+    use crate::text::TextMap;
+
+    fn note(quote: &str) -> Annotation {
+        Annotation {
+            quote: quote.into(),
+            prefix: None,
+            suffix: None,
+            occurrence: None,
+            id: None,
+            kind: AnnotationKind::Context,
+            note: None,
+            correction: None,
+            cites: Vec::new(),
+        }
+    }
+
+    fn text_of(blocks: &[&[&str]]) -> TextMap {
+        let mut map = TextMap::new();
+        for block in blocks {
+            map.boundary();
+            for segment in *block {
+                map.push_segment(segment);
+            }
+        }
+        map
+    }
+
+    /// (article blocks of segments, annotation, expected matched text or error)
+    #[test]
+    fn quotes_anchor_exactly_or_fail_clearly() {
+        let with = |mut a: Annotation, f: &dyn Fn(&mut Annotation)| {
+            f(&mut a);
+            a
+        };
+        let cases: Vec<(&[&[&str]], Annotation, Result<&str, &str>)> = vec![
+            // across emphasis: segments "led by ", "Man", " Aung"
+            (&[&["led by ", "Man", " Aung Hlaing"]], note("Man Aung"), Ok("Man Aung")),
+            // smart quotes in the text, straight in the quote
+            (&[&["he said \u{201C}stop\u{201D}."]], note("\"stop\""), Ok("\"stop\"")),
+            // NBSP and runs of spaces
+            (&[&["France\u{00A0}24  reported"]], note("France 24 reported"), Ok("France 24 reported")),
+            // Burmese with a zero-width non-joiner in the text
+            (&[&["\u{1019}\u{200C}\u{103C}\u{1014}\u{103A}\u{1019}\u{102C}"]], note("\u{1019}\u{103C}\u{1014}\u{103A}"), Ok("\u{1019}\u{103C}\u{1014}\u{103A}")),
+            // paragraph edges: a block boundary is one space
+            (&[&["end of one."], &["Start of two"]], note("one. Start"), Ok("one. Start")),
+            // case-sensitive
+            (&[&["The Army"]], note("the army"), Err("differs in case")),
+            // ambiguous without occurrence
+            (&[&["army and army"]], note("army"), Err("matches 2 places")),
+            (&[&["army and army"]], with(note("army"), &|a| a.occurrence = Some(Occurrence::Nth(2))), Ok("army")),
+            (&[&["army and army"]], with(note("army"), &|a| a.prefix = Some("and".into())), Ok("army")),
+            (&[&["army and army"]], with(note("army"), &|a| a.suffix = Some("and".into())), Ok("army")),
+            (&[&["army and army"]], with(note("army"), &|a| a.occurrence = Some(Occurrence::Nth(3))), Err("occurs 2 time")),
+            (&[&["nothing here"]], note("Tatmadaw"), Err("not in the article")),
+        ];
+        for (blocks, annotation, expected) in cases {
+            let text = text_of(blocks);
+            let (anchors, errors) = anchor(&text, std::slice::from_ref(&annotation));
+            match expected {
+                Ok(want) => {
+                    assert!(errors.is_empty(), "{:?}: {errors:?}", annotation.quote);
+                    assert_eq!(text.slice(anchors[0].start, anchors[0].end), want);
+                }
+                Err(part) => {
+                    let (message, help) = errors[0].1.describe(&annotation.quote);
+                    let all = format!("{message} {help}");
+                    assert!(all.contains(part), "{:?}: {all}", annotation.quote);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn occurrence_all_places_every_match_and_overlaps_are_kept() {
+        let text = text_of(&[&["army and army and navy"]]);
+        let mut all = note("army");
+        all.occurrence = Some(Occurrence::All);
+        let (anchors, errors) = anchor(&text, &[all, note("army and navy")]);
+        assert!(errors.is_empty());
+        let spans: Vec<(usize, usize, usize)> = anchors.iter().map(|a| (a.annotation, a.start, a.end)).collect();
+        // sorted by start, longer first, so an enclosing mark opens before the one it contains
+        assert_eq!(spans, vec![(0, 0, 4), (1, 9, 22), (0, 9, 13)]);
+        assert!(matches!(anchor(&text, &[note("")]).1[0].1, AnchorError::EmptyQuote));
+    }
+}

@@ -1,0 +1,198 @@
+//! Command-line arguments, kept apart from the settings resolved from them.
+//!
+//! Each command is a short function that resolves a [`Config`] and calls
+//! into the library; the exit status comes back as a number (0 success,
+//! 1 content or template errors, 2 usage or I/O errors) for `main` to use.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::build;
+use crate::config::{Config, Overrides};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::output;
+use crate::scaffold;
+
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, about = "Build annotated dossiers into cross-linked static websites")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// The project folder (holding dossier.yaml and content/)
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    /// Print only errors
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Print every page written and each phase's timing
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder (atomically)
+    Build(BuildArgs),
+    /// Validate everything a build would, writing nothing
+    Check(CheckArgs),
+    /// Scaffold a new source or figure with every field present and commented
+    New {
+        kind: NewKind,
+        /// The new page's id: a lower-case slug such as `phil-robertson`
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+struct SiteArgs {
+    /// Override `base_url` from dossier.yaml (e.g. https://example.org/sub/)
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The output folder
+    #[arg(long, short, default_value = "public")]
+    output: PathBuf,
+    /// Replace a non-empty output folder that dossier did not create
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Exit 1 on warnings too
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum NewKind {
+    Source,
+    Figure,
+}
+
+/// Runs the command; returns the process exit status.
+pub fn run(cli: Cli) -> u8 {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let printer = Printer { quiet: cli.quiet, color };
+    match &cli.command {
+        Command::Build(args) => run_build(&cli, args, &printer),
+        Command::Check(args) => run_check(&cli, args, &printer),
+        Command::New { kind, id } => {
+            let kind = match kind {
+                NewKind::Source => scaffold::Kind::Source,
+                NewKind::Figure => scaffold::Kind::Figure,
+            };
+            match scaffold::create(&cli.root, kind, id) {
+                Ok(path) => {
+                    printer.info(&format!("created {}", path.display()));
+                    0
+                }
+                Err(d) => {
+                    printer.diagnostic(&d);
+                    if d.message.contains("already exists") || d.message.contains("not a") { 1 } else { 2 }
+                }
+            }
+        }
+    }
+}
+
+struct Printer {
+    quiet: bool,
+    color: bool,
+}
+
+impl Printer {
+    fn diagnostic(&self, d: &Diagnostic) {
+        if !(self.quiet && d.severity == Severity::Warning) {
+            eprint!("{}", d.render(self.color));
+        }
+    }
+
+    fn info(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Prints every diagnostic and a summary; returns (errors, warnings).
+    fn report(&self, diagnostics: &Diagnostics) -> (usize, usize) {
+        let all = diagnostics.snapshot();
+        for d in &all {
+            self.diagnostic(d);
+            eprintln!();
+        }
+        let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+        (errors, all.len() - errors)
+    }
+}
+
+fn load_config(cli: &Cli, site: &SiteArgs, printer: &Printer) -> Result<Config, u8> {
+    let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts };
+    Config::load(&cli.root, &overrides).map_err(|d| {
+        printer.diagnostic(&d);
+        if d.message.contains("cannot read") { 2 } else { 1 }
+    })
+}
+
+fn run_build(cli: &Cli, args: &BuildArgs, printer: &Printer) -> u8 {
+    let started = Instant::now();
+    let config = match load_config(cli, &args.site, printer) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let output_dir = if args.output.is_absolute() { args.output.clone() } else { cli.root.join(&args.output) };
+    if let Err(e) = output::check_target(&cli.root, &output_dir, args.force) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    let diagnostics = Diagnostics::default();
+    let site = build::build(&config, "", &diagnostics);
+    let (errors, warnings) = printer.report(&diagnostics);
+    let Some(site) = site else {
+        eprintln!("error: build failed with {errors} error(s); `{}` was left as it was", output_dir.display());
+        return 1;
+    };
+    if let Err(e) = output::write_atomic(&site, &cli.root, &output_dir, args.force) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    if cli.verbose {
+        for path in site.files.keys() {
+            eprintln!("  wrote {path}");
+        }
+    }
+    let pages = site.files.keys().filter(|p| p.ends_with(".html")).count();
+    printer.info(&format!(
+        "Built {pages} pages ({} files{}) into {} in {} ms",
+        site.files.len(),
+        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() },
+        output_dir.display(),
+        started.elapsed().as_millis()
+    ));
+    0
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs, printer: &Printer) -> u8 {
+    let config = match load_config(cli, &args.site, printer) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let diagnostics = Diagnostics::default();
+    let _ = build::build(&config, "", &diagnostics);
+    let (errors, warnings) = printer.report(&diagnostics);
+    printer.info(&format!("check: {errors} error(s), {warnings} warning(s)"));
+    if errors > 0 || (args.deny_warnings && warnings > 0) { 1 } else { 0 }
+}

@@ -1,0 +1,359 @@
+//! Walks `content/` and parses every Markdown file into the [`model`](crate::model).
+//!
+//! A bad file becomes a [`Diagnostic`] and loading goes on, so `check`
+//! reports every broken file at once. YAML errors are mapped from the front
+//! matter block back to the line of the file.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
+use crate::model::{Content, Page};
+
+/// Front matter split off a Markdown file.
+struct Split<'a> {
+    yaml: &'a str,
+    /// 1-based line of the file where `yaml` starts.
+    yaml_line: usize,
+    body: &'a str,
+    body_line: usize,
+}
+
+/// Splits `---` front matter from the body. A file without front matter is all body.
+fn split_front_matter(text: &str) -> Result<Split<'_>, (String, usize)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(Split { yaml: "", yaml_line: 1, body: text, body_line: 1 });
+    }
+    let mut offset = first_line_end;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let trimmed = text[offset..end].trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Ok(Split {
+                yaml: &text[first_line_end..offset],
+                yaml_line: 2,
+                body: &text[end..],
+                body_line: line + 1,
+            });
+        }
+        offset = end;
+        line += 1;
+    }
+    Err(("front matter opened with `---` on line 1 is never closed".into(), 1))
+}
+
+/// A serde YAML error as a diagnostic pointing into the file.
+pub fn yaml_diagnostic(file: &Path, text: &str, yaml_line: usize, error: &serde_yaml::Error) -> Diagnostic {
+    let full = error.to_string();
+    let message = match full.find(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full.clone(),
+    };
+    let location = error
+        .location()
+        .map(|l| Location::at_line(text, l.line() + yaml_line - 1, l.column()));
+    let help = yaml_help(&message, location.as_ref());
+    Diagnostic::error(file, format!("invalid front matter: {message}"))
+        .at(location)
+        .help_opt(help)
+}
+
+fn yaml_help(message: &str, location: Option<&Location>) -> Option<String> {
+    if location.is_some_and(|l| l.line_text.starts_with('\t') || l.line_text.contains(":\t")) {
+        return Some("YAML does not allow tabs for indentation; use spaces".into());
+    }
+    if message.contains("unknown field") {
+        return Some("remove the field or fix its spelling (fields are listed after `expected`)".into());
+    }
+    if message.contains("missing field") {
+        return Some("add the field to the front matter".into());
+    }
+    if message.contains("found unexpected end of stream") || message.contains("while scanning a quoted scalar") {
+        return Some("a quoted value is never closed; add the closing quote".into());
+    }
+    if message.contains("mapping values are not allowed") {
+        return Some("a value contains `: `; put the whole value in double quotes".into());
+    }
+    None
+}
+
+/// Is `id` a lower-case slug: letters, digits and single hyphens?
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The Markdown files and static files found under `content/`.
+#[derive(Default)]
+struct Walk {
+    markdown: Vec<PathBuf>,
+    statics: Vec<PathBuf>,
+}
+
+fn walk(dir: &Path, content_root: &Path, out: &mut Walk, diagnostics: &Diagnostics) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(dir, format!("cannot read folder: {e}")));
+            return;
+        }
+    };
+    let mut paths: Vec<(PathBuf, fs::FileType)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_type().ok().map(|t| (e.path(), t)))
+        .collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, file_type) in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
+            continue; // hidden files and editors' backups
+        }
+        let in_static = path.strip_prefix(content_root).is_ok_and(|p| p.starts_with("static"));
+        if file_type.is_symlink() {
+            // Followed only when it stays inside content/: no loops, no escapes.
+            let inside = path
+                .canonicalize()
+                .ok()
+                .zip(content_root.canonicalize().ok())
+                .is_some_and(|(target, root)| target.starts_with(root) && target.is_file());
+            if !inside {
+                diagnostics.push(
+                    Diagnostic::warning(&path, "symbolic link skipped: it points to a folder or outside `content/`")
+                        .help("copy the file into `content/` instead of linking to it"),
+                );
+                continue;
+            }
+        } else if file_type.is_dir() {
+            walk(&path, content_root, out, diagnostics);
+            continue;
+        }
+        if in_static {
+            out.statics.push(path);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.markdown.push(path);
+        }
+    }
+}
+
+/// Loads every page under `config.root/content`, leaving out drafts unless asked.
+pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
+    let content_root = config.root.join("content");
+    let mut content = Content::default();
+    if !content_root.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("content", "the project has no `content/` folder")
+                .help("create `content/articles/` with at least one Markdown article"),
+        );
+        return content;
+    }
+    let mut found = Walk::default();
+    walk(&content_root, &content_root, &mut found, diagnostics);
+    content.static_files = found
+        .statics
+        .iter()
+        .filter_map(|p| p.strip_prefix(&content_root).ok().map(Path::to_path_buf))
+        .collect();
+
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for path in &found.markdown {
+        let shown = display_path(&config.root, path);
+        let rel = path.strip_prefix(&content_root).unwrap_or(path);
+        let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+        let Some(text) = read_text(path, &shown, diagnostics) else { continue };
+        let section = id.split('/').next().unwrap_or("");
+        if id == "_index" {
+            if let Some(page) = parse_page(&shown, &id, text, diagnostics) {
+                content.index = Some(page);
+            }
+            continue;
+        }
+        let slug = id.rsplit('/').next().unwrap_or(&id);
+        if !is_slug(slug) || id.split('/').count() != 2 {
+            let suggestion = slugify(slug);
+            diagnostics.push(
+                Diagnostic::error(&shown, format!("`{id}` is not a valid page id"))
+                    .help(format!(
+                        "page files live directly in `content/articles/`, `content/sources/` or `content/figures/` and are named as lower-case slugs, e.g. `{section}/{suggestion}.md`"
+                    )),
+            );
+            continue;
+        }
+        if let Some(first) = seen.get(slug) {
+            diagnostics.push(
+                Diagnostic::error(&shown, format!("duplicate id `{slug}`: also used by `{}`", first.display()))
+                    .help("ids are the file names' last part and must be unique across articles, sources and figures; rename one file"),
+            );
+            continue;
+        }
+        seen.insert(slug.to_string(), shown.clone());
+        match section {
+            "articles" => push_page(&mut content.articles, parse_page(&shown, &id, text, diagnostics), config),
+            "sources" => push_page(&mut content.sources, parse_page(&shown, &id, text, diagnostics), config),
+            "figures" => push_page(&mut content.figures, parse_page(&shown, &id, text, diagnostics), config),
+            _ => diagnostics.push(
+                Diagnostic::error(&shown, format!("unknown section `{section}`"))
+                    .help("Markdown pages belong in `content/articles/`, `content/sources/` or `content/figures/`"),
+            ),
+        }
+    }
+    content
+}
+
+trait Draft {
+    fn is_draft(&self) -> bool;
+}
+impl Draft for crate::model::ArticleMeta {
+    fn is_draft(&self) -> bool {
+        self.draft
+    }
+}
+impl Draft for crate::model::SourceMeta {
+    fn is_draft(&self) -> bool {
+        self.draft
+    }
+}
+impl Draft for crate::model::FigureMeta {
+    fn is_draft(&self) -> bool {
+        self.draft
+    }
+}
+
+fn push_page<M: Draft>(pages: &mut Vec<Page<M>>, page: Option<Page<M>>, config: &Config) {
+    if let Some(page) = page.filter(|p| config.drafts || !p.meta.is_draft()) {
+        pages.push(page);
+    }
+}
+
+fn read_text(path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<String> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(shown, format!("cannot read file: {e}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let location = Location::at_offset(&valid, valid.len(), 1);
+            diagnostics.push(
+                Diagnostic::error(shown, "file is not valid UTF-8")
+                    .at(Some(location))
+                    .help("save the file as UTF-8 (most editors offer this under \"Save with encoding\")"),
+            );
+            None
+        }
+    }
+}
+
+/// Parses one file's front matter into `M`; problems become diagnostics.
+fn parse_page<M: DeserializeOwned>(shown: &Path, id: &str, text: String, diagnostics: &Diagnostics) -> Option<Page<M>> {
+    if text.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(shown, "file is empty")
+                .help("start it with front matter between `---` lines, at least a `title:`"),
+        );
+        return None;
+    }
+    let split = match split_front_matter(&text) {
+        Ok(split) => split,
+        Err((message, line)) => {
+            diagnostics.push(
+                Diagnostic::error(shown, message)
+                    .at(Some(Location::at_line(&text, line, 1)))
+                    .help("add a line containing only `---` after the front matter"),
+            );
+            return None;
+        }
+    };
+    let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
+    let meta: M = match serde_yaml::from_str(yaml) {
+        Ok(meta) => meta,
+        Err(e) => {
+            diagnostics.push(yaml_diagnostic(shown, &text, split.yaml_line, &e));
+            return None;
+        }
+    };
+    Some(Page {
+        id: id.to_string(),
+        slug: id.rsplit('/').next().unwrap_or(id).to_string(),
+        path: shown.to_path_buf(),
+        meta,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        raw: text.clone(),
+    })
+}
+
+/// A best-effort slug for a suggestion: `Phil Robertson` → `phil-robertson`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+impl<M> Page<M> {
+    /// Where `needle` first appears in this file's front matter (for errors about a field's value).
+    pub fn locate(&self, needle: &str) -> Option<Location> {
+        let front_end = self.raw.len() - self.body.len();
+        let offset = self.raw[..front_end].find(needle)?;
+        Some(Location::at_offset(&self.raw, offset, 1))
+    }
+
+    /// Where `needle` appears after `after` (a field name) in the front matter.
+    pub fn locate_after(&self, after: &str, needle: &str) -> Option<Location> {
+        let front_end = self.raw.len() - self.body.len();
+        let front = &self.raw[..front_end];
+        let start = front.find(after).unwrap_or(0);
+        let offset = front[start..].find(needle).map(|i| start + i)?;
+        Some(Location::at_offset(&self.raw, offset, 1))
+    }
+
+    /// The location of byte `offset` of the body.
+    pub fn body_location(&self, offset: usize) -> Location {
+        Location::at_offset(&self.body, offset, self.body_line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_slug, slugify, split_front_matter};
+
+    #[test]
+    fn front_matter_splits_and_keeps_line_numbers() {
+        let split = split_front_matter("---\ntitle: x\n---\nbody\n").ok().unwrap();
+        assert_eq!((split.yaml, split.yaml_line, split.body, split.body_line), ("title: x\n", 2, "body\n", 4));
+        let none = split_front_matter("just text").ok().unwrap();
+        assert_eq!((none.yaml, none.body), ("", "just text"));
+        assert!(split_front_matter("---\ntitle: x\nbody").is_err());
+    }
+
+    #[test]
+    fn slugs_are_lower_case_words_joined_by_hyphens() {
+        for ok in ["a", "phil-robertson", "france24"] {
+            assert!(is_slug(ok), "{ok}");
+        }
+        for bad in ["", "Phil", "a_b", "-a", "a-", "a--b", "é"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+        assert_eq!(slugify("Phil Robertson!"), "phil-robertson");
+    }
+}

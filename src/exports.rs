@@ -1,0 +1,167 @@
+//! Machine-readable outputs: sitemap, Atom feed, robots.txt, search index,
+//! W3C Web Annotations and schema.org JSON-LD.
+//!
+//! XML is written with explicit escaping; JSON with serde_json (and made
+//! safe for `<script>` where it is embedded in HTML).
+
+use serde_json::{Value, json};
+
+use crate::build::{RenderedPages, Site};
+use crate::html::{escape, json_for_script};
+use crate::model::Article;
+use crate::views::{AnnotationView, BibEntryView};
+use crate::xref::Index;
+
+/// Adds every export to `site`; call after the HTML pages are in.
+pub fn add_all(site: &mut Site, index: &Index, rendered: &RenderedPages, annotations: &[AnnotationView]) {
+    let sitemap = sitemap(index, site);
+    site.files.insert("sitemap.xml".into(), sitemap.into_bytes());
+    site.files.insert("atom.xml".into(), atom(index).into_bytes());
+    let robots = format!("User-agent: *\nAllow: /\nSitemap: {}\n", index.config.absolute_url("sitemap.xml"));
+    site.files.insert("robots.txt".into(), robots.into_bytes());
+    site.files.insert("search-index.json".into(), search_index(index, rendered).into_bytes());
+    let annotations = annotations_jsonld(index, rendered, annotations);
+    site.files.insert("annotations.jsonld".into(), annotations.into_bytes());
+}
+
+fn sitemap(index: &Index, site: &Site) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for path in site.files.keys().filter(|p| p.ends_with("index.html")) {
+        let url = index.config.absolute_url(path.trim_end_matches("index.html"));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&url)));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn atom(index: &Index) -> String {
+    let config = index.config;
+    let articles = &index.content.articles;
+    let updated = articles
+        .iter()
+        .filter_map(|a| a.meta.updated.or(a.meta.date))
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}</title>\n  <subtitle>{subtitle}</subtitle>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{feed}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{home}\"/>\n  <id>{home}</id>\n  <updated>{updated}</updated>\n  <generator>dossier</generator>\n",
+        lang = escape(&config.language),
+        title = escape(&config.title),
+        subtitle = escape(&config.description),
+        feed = escape(&config.absolute_url("atom.xml")),
+        home = escape(&config.base_url),
+    );
+    for article in articles {
+        let url = config.absolute_url(&format!("{}/", article.id));
+        let date = article.meta.updated.or(article.meta.date).map_or_else(|| updated.clone(), |d| d.rfc3339());
+        xml.push_str(&format!(
+            "  <entry>\n    <title>{title}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{date}</updated>\n    <author><name>{author}</name></author>\n    <summary>{summary}</summary>\n  </entry>\n",
+            title = escape(&format!("{} ({})", article.meta.title, article.version())),
+            url = escape(&url),
+            author = escape(&config.title),
+            summary = escape(article.meta.summary.as_deref().unwrap_or("")),
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn search_index(index: &Index, rendered: &RenderedPages) -> String {
+    let content = index.content;
+    let entry = |id: &str, title: &str, kind: &str, text: &str| {
+        let text: String = text.chars().take(20_000).collect();
+        json!({ "title": title, "url": index.page_url(id), "kind": kind, "text": text })
+    };
+    let mut pages: Vec<Value> = Vec::new();
+    for (a, r) in content.articles.iter().zip(&rendered.articles) {
+        pages.push(entry(&a.id, &a.meta.title, "article", &r.text));
+    }
+    for (s, r) in content.sources.iter().zip(&rendered.sources) {
+        let names = s.meta.aliases.join(", ");
+        pages.push(entry(&s.id, &s.meta.title, "source", &format!("{names} {} {}", s.meta.role.as_deref().unwrap_or(""), r.text)));
+    }
+    for (f, r) in content.figures.iter().zip(&rendered.figures) {
+        pages.push(entry(&f.id, &f.meta.title, "figure", &r.text));
+    }
+    serde_json::to_string(&pages).unwrap_or_else(|_| "[]".into())
+}
+
+/// Every annotation as a W3C Web Annotation collection.
+fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[AnnotationView]) -> String {
+    let config = index.config;
+    let mut items = Vec::new();
+    for (article, facts) in index.content.articles.iter().zip(&rendered.articles) {
+        let source = config.absolute_url(&format!("{}/", article.id));
+        for placed in &facts.annotations {
+            let annotation = &article.meta.annotations[placed.index];
+            let mut body = Vec::new();
+            if let Some(note) = &annotation.note {
+                body.push(json!({ "type": "TextualBody", "value": note, "format": "text/markdown", "purpose": "commenting" }));
+            }
+            if let Some(correction) = &annotation.correction {
+                body.push(json!({ "type": "TextualBody", "value": correction, "format": "text/plain", "purpose": "editing" }));
+            }
+            for cite in &annotation.cites {
+                body.push(json!({ "type": "SpecificResource", "source": config.absolute_url(&format!("sources/{cite}/")), "purpose": "linking" }));
+            }
+            items.push(json!({
+                "id": format!("{source}#{}", placed.anchor),
+                "type": "Annotation",
+                "motivation": annotation.kind.motivation(),
+                "dossier:kind": annotation.kind.as_str(),
+                "body": body,
+                "target": {
+                    "source": source,
+                    "selector": [
+                        { "type": "TextQuoteSelector", "exact": placed.exact, "prefix": placed.prefix, "suffix": placed.suffix },
+                        { "type": "TextPositionSelector", "start": placed.start, "end": placed.end }
+                    ]
+                }
+            }));
+        }
+    }
+    let collection = json!({
+        "@context": ["http://www.w3.org/ns/anno.jsonld", { "dossier": config.absolute_url("annotations/#") }],
+        "id": config.absolute_url("annotations.jsonld"),
+        "type": "AnnotationCollection",
+        "label": format!("Annotations of {}", config.title),
+        "total": items.len(),
+        "first": { "type": "AnnotationPage", "startIndex": 0, "items": items }
+    });
+    debug_assert!(views.len() <= collection["total"].as_u64().unwrap_or(0) as usize);
+    serde_json::to_string_pretty(&collection).unwrap_or_default()
+}
+
+/// schema.org `NewsArticle` JSON-LD for an article page, safe inside `<script>`.
+pub fn article_jsonld(index: &Index, article: &Article, bibliography: &[BibEntryView]) -> String {
+    let config = index.config;
+    let meta = &article.meta;
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": meta.title,
+        "url": config.absolute_url(&format!("{}/", article.id)),
+        "inLanguage": meta.language.clone().unwrap_or_else(|| config.language.clone()),
+        "version": article.version(),
+        "citation": bibliography.iter().map(|b| {
+            let kind = index.source(&b.id).map_or("CreativeWork", |s| s.meta.kind.schema_type());
+            json!({ "@type": kind, "name": b.title, "url": config.absolute_url(&format!("sources/{}/", b.id)) })
+        }).collect::<Vec<_>>(),
+    });
+    if let Some(date) = meta.date {
+        value["datePublished"] = json!(date.to_string());
+    }
+    if let Some(date) = meta.updated.or(meta.date) {
+        value["dateModified"] = json!(date.to_string());
+    }
+    if let Some(summary) = &meta.summary {
+        value["description"] = json!(summary);
+    }
+    if let Some(source) = meta.based_on.as_deref().and_then(|s| index.source(s)) {
+        let mut based = json!({ "@type": source.meta.kind.schema_type(), "name": source.meta.title });
+        if let Some(url) = &source.meta.url {
+            based["url"] = json!(url);
+        }
+        value["isBasedOn"] = based;
+    }
+    json_for_script(&value)
+}

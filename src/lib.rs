@@ -1,0 +1,29 @@
+//! `dossier`: a static-site generator for annotated dossiers.
+//!
+//! The binary (`main.rs`) only parses arguments and calls [`cli::run`]. The
+//! layers, lowest first: `diagnostics`, `model`, `config`, `content`,
+//! `text`/`annotate`, `xref`, `highlight`/`chart`/`figure`, `markdown`,
+//! `views`/`templates`, `changes`/`exports`, `build`, `output`, `cli`.
+
+mod build;
+mod changes;
+mod chart;
+pub mod cli;
+mod config;
+mod content;
+mod diagnostics;
+mod exports;
+mod figure;
+mod highlight;
+mod html;
+mod markdown;
+mod output;
+mod scaffold;
+mod templates;
+mod views;
+mod xref;
+
+/// Quote anchoring and the normalised text it runs on, public for benchmarks.
+pub mod annotate;
+pub mod model;
+pub mod text;

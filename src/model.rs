@@ -1,0 +1,454 @@
+//! The content model: articles, sources, figures and what they carry.
+//!
+//! Plain data that mirrors the front matter users write (SPEC §4), with
+//! strict serde definitions: an unknown field or a wrong type is an error
+//! when the file is loaded, never a silent default. No IO happens here.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Deserializer, de};
+
+/// An ISO 8601 calendar date with optional month and day: `2021`, `2021-12`, `2021-12-20`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    pub year: i16,
+    pub month: Option<i8>,
+    pub day: Option<i8>,
+}
+
+impl PartialDate {
+    pub fn parse(text: &str) -> Result<PartialDate, String> {
+        let expected = "expected an ISO 8601 date such as `2021`, `2021-12` or `2021-12-20`";
+        let parts: Vec<&str> = text.trim().split('-').collect();
+        let number = |s: &str, len: usize| -> Result<i64, String> {
+            if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
+                s.parse::<i64>().map_err(|_| format!("`{text}`: {expected}"))
+            } else {
+                Err(format!("`{text}` is not a date: {expected}"))
+            }
+        };
+        let year = number(parts[0], 4)? as i16;
+        let month = parts.get(1).map(|m| number(m, 2)).transpose()?.map(|m| m as i8);
+        let day = parts.get(2).map(|d| number(d, 2)).transpose()?.map(|d| d as i8);
+        if parts.len() > 3 {
+            return Err(format!("`{text}` is not a date: {expected}"));
+        }
+        let check_month = month.unwrap_or(1);
+        let check_day = day.unwrap_or(1);
+        jiff::civil::Date::new(year, check_month, check_day)
+            .map_err(|_| format!("`{text}` is not a real calendar date: {expected}"))?;
+        Ok(PartialDate { year, month, day })
+    }
+
+    /// The first instant of the date, as RFC 3339, for feeds and JSON-LD.
+    pub fn rfc3339(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T00:00:00Z",
+            self.year,
+            self.month.unwrap_or(1),
+            self.day.unwrap_or(1)
+        )
+    }
+
+    /// A date for readers: `20 December 2021`, `December 2021`, `2021`.
+    pub fn human(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ];
+        let month = self.month.map(|m| MONTHS[(m - 1) as usize]);
+        match (self.day, month) {
+            (Some(d), Some(m)) => format!("{d} {m} {}", self.year),
+            (None, Some(m)) => format!("{m} {}", self.year),
+            _ => self.year.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for PartialDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = PartialDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an ISO 8601 date such as `2021`, `2021-12` or `2021-12-20`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PartialDate, E> {
+                PartialDate::parse(v).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PartialDate, E> {
+                PartialDate::parse(&v.to_string()).map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<PartialDate, E> {
+                PartialDate::parse(&v.to_string()).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Front matter of `content/_index.md`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexMeta {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// The kind of an annotation; decides its colour and its W3C motivation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnnotationKind {
+    Correction,
+    Context,
+    Verification,
+    Translation,
+    Disputed,
+}
+
+impl AnnotationKind {
+    pub const ALL: [AnnotationKind; 5] = [
+        AnnotationKind::Correction,
+        AnnotationKind::Translation,
+        AnnotationKind::Context,
+        AnnotationKind::Verification,
+        AnnotationKind::Disputed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnnotationKind::Correction => "correction",
+            AnnotationKind::Context => "context",
+            AnnotationKind::Verification => "verification",
+            AnnotationKind::Translation => "translation",
+            AnnotationKind::Disputed => "disputed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AnnotationKind::Correction => "Correction",
+            AnnotationKind::Context => "Context",
+            AnnotationKind::Verification => "Verification",
+            AnnotationKind::Translation => "Translation",
+            AnnotationKind::Disputed => "Disputed",
+        }
+    }
+
+    /// The W3C Web Annotation motivation for this kind.
+    pub fn motivation(self) -> &'static str {
+        match self {
+            AnnotationKind::Correction | AnnotationKind::Translation => "editing",
+            AnnotationKind::Context => "commenting",
+            AnnotationKind::Verification => "assessing",
+            AnnotationKind::Disputed => "questioning",
+        }
+    }
+}
+
+/// Which occurrence(s) of a quote an annotation means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occurrence {
+    Nth(usize),
+    All,
+}
+
+impl<'de> Deserialize<'de> for Occurrence {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = Occurrence;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a positive number or `all`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Occurrence, E> {
+                if v == "all" {
+                    Ok(Occurrence::All)
+                } else {
+                    Err(E::custom(format!("`{v}`: expected a positive number or `all`")))
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Occurrence, E> {
+                if v == 0 {
+                    return Err(E::custom("occurrence counts from 1"));
+                }
+                Ok(Occurrence::Nth(v as usize))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Occurrence, E> {
+                if v < 1 {
+                    return Err(E::custom("occurrence counts from 1"));
+                }
+                Ok(Occurrence::Nth(v as usize))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A quote-anchored note on an article (SPEC §5).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Annotation {
+    pub quote: String,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub occurrence: Option<Occurrence>,
+    pub id: Option<String>,
+    pub kind: AnnotationKind,
+    pub note: Option<String>,
+    pub correction: Option<String>,
+    #[serde(default)]
+    pub cites: Vec<String>,
+}
+
+/// A dated event for the timeline.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub date: PartialDate,
+    pub label: String,
+    #[serde(default)]
+    pub cites: Vec<String>,
+}
+
+/// Front matter of `content/articles/*.md`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleMeta {
+    pub title: String,
+    pub article: Option<String>,
+    pub version: Option<String>,
+    pub edited_from: Option<String>,
+    pub date: Option<PartialDate>,
+    pub updated: Option<PartialDate>,
+    pub language: Option<String>,
+    pub based_on: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Person,
+    Organization,
+    Outlet,
+    Document,
+    Dataset,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 5] = [
+        SourceKind::Person,
+        SourceKind::Organization,
+        SourceKind::Outlet,
+        SourceKind::Document,
+        SourceKind::Dataset,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Person => "person",
+            SourceKind::Organization => "organization",
+            SourceKind::Outlet => "outlet",
+            SourceKind::Document => "document",
+            SourceKind::Dataset => "dataset",
+        }
+    }
+
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            SourceKind::Person => "People",
+            SourceKind::Organization => "Organisations",
+            SourceKind::Outlet => "Outlets",
+            SourceKind::Document => "Documents",
+            SourceKind::Dataset => "Datasets",
+        }
+    }
+
+    /// The schema.org type for JSON-LD.
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            SourceKind::Person => "Person",
+            SourceKind::Organization => "Organization",
+            SourceKind::Outlet => "NewsMediaOrganization",
+            SourceKind::Document => "CreativeWork",
+            SourceKind::Dataset => "Dataset",
+        }
+    }
+}
+
+/// Front matter of `content/sources/*.md`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceMeta {
+    pub title: String,
+    pub kind: SourceKind,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    pub affiliation: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<PartialDate>,
+    pub accessed: Option<PartialDate>,
+    #[serde(default)]
+    pub pseudonym: bool,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FigureKind {
+    Stat,
+    Chart,
+    Image,
+    Table,
+}
+
+impl FigureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureKind::Stat => "stat",
+            FigureKind::Chart => "chart",
+            FigureKind::Image => "image",
+            FigureKind::Table => "table",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartType {
+    Bar,
+    Line,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartPoint {
+    pub label: String,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chart {
+    #[serde(rename = "type")]
+    pub chart_type: ChartType,
+    pub series: Vec<ChartPoint>,
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub log_scale: bool,
+}
+
+/// Front matter of `content/figures/*.md`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureMeta {
+    pub title: String,
+    pub kind: FigureKind,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub approximate: bool,
+    pub as_of: Option<PartialDate>,
+    pub claimed_by: Option<String>,
+    #[serde(default)]
+    pub cites: Vec<String>,
+    pub chart: Option<Chart>,
+    pub image: Option<String>,
+    pub alt: Option<String>,
+    pub credit: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// A loaded Markdown file: where it came from and its body.
+#[derive(Clone, Debug)]
+pub struct Page<M> {
+    /// The page id: its path under `content/` without `.md` (`sources/phil-robertson`).
+    pub id: String,
+    /// The last part of the id, by which citations name sources (`phil-robertson`).
+    pub slug: String,
+    pub path: PathBuf,
+    pub meta: M,
+    pub body: String,
+    /// 1-based line of the file where `body` starts.
+    pub body_line: usize,
+    /// The whole file, for locating problems in the front matter.
+    pub raw: String,
+}
+
+pub type Article = Page<ArticleMeta>;
+pub type Source = Page<SourceMeta>;
+pub type Figure = Page<FigureMeta>;
+
+impl Article {
+    /// The key shared by all versions of one article.
+    pub fn article_key(&self) -> &str {
+        self.meta.article.as_deref().unwrap_or(&self.slug)
+    }
+
+    pub fn version(&self) -> &str {
+        self.meta.version.as_deref().unwrap_or("edited")
+    }
+}
+
+/// Every page of a dossier, as loaded.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub index: Option<Page<IndexMeta>>,
+    pub articles: Vec<Article>,
+    pub sources: Vec<Source>,
+    pub figures: Vec<Figure>,
+    /// Files under `content/static/`, relative to `content/` (`static/map.svg`).
+    pub static_files: Vec<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PartialDate;
+
+    #[test]
+    fn dates_parse_in_three_precisions_and_reject_impossible_ones() {
+        let cases = [
+            ("2021", Ok("2021")),
+            ("2021-12", Ok("2021-12")),
+            ("2021-12-20", Ok("2021-12-20")),
+            ("2021-02-30", Err("not a real calendar date")),
+            ("2021-13", Err("not a real calendar date")),
+            ("21-12-20", Err("not a date")),
+            ("2021-12-20-1", Err("not a date")),
+            ("yesterday", Err("not a date")),
+        ];
+        for (input, expected) in cases {
+            match (PartialDate::parse(input), expected) {
+                (Ok(d), Ok(text)) => assert_eq!(d.to_string(), text),
+                (Err(e), Err(part)) => assert!(e.contains(part), "{input}: {e}"),
+                (got, want) => panic!("{input}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The structs templates see: plain, serialisable, separate from the content model.
+//!
+//! Every URL here already honours `base_url`'s path, every `*_html` field
+//! is trusted HTML rendered by us, and every other string is plain text
+//! that Tera escapes. Template authors can rely on these field names (the
+//! README lists them).
+
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub base_path: String,
+    pub base_url: String,
+    pub language: String,
+    /// Extra HTML before `</body>`: empty for `build`, the live-reload script for `serve`.
+    pub body_end_html: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+/// One entry of a page's bibliography.
+#[derive(Clone, Debug, Serialize)]
+pub struct BibEntryView {
+    pub number: usize,
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub kind: String,
+    pub role: Option<String>,
+    pub pseudonym: bool,
+    /// Element ids of the citations that point here (`cite-3`).
+    pub backrefs: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AnnotationView {
+    pub id: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub quote: String,
+    pub correction: Option<String>,
+    pub note_html: String,
+    pub sources: Vec<LinkView>,
+    pub article: LinkView,
+    /// Link to the highlight in the article.
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionView {
+    pub title: String,
+    pub url: String,
+    pub version: String,
+    pub current: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EventView {
+    pub date: String,
+    pub date_human: String,
+    pub label: String,
+    pub page: LinkView,
+    pub sources: Vec<LinkView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleView {
+    pub site: SiteView,
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub version: String,
+    pub date: Option<String>,
+    pub date_human: Option<String>,
+    pub summary: Option<String>,
+    pub language: String,
+    pub based_on: Option<LinkView>,
+    pub edited_from: Option<LinkView>,
+    pub changes_url: Option<String>,
+    pub body_html: String,
+    pub bibliography: Vec<BibEntryView>,
+    pub annotations: Vec<AnnotationView>,
+    pub figures: Vec<LinkView>,
+    pub versions: Vec<VersionView>,
+    pub events: Vec<EventView>,
+    pub jsonld: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangeView {
+    pub kind: String,
+    pub old: String,
+    pub new: String,
+    pub id: String,
+    pub notes: Vec<AnnotationView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangesView {
+    pub site: SiteView,
+    pub title: String,
+    pub url: String,
+    pub article: LinkView,
+    pub from: LinkView,
+    pub diff_html: String,
+    pub changes: Vec<ChangeView>,
+    pub words_added: usize,
+    pub words_removed: usize,
+}
+
+/// A place where a source is cited or mentioned, with its sentence.
+#[derive(Clone, Debug, Serialize)]
+pub struct BacklinkView {
+    pub page: LinkView,
+    pub url: String,
+    pub sentence: String,
+    pub number: Option<usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceSummaryView {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub kind: String,
+    pub role: Option<String>,
+    pub pseudonym: bool,
+    pub uses: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceGroupView {
+    pub kind: String,
+    pub label: String,
+    pub sources: Vec<SourceSummaryView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceView {
+    pub site: SiteView,
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    pub affiliation: Option<LinkView>,
+    pub members: Vec<LinkView>,
+    pub external_url: Option<String>,
+    pub published: Option<String>,
+    pub accessed: Option<String>,
+    pub pseudonym: bool,
+    pub body_html: String,
+    pub citations: Vec<BacklinkView>,
+    pub mentions: Vec<BacklinkView>,
+    pub figures: Vec<LinkView>,
+    pub cited_by_figures: Vec<LinkView>,
+    pub annotations: Vec<AnnotationView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SourcesView {
+    pub site: SiteView,
+    pub title: String,
+    pub url: String,
+    pub groups: Vec<SourceGroupView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FigureSummaryView {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub kind: String,
+    pub value: Option<String>,
+    pub unit: Option<String>,
+    pub approximate: bool,
+    pub claimant: Option<LinkView>,
+    pub as_of: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FigureView {
+    pub site: SiteView,
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub summary: FigureSummaryView,
+    pub figure_html: String,
+    pub body_html: String,
+    pub sources: Vec<LinkView>,
+    pub referenced_in: Vec<BacklinkView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FiguresView {
+    pub site: SiteView,
+    pub title: String,
+    pub url: String,
+    pub figures: Vec<FigureSummaryView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleGroupView {
+    pub key: String,
+    pub versions: Vec<VersionView>,
+    pub summary: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IndexView {
+    pub site: SiteView,
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+    pub body_html: String,
+    pub articles: Vec<ArticleGroupView>,
+    pub figures: Vec<FigureSummaryView>,
+    pub key_figures_html: Vec<String>,
+    pub source_groups: Vec<SourceGroupView>,
+    pub events: Vec<EventView>,
+    pub annotation_count: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineView {
+    pub site: SiteView,
+    pub title: String,
+    pub url: String,
+    pub events: Vec<EventView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AnnotationGroupView {
+    pub kind: String,
+    pub label: String,
+    pub annotations: Vec<AnnotationView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AnnotationsView {
+    pub site: SiteView,
+    pub title: String,
+    pub url: String,
+    pub groups: Vec<AnnotationGroupView>,
+    pub jsonld_url: String,
+}
+
+/// For `search.html` and `404.html`.
+#[derive(Clone, Debug, Serialize)]
+pub struct SimpleView {
+    pub site: SiteView,
+    pub title: String,
+    pub url: String,
+}

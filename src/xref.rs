@@ -1,0 +1,276 @@
+//! Cross-references: what every id names, and whether every reference resolves.
+//!
+//! The [`Index`] is built once after loading and is read-only afterwards, so
+//! pages can render in parallel. It checks the references written in front
+//! matter (`based_on`, `edited_from`, `affiliation`, `claimed_by`, `cites`,
+//! image paths); references in Markdown are checked while rendering.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::content::is_slug;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::model::{Article, Content, Figure, FigureKind, Page, Source};
+use crate::text::TextMap;
+
+/// Read-only lookups over every loaded page.
+pub struct Index<'a> {
+    pub config: &'a Config,
+    pub content: &'a Content,
+    sources: HashMap<&'a str, &'a Source>,
+    figures: HashMap<&'a str, &'a Figure>,
+    articles: HashMap<&'a str, &'a Article>,
+    /// Every normalised source title and alias, with the source it names.
+    names: Vec<(String, &'a str)>,
+}
+
+/// What kind of thing a reference should name, for messages.
+#[derive(Clone, Copy)]
+pub enum RefKind {
+    Source,
+    Figure,
+    Page,
+}
+
+impl RefKind {
+    fn noun(self) -> &'static str {
+        match self {
+            RefKind::Source => "source",
+            RefKind::Figure => "figure",
+            RefKind::Page => "page",
+        }
+    }
+}
+
+impl<'a> Index<'a> {
+    pub fn new(config: &'a Config, content: &'a Content) -> Index<'a> {
+        let sources: HashMap<&str, &Source> = content.sources.iter().map(|s| (s.slug.as_str(), s)).collect();
+        let mut names = Vec::new();
+        for source in &content.sources {
+            for name in std::iter::once(&source.meta.title).chain(&source.meta.aliases) {
+                let normalized = TextMap::normalize(name);
+                if !normalized.is_empty() {
+                    names.push((normalized, source.slug.as_str()));
+                }
+            }
+        }
+        Index {
+            config,
+            content,
+            sources,
+            figures: content.figures.iter().map(|f| (f.slug.as_str(), f)).collect(),
+            articles: content.articles.iter().map(|a| (a.slug.as_str(), a)).collect(),
+            names,
+        }
+    }
+
+    pub fn source(&self, slug: &str) -> Option<&'a Source> {
+        self.sources.get(slug).copied()
+    }
+
+    pub fn figure(&self, slug: &str) -> Option<&'a Figure> {
+        self.figures.get(slug).copied()
+    }
+
+    pub fn article(&self, slug: &str) -> Option<&'a Article> {
+        self.articles.get(slug).copied()
+    }
+
+    /// Source names for auto-linking: (normalised name, source slug).
+    pub fn names(&self) -> &[(String, &'a str)] {
+        &self.names
+    }
+
+    /// The site-relative URL of a page id (`sources/x` → `/base/sources/x/`).
+    pub fn page_url(&self, id: &str) -> String {
+        self.config.url(&format!("{id}/"))
+    }
+
+    pub fn source_url(&self, slug: &str) -> String {
+        self.page_url(&format!("sources/{slug}"))
+    }
+
+    pub fn figure_url(&self, slug: &str) -> String {
+        self.page_url(&format!("figures/{slug}"))
+    }
+
+    /// A source's display name: its title, marked where the name was changed.
+    pub fn source_name(&self, slug: &str) -> String {
+        self.source(slug).map_or_else(|| slug.to_string(), |s| s.meta.title.clone())
+    }
+
+    /// Resolves a wikilink target (`sources/x`, `x`, `x#part`) to (URL, title).
+    pub fn resolve_page(&self, target: &str) -> Result<(String, String), (String, Option<String>)> {
+        let (id, fragment) = match target.split_once('#') {
+            Some((id, fragment)) => (id.trim(), Some(fragment)),
+            None => (target.trim(), None),
+        };
+        let id = id.trim_matches('/');
+        let slug = id.rsplit('/').next().unwrap_or(id);
+        let found: Option<(String, String)> = match id.split('/').next() {
+            _ if id.is_empty() || id == "_index" || id == "index" => Some((self.config.url(""), self.config.title.clone())),
+            Some("sources") | None => self.source(slug).map(|s| (s.id.clone(), s.meta.title.clone())),
+            Some("figures") => self.figure(slug).map(|f| (f.id.clone(), f.meta.title.clone())),
+            Some("articles") => self.article(slug).map(|a| (a.id.clone(), a.meta.title.clone())),
+            Some(_) => None,
+        }
+        .map(|(id, title)| if id.starts_with('/') { (id, title) } else { (self.page_url(&id), title) })
+        .or_else(|| {
+            (!id.contains('/'))
+                .then(|| {
+                    self.source(slug)
+                        .map(|s| (s.id.as_str(), &s.meta.title))
+                        .or_else(|| self.figure(slug).map(|f| (f.id.as_str(), &f.meta.title)))
+                        .or_else(|| self.article(slug).map(|a| (a.id.as_str(), &a.meta.title)))
+                        .map(|(id, title)| (self.page_url(id), title.clone()))
+                })
+                .flatten()
+        });
+        match found {
+            Some((url, title)) => Ok((fragment.map_or(url.clone(), |f| format!("{url}#{f}")), title)),
+            None => Err(self.unknown(RefKind::Page, id)),
+        }
+    }
+
+    /// "unknown source `nug`" with a "did you mean" where one is close.
+    pub fn unknown(&self, kind: RefKind, id: &str) -> (String, Option<String>) {
+        let candidates: Vec<String> = match kind {
+            RefKind::Source => self.sources.keys().map(|s| s.to_string()).collect(),
+            RefKind::Figure => self.figures.keys().map(|s| format!("fig-{s}")).collect(),
+            RefKind::Page => self
+                .content
+                .sources
+                .iter()
+                .map(|p| p.id.clone())
+                .chain(self.content.figures.iter().map(|p| p.id.clone()))
+                .chain(self.content.articles.iter().map(|p| p.id.clone()))
+                .collect(),
+        };
+        let shown = match kind {
+            RefKind::Figure => format!("fig-{id}"),
+            _ => id.to_string(),
+        };
+        let message = format!("unknown {} `{shown}`", kind.noun());
+        let help = did_you_mean(&shown, candidates.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| match kind {
+                RefKind::Source => Some(format!("create `content/sources/{id}.md`, or run `dossier new source {id}`")),
+                RefKind::Figure => Some(format!("create `content/figures/{id}.md`, or run `dossier new figure {id}`")),
+                RefKind::Page => None,
+            });
+        (message, help)
+    }
+
+    /// Checks every reference written in front matter.
+    pub fn check_front_matter(&self, diagnostics: &Diagnostics) {
+        for article in &self.content.articles {
+            self.check_article(article, diagnostics);
+        }
+        for source in &self.content.sources {
+            if let Some(affiliation) = &source.meta.affiliation {
+                self.expect_source(source, "affiliation", affiliation, diagnostics);
+            }
+        }
+        for figure in &self.content.figures {
+            self.check_figure(figure, diagnostics);
+        }
+    }
+
+    fn check_article(&self, article: &Article, diagnostics: &Diagnostics) {
+        if let Some(based_on) = &article.meta.based_on {
+            self.expect_source(article, "based_on", based_on, diagnostics);
+        }
+        if let Some(from) = &article.meta.edited_from {
+            let slug = from.trim_start_matches("articles/");
+            if self.article(slug).is_none() {
+                let (message, help) = self.unknown(RefKind::Page, from);
+                push(diagnostics, article, "edited_from", from, format!("`edited_from`: {message}"), help);
+            }
+        }
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        for (i, annotation) in article.meta.annotations.iter().enumerate() {
+            for cite in &annotation.cites {
+                self.expect_source(article, "cites", cite, diagnostics);
+            }
+            if let Some(id) = &annotation.id {
+                if !is_slug(id) {
+                    push(diagnostics, article, "id:", id, format!("annotation id `{id}` is not a lower-case slug"), Some("use lower-case letters, digits and hyphens".into()));
+                }
+                if let Some(first) = ids.insert(id.clone(), i) {
+                    push(diagnostics, article, "id:", id, format!("duplicate annotation id `{id}` (annotations {} and {})", first + 1, i + 1), Some("give each annotation of an article its own id".into()));
+                }
+            }
+        }
+        for event in &article.meta.events {
+            for cite in &event.cites {
+                self.expect_source(article, "events", cite, diagnostics);
+            }
+        }
+    }
+
+    fn check_figure(&self, figure: &Figure, diagnostics: &Diagnostics) {
+        let meta = &figure.meta;
+        if let Some(claimant) = &meta.claimed_by {
+            self.expect_source(figure, "claimed_by", claimant, diagnostics);
+        }
+        for cite in &meta.cites {
+            self.expect_source(figure, "cites", cite, diagnostics);
+        }
+        let missing = |field: &str, why: &str| {
+            diagnostics.push(
+                Diagnostic::error(&figure.path, format!("a figure of kind `{}` needs `{field}`", meta.kind.as_str()))
+                    .at(figure.locate("kind:"))
+                    .help(why.to_string()),
+            );
+        };
+        match meta.kind {
+            FigureKind::Stat if meta.value.is_none() => missing("value", "add `value: <number>`"),
+            FigureKind::Chart if meta.chart.as_ref().is_none_or(|c| c.series.is_empty()) => {
+                missing("chart", "add `chart: { type: bar, series: [{ label: \"…\", value: 1 }] }`")
+            }
+            FigureKind::Image if meta.image.is_none() => missing("image", "add `image: static/<file>`"),
+            FigureKind::Image if meta.alt.as_deref().is_none_or(|a| a.trim().is_empty()) => {
+                missing("alt", "add `alt:` describing the image for readers who cannot see it")
+            }
+            _ => {}
+        }
+        if let Some(image) = &meta.image
+            && let Err((message, help)) = self.check_static_path(image)
+        {
+            push(diagnostics, figure, "image:", image, message, Some(help));
+        }
+    }
+
+    /// A path to a file under `content/static/`, refused if it leaves that folder.
+    pub fn check_static_path(&self, path: &str) -> Result<(), (String, String)> {
+        let relative = Path::new(path);
+        let escapes = relative.is_absolute()
+            || relative.components().any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::Prefix(_)));
+        if escapes || !path.starts_with("static/") {
+            return Err((
+                format!("image path `{path}` leaves `content/static/`"),
+                "images must be files under `content/static/`, written as `static/<file>`".into(),
+            ));
+        }
+        if !self.content.static_files.iter().any(|f| f == relative) {
+            let names: Vec<String> = self.content.static_files.iter().map(|f| f.display().to_string()).collect();
+            let help = did_you_mean(path, names.iter().map(String::as_str))
+                .map_or_else(|| format!("put the file at `content/{path}`"), |s| format!("did you mean `{s}`?"));
+            return Err((format!("image `{path}` not found in `content/static/`"), help));
+        }
+        Ok(())
+    }
+
+    fn expect_source<M>(&self, page: &Page<M>, field: &str, id: &str, diagnostics: &Diagnostics) {
+        if self.source(id).is_none() {
+            let (message, help) = self.unknown(RefKind::Source, id);
+            push(diagnostics, page, field, id, format!("`{field}`: {message}"), help);
+        }
+    }
+}
+
+fn push<M>(diagnostics: &Diagnostics, page: &Page<M>, field: &str, value: &str, message: String, help: Option<String>) {
+    let location: Option<Location> = page.locate_after(field, value).or_else(|| page.locate(value));
+    diagnostics.push(Diagnostic::error(&page.path, message).at(location).help_opt(help));
+}
