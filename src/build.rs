@@ -22,7 +22,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::exports;
 use crate::figure;
 use crate::highlight;
-use crate::markdown::{self, Rendered, RenderOptions, render_inline};
+use crate::markdown::{self, RenderOptions, Rendered, render_inline};
 use crate::model::{AnnotationKind, Article, Content, Event, SourceKind};
 use crate::templates::{self, Templates};
 use crate::views::*;
@@ -48,8 +48,11 @@ pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) ->
     if highlight::stylesheet(&config.highlight_theme).is_none() {
         let names = highlight::theme_names();
         diagnostics.push(
-            Diagnostic::error(crate::config::CONFIG_FILE, format!("unknown highlight_theme `{}`", config.highlight_theme))
-                .help(format!("choose one of: {}", names.join(", "))),
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("unknown highlight_theme `{}`", config.highlight_theme),
+            )
+            .help(format!("choose one of: {}", names.join(", "))),
         );
     }
     let templates = match Templates::load(config) {
@@ -69,7 +72,11 @@ pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) ->
         language: config.language.clone(),
         body_end_html: body_end_html.to_string(),
     };
-    let assembler = Assembler { index: &index, rendered: &rendered, site };
+    let assembler = Assembler {
+        index: &index,
+        rendered: &rendered,
+        site,
+    };
     let pages = assembler.pages();
     let outputs: Vec<Result<(String, String), Diagnostic>> = pages
         .into_par_iter()
@@ -95,7 +102,10 @@ pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) ->
     for file in &content.static_files {
         match std::fs::read(config.root.join("content").join(file)) {
             Ok(bytes) => out.add(file.to_string_lossy().replace('\\', "/"), bytes),
-            Err(e) => diagnostics.push(Diagnostic::error(file, format!("cannot read static file: {e}"))),
+            Err(e) => diagnostics.push(Diagnostic::error(
+                file,
+                format!("cannot read static file: {e}"),
+            )),
         }
     }
     (!diagnostics.has_errors()).then_some(out)
@@ -113,7 +123,15 @@ fn render_markdown(index: &Index, diagnostics: &Diagnostics) -> RenderedPages {
     let content: &Content = index.content;
     let page = |file, body, body_line, raw, annotations, autolink| {
         markdown::render(
-            &RenderOptions { index, file, body, body_line, raw, annotations, autolink },
+            &RenderOptions {
+                index,
+                file,
+                body,
+                body_line,
+                raw,
+                annotations,
+                autolink,
+            },
             diagnostics,
         )
     };
@@ -122,11 +140,31 @@ fn render_markdown(index: &Index, diagnostics: &Diagnostics) -> RenderedPages {
         articles: content
             .articles
             .par_iter()
-            .map(|a| page(&a.path, &a.body, a.body_line, &a.raw, &a.meta.annotations[..], autolink))
+            .map(|a| {
+                page(
+                    &a.path,
+                    &a.body,
+                    a.body_line,
+                    &a.raw,
+                    &a.meta.annotations[..],
+                    autolink,
+                )
+            })
             .collect(),
-        sources: content.sources.par_iter().map(|s| page(&s.path, &s.body, s.body_line, &s.raw, &[], None)).collect(),
-        figures: content.figures.par_iter().map(|f| page(&f.path, &f.body, f.body_line, &f.raw, &[], None)).collect(),
-        index: content.index.as_ref().map(|i| page(&i.path, &i.body, i.body_line, &i.raw, &[], None)),
+        sources: content
+            .sources
+            .par_iter()
+            .map(|s| page(&s.path, &s.body, s.body_line, &s.raw, &[], None))
+            .collect(),
+        figures: content
+            .figures
+            .par_iter()
+            .map(|f| page(&f.path, &f.body, f.body_line, &f.raw, &[], None))
+            .collect(),
+        index: content
+            .index
+            .as_ref()
+            .map(|i| page(&i.path, &i.body, i.body_line, &i.raw, &[], None)),
     }
 }
 
@@ -214,11 +252,17 @@ impl<'a> Assembler<'a> {
     }
 
     fn link(&self, id: &str, title: &str) -> LinkView {
-        LinkView { title: title.to_string(), url: self.index.page_url(id) }
+        LinkView {
+            title: title.to_string(),
+            url: self.index.page_url(id),
+        }
     }
 
     fn source_link(&self, slug: &str) -> LinkView {
-        LinkView { title: self.index.source_name(slug), url: self.index.source_url(slug) }
+        LinkView {
+            title: self.index.source_name(slug),
+            url: self.index.source_url(slug),
+        }
     }
 
     fn pages(&self) -> Vec<PageJob> {
@@ -244,8 +288,16 @@ impl<'a> Assembler<'a> {
                 events: self.events(None),
             })),
             PageJob::Annotations(Box::new(self.annotations_view())),
-            PageJob::Search(Box::new(SimpleView { site: self.site.clone(), title: "Search".into(), url: self.index.config.url("search/") })),
-            PageJob::NotFound(Box::new(SimpleView { site: self.site.clone(), title: "Page not found".into(), url: self.index.config.url("404/") })),
+            PageJob::Search(Box::new(SimpleView {
+                site: self.site.clone(),
+                title: "Search".into(),
+                url: self.index.config.url("search/"),
+            })),
+            PageJob::NotFound(Box::new(SimpleView {
+                site: self.site.clone(),
+                title: "Page not found".into(),
+                url: self.index.config.url("404/"),
+            })),
         ];
         for (i, article) in c.articles.iter().enumerate() {
             jobs.push(PageJob::Article(Box::new(self.article_view(i))));
@@ -267,14 +319,18 @@ impl<'a> Assembler<'a> {
         let articles = &self.content().articles;
         if let Some(from) = &article.meta.edited_from {
             let slug = from.trim_start_matches("articles/");
-            return articles.iter().position(|a| a.slug == slug && a.slug != article.slug);
+            return articles
+                .iter()
+                .position(|a| a.slug == slug && a.slug != article.slug);
         }
         if article.version() == "as-received" {
             return None;
         }
-        articles
-            .iter()
-            .position(|a| a.article_key() == article.article_key() && a.version() == "as-received" && a.slug != article.slug)
+        articles.iter().position(|a| {
+            a.article_key() == article.article_key()
+                && a.version() == "as-received"
+                && a.slug != article.slug
+        })
     }
 
     fn versions(&self, article: &Article) -> Vec<VersionView> {
@@ -308,7 +364,12 @@ impl<'a> Assembler<'a> {
                     quote: a.quote.clone(),
                     correction: a.correction.clone(),
                     note_html: a.note.as_deref().map(render_inline).unwrap_or_default(),
-                    sources: a.cites.iter().filter(|s| self.index.source(s).is_some()).map(|s| self.source_link(s)).collect(),
+                    sources: a
+                        .cites
+                        .iter()
+                        .filter(|s| self.index.source(s).is_some())
+                        .map(|s| self.source_link(s))
+                        .collect(),
                     article: self.link(&article.id, &article.meta.title),
                     url: format!("{}#{}", self.index.page_url(&article.id), placed.anchor),
                 }
@@ -318,7 +379,9 @@ impl<'a> Assembler<'a> {
 
     /// Every annotation of every article, in article order.
     pub fn all_annotations(&self) -> Vec<AnnotationView> {
-        (0..self.content().articles.len()).flat_map(|i| self.annotation_views(i)).collect()
+        (0..self.content().articles.len())
+            .flat_map(|i| self.annotation_views(i))
+            .collect()
     }
 
     fn article_view(&self, i: usize) -> ArticleView {
@@ -339,7 +402,12 @@ impl<'a> Assembler<'a> {
                     kind: source.meta.kind.as_str().into(),
                     role: source.meta.role.clone(),
                     pseudonym: source.meta.pseudonym,
-                    backrefs: rendered.citations.iter().filter(|c| &c.source == slug).map(|c| c.anchor.clone()).collect(),
+                    backrefs: rendered
+                        .citations
+                        .iter()
+                        .filter(|c| &c.source == slug)
+                        .map(|c| c.anchor.clone())
+                        .collect(),
                 })
             })
             .collect();
@@ -357,8 +425,15 @@ impl<'a> Assembler<'a> {
             date: meta.date.map(|d| d.to_string()),
             date_human: meta.date.map(|d| d.human()),
             summary: meta.summary.clone(),
-            language: meta.language.clone().unwrap_or_else(|| self.index.config.language.clone()),
-            based_on: meta.based_on.as_deref().filter(|s| self.index.source(s).is_some()).map(|s| self.source_link(s)),
+            language: meta
+                .language
+                .clone()
+                .unwrap_or_else(|| self.index.config.language.clone()),
+            based_on: meta
+                .based_on
+                .as_deref()
+                .filter(|s| self.index.source(s).is_some())
+                .map(|s| self.source_link(s)),
             edited_from,
             changes_url,
             body_html: rendered.html.clone(),
@@ -366,7 +441,11 @@ impl<'a> Assembler<'a> {
             figures: rendered
                 .figures
                 .iter()
-                .filter_map(|f| self.index.figure(&f.figure).map(|fig| self.link(&fig.id, &format!("Figure {}: {}", f.number, fig.meta.title))))
+                .filter_map(|f| {
+                    self.index.figure(&f.figure).map(|fig| {
+                        self.link(&fig.id, &format!("Figure {}: {}", f.number, fig.meta.title))
+                    })
+                })
                 .collect(),
             versions: self.versions(article),
             events: self.events(Some(i)),
@@ -394,13 +473,25 @@ impl<'a> Assembler<'a> {
                 date_human: e.date.human(),
                 label: e.label.clone(),
                 page: self.link(&a.id, &a.meta.title),
-                sources: e.cites.iter().filter(|s| self.index.source(s).is_some()).map(|s| self.source_link(s)).collect(),
+                sources: e
+                    .cites
+                    .iter()
+                    .filter(|s| self.index.source(s).is_some())
+                    .map(|s| self.source_link(s))
+                    .collect(),
             })
             .collect()
     }
 
     fn uses_of(&self, slug: &str) -> usize {
-        self.rendered.articles.iter().map(|r| r.citations.iter().filter(|c| c.source == slug).count() + r.mentions.iter().filter(|m| m.source == slug).count()).sum()
+        self.rendered
+            .articles
+            .iter()
+            .map(|r| {
+                r.citations.iter().filter(|c| c.source == slug).count()
+                    + r.mentions.iter().filter(|m| m.source == slug).count()
+            })
+            .sum()
     }
 
     fn source_groups(&self) -> Vec<SourceGroupView> {
@@ -422,8 +513,12 @@ impl<'a> Assembler<'a> {
                         uses: self.uses_of(&s.slug),
                     })
                     .collect();
-                sources.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
-                (!sources.is_empty()).then(|| SourceGroupView { kind: kind.as_str().into(), label: kind.plural_label().into(), sources })
+                sources.sort_by_key(|s| s.title.to_lowercase());
+                (!sources.is_empty()).then(|| SourceGroupView {
+                    kind: kind.as_str().into(),
+                    label: kind.plural_label().into(),
+                    sources,
+                })
             })
             .collect()
     }
@@ -437,13 +532,31 @@ impl<'a> Assembler<'a> {
         for (article, rendered) in self.content().articles.iter().zip(&self.rendered.articles) {
             let page = self.link(&article.id, &article.meta.title);
             for c in rendered.citations.iter().filter(|c| &c.source == slug) {
-                citations.push(BacklinkView { page: page.clone(), url: format!("{}#{}", page.url, c.anchor), sentence: c.sentence.clone(), number: Some(c.number) });
+                citations.push(BacklinkView {
+                    page: page.clone(),
+                    url: format!("{}#{}", page.url, c.anchor),
+                    sentence: c.sentence.clone(),
+                    number: Some(c.number),
+                });
             }
             for m in rendered.mentions.iter().filter(|m| &m.source == slug) {
-                mentions.push(BacklinkView { page: page.clone(), url: format!("{}#{}", page.url, m.anchor), sentence: m.sentence.clone(), number: None });
+                mentions.push(BacklinkView {
+                    page: page.clone(),
+                    url: format!("{}#{}", page.url, m.anchor),
+                    sentence: m.sentence.clone(),
+                    number: None,
+                });
             }
         }
-        let annotations = self.all_annotations().into_iter().filter(|a| a.sources.iter().any(|s| s.url == self.index.source_url(slug))).collect();
+        let annotations = self
+            .all_annotations()
+            .into_iter()
+            .filter(|a| {
+                a.sources
+                    .iter()
+                    .any(|s| s.url == self.index.source_url(slug))
+            })
+            .collect();
         SourceView {
             site: self.site.clone(),
             id: slug.clone(),
@@ -453,7 +566,11 @@ impl<'a> Assembler<'a> {
             kind_label: meta.kind.plural_label().into(),
             aliases: meta.aliases.clone(),
             role: meta.role.clone(),
-            affiliation: meta.affiliation.as_deref().filter(|a| self.index.source(a).is_some()).map(|a| self.source_link(a)),
+            affiliation: meta
+                .affiliation
+                .as_deref()
+                .filter(|a| self.index.source(a).is_some())
+                .map(|a| self.source_link(a)),
             members: self
                 .content()
                 .sources
@@ -496,7 +613,11 @@ impl<'a> Assembler<'a> {
             value: meta.value.map(crate::chart::format_number),
             unit: meta.unit.clone(),
             approximate: meta.approximate,
-            claimant: meta.claimed_by.as_deref().filter(|s| self.index.source(s).is_some()).map(|s| self.source_link(s)),
+            claimant: meta
+                .claimed_by
+                .as_deref()
+                .filter(|s| self.index.source(s).is_some())
+                .map(|s| self.source_link(s)),
             as_of: meta.as_of.map(|d| d.human()),
         }
     }
@@ -507,8 +628,17 @@ impl<'a> Assembler<'a> {
         for (article, rendered) in self.content().articles.iter().zip(&self.rendered.articles) {
             if let Some(used) = rendered.figures.iter().find(|f| f.figure == figure.slug) {
                 let page = self.link(&article.id, &article.meta.title);
-                let url = if used.embedded { format!("{}#fig-{}", page.url, figure.slug) } else { page.url.clone() };
-                referenced_in.push(BacklinkView { page, url, sentence: String::new(), number: Some(used.number) });
+                let url = if used.embedded {
+                    format!("{}#fig-{}", page.url, figure.slug)
+                } else {
+                    page.url.clone()
+                };
+                referenced_in.push(BacklinkView {
+                    page,
+                    url,
+                    sentence: String::new(),
+                    number: Some(used.number),
+                });
             }
         }
         FigureView {
@@ -519,7 +649,13 @@ impl<'a> Assembler<'a> {
             summary: self.figure_summary(figure),
             figure_html: figure::embed(self.index, figure, None, false),
             body_html: self.rendered.figures[i].html.clone(),
-            sources: figure.meta.cites.iter().filter(|s| self.index.source(s).is_some()).map(|s| self.source_link(s)).collect(),
+            sources: figure
+                .meta
+                .cites
+                .iter()
+                .filter(|s| self.index.source(s).is_some())
+                .map(|s| self.source_link(s))
+                .collect(),
             referenced_in,
         }
     }
@@ -533,8 +669,16 @@ impl<'a> Assembler<'a> {
             groups: AnnotationKind::ALL
                 .iter()
                 .filter_map(|kind| {
-                    let annotations: Vec<AnnotationView> = all.iter().filter(|a| a.kind == kind.as_str()).cloned().collect();
-                    (!annotations.is_empty()).then(|| AnnotationGroupView { kind: kind.as_str().into(), label: kind.label().into(), annotations })
+                    let annotations: Vec<AnnotationView> = all
+                        .iter()
+                        .filter(|a| a.kind == kind.as_str())
+                        .cloned()
+                        .collect();
+                    (!annotations.is_empty()).then(|| AnnotationGroupView {
+                        kind: kind.as_str().into(),
+                        label: kind.label().into(),
+                        annotations,
+                    })
                 })
                 .collect(),
             jsonld_url: self.index.config.url("annotations.jsonld"),
@@ -558,16 +702,29 @@ impl<'a> Assembler<'a> {
                     .find(|a| a.version() == "edited")
                     .or(Some(article))
                     .and_then(|a| a.meta.summary.clone());
-                groups.push(ArticleGroupView { key, versions, summary });
+                groups.push(ArticleGroupView {
+                    key,
+                    versions,
+                    summary,
+                });
             }
         }
         let index_page = c.index.as_ref();
         IndexView {
             site: self.site.clone(),
-            title: index_page.and_then(|p| p.meta.title.clone()).unwrap_or_else(|| self.index.config.title.clone()),
+            title: index_page
+                .and_then(|p| p.meta.title.clone())
+                .unwrap_or_else(|| self.index.config.title.clone()),
             url: self.index.config.url(""),
-            summary: index_page.and_then(|p| p.meta.summary.clone()).or_else(|| Some(self.index.config.description.clone()).filter(|d| !d.is_empty())),
-            body_html: self.rendered.index.as_ref().map(|r| r.html.clone()).unwrap_or_default(),
+            summary: index_page
+                .and_then(|p| p.meta.summary.clone())
+                .or_else(|| Some(self.index.config.description.clone()).filter(|d| !d.is_empty())),
+            body_html: self
+                .rendered
+                .index
+                .as_ref()
+                .map(|r| r.html.clone())
+                .unwrap_or_default(),
             articles: groups,
             figures: c.figures.iter().map(|f| self.figure_summary(f)).collect(),
             key_figures_html: c

@@ -26,7 +26,10 @@ struct Hunk {
 pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
     let content = assembler.index.content;
     let (old_article, new_article) = (&content.articles[old], &content.articles[new]);
-    let (old_facts, new_facts) = (&assembler.rendered.articles[old], &assembler.rendered.articles[new]);
+    let (old_facts, new_facts) = (
+        &assembler.rendered.articles[old],
+        &assembler.rendered.articles[new],
+    );
     let old_notes = assembler.annotation_views(old);
     let new_notes = assembler.annotation_views(new);
     let diff = TextDiff::configure()
@@ -39,14 +42,21 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
     let mut hunk: Option<Hunk> = None;
     let finish = |hunk: &mut Option<Hunk>, html: &mut String, changes: &mut Vec<ChangeView>| {
         let Some(h) = hunk.take() else { return };
-        let touches = |notes: &[AnnotationView], facts: &crate::markdown::Rendered, (lo, hi): (usize, usize)| -> Vec<AnnotationView> {
+        let touches = |notes: &[AnnotationView],
+                       facts: &crate::markdown::Rendered,
+                       (lo, hi): (usize, usize)|
+         -> Vec<AnnotationView> {
             let ids: Vec<&str> = facts
                 .annotations
                 .iter()
                 .filter(|p| p.start < hi.max(lo + 1) && p.end > lo)
                 .map(|p| p.id.as_str())
                 .collect();
-            notes.iter().filter(|n| ids.contains(&n.id.as_str())).cloned().collect()
+            notes
+                .iter()
+                .filter(|n| ids.contains(&n.id.as_str()))
+                .cloned()
+                .collect()
         };
         let mut notes = touches(&old_notes, old_facts, h.old_range);
         notes.extend(touches(&new_notes, new_facts, h.new_range));
@@ -74,7 +84,13 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
             );
         }
         html.push_str("</span> ");
-        changes.push(ChangeView { kind: kind.into(), old: h.old.trim().into(), new: h.new.trim().into(), id, notes });
+        changes.push(ChangeView {
+            kind: kind.into(),
+            old: h.old.trim().into(),
+            new: h.new.trim().into(),
+            id,
+            notes,
+        });
     };
     for change in diff.iter_all_changes() {
         let value = change.value();
@@ -87,13 +103,21 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
                 new_pos += len;
             }
             ChangeTag::Delete => {
-                let h = hunk.get_or_insert_with(|| Hunk { old_range: (old_pos, old_pos), new_range: (new_pos, new_pos), ..Hunk::default() });
+                let h = hunk.get_or_insert_with(|| Hunk {
+                    old_range: (old_pos, old_pos),
+                    new_range: (new_pos, new_pos),
+                    ..Hunk::default()
+                });
                 h.old.push_str(value);
                 old_pos += len;
                 h.old_range.1 = old_pos;
             }
             ChangeTag::Insert => {
-                let h = hunk.get_or_insert_with(|| Hunk { old_range: (old_pos, old_pos), new_range: (new_pos, new_pos), ..Hunk::default() });
+                let h = hunk.get_or_insert_with(|| Hunk {
+                    old_range: (old_pos, old_pos),
+                    new_range: (new_pos, new_pos),
+                    ..Hunk::default()
+                });
                 h.new.push_str(value);
                 new_pos += len;
                 h.new_range.1 = new_pos;
@@ -108,8 +132,14 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
         site: assembler.site.clone(),
         title: format!("Changes: {}", new_article.meta.title),
         url,
-        article: crate::views::LinkView { title: new_article.meta.title.clone(), url: assembler.index.page_url(&new_article.id) },
-        from: crate::views::LinkView { title: old_article.meta.title.clone(), url: assembler.index.page_url(&old_article.id) },
+        article: crate::views::LinkView {
+            title: new_article.meta.title.clone(),
+            url: assembler.index.page_url(&new_article.id),
+        },
+        from: crate::views::LinkView {
+            title: old_article.meta.title.clone(),
+            url: assembler.index.page_url(&old_article.id),
+        },
         diff_html: html,
         words_added: changes.iter().map(|c| words(&c.new)).sum(),
         words_removed: changes.iter().map(|c| words(&c.old)).sum(),

@@ -34,7 +34,9 @@ impl Location {
         Location {
             line: first_line + text[..line_start].matches('\n').count(),
             column: text[line_start..offset].chars().count() + 1,
-            line_text: text[line_start..line_end].trim_end_matches('\r').to_string(),
+            line_text: text[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
         }
     }
 
@@ -117,9 +119,17 @@ impl Diagnostic {
             Some(loc) => {
                 let gutter = loc.line.to_string().len();
                 let pad = " ".repeat(gutter);
-                let _ = writeln!(out, "{pad}{blue}-->{reset} {file}:{}:{}", loc.line, loc.column);
+                let _ = writeln!(
+                    out,
+                    "{pad}{blue}-->{reset} {file}:{}:{}",
+                    loc.line, loc.column
+                );
                 let _ = writeln!(out, "{pad} {blue}|{reset}");
-                let _ = writeln!(out, "{blue}{}{reset} {blue}|{reset} {}", loc.line, loc.line_text);
+                let _ = writeln!(
+                    out,
+                    "{blue}{}{reset} {blue}|{reset} {}",
+                    loc.line, loc.line_text
+                );
                 let caret_pad: String = loc
                     .line_text
                     .chars()
@@ -182,7 +192,10 @@ impl Diagnostics {
 }
 
 /// The closest candidate to `wanted` by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -213,7 +226,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 /// A path as shown to the user: relative to the project root where possible.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]
@@ -232,6 +247,9 @@ mod tests {
     fn locations_count_lines_and_columns_in_chars() {
         let text = "a: 1\nbé: x\n";
         let loc = Location::at_offset(text, text.find('x').unwrap(), 10);
-        assert_eq!((loc.line, loc.column, loc.line_text.as_str()), (11, 5, "bé: x"));
+        assert_eq!(
+            (loc.line, loc.column, loc.line_text.as_str()),
+            (11, 5, "bé: x")
+        );
     }
 }

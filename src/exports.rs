@@ -13,21 +13,39 @@ use crate::views::{AnnotationView, BibEntryView};
 use crate::xref::Index;
 
 /// Adds every export to `site`; call after the HTML pages are in.
-pub fn add_all(site: &mut Site, index: &Index, rendered: &RenderedPages, annotations: &[AnnotationView]) {
+pub fn add_all(
+    site: &mut Site,
+    index: &Index,
+    rendered: &RenderedPages,
+    annotations: &[AnnotationView],
+) {
     let sitemap = sitemap(index, site);
-    site.files.insert("sitemap.xml".into(), sitemap.into_bytes());
-    site.files.insert("atom.xml".into(), atom(index).into_bytes());
-    let robots = format!("User-agent: *\nAllow: /\nSitemap: {}\n", index.config.absolute_url("sitemap.xml"));
+    site.files
+        .insert("sitemap.xml".into(), sitemap.into_bytes());
+    site.files
+        .insert("atom.xml".into(), atom(index).into_bytes());
+    let robots = format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        index.config.absolute_url("sitemap.xml")
+    );
     site.files.insert("robots.txt".into(), robots.into_bytes());
-    site.files.insert("search-index.json".into(), search_index(index, rendered).into_bytes());
+    site.files.insert(
+        "search-index.json".into(),
+        search_index(index, rendered).into_bytes(),
+    );
     let annotations = annotations_jsonld(index, rendered, annotations);
-    site.files.insert("annotations.jsonld".into(), annotations.into_bytes());
+    site.files
+        .insert("annotations.jsonld".into(), annotations.into_bytes());
 }
 
 fn sitemap(index: &Index, site: &Site) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in site.files.keys().filter(|p| p.ends_with("index.html")) {
-        let url = index.config.absolute_url(path.trim_end_matches("index.html"));
+        let url = index
+            .config
+            .absolute_url(path.trim_end_matches("index.html"));
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&url)));
     }
     xml.push_str("</urlset>\n");
@@ -52,7 +70,11 @@ fn atom(index: &Index) -> String {
     );
     for article in articles {
         let url = config.absolute_url(&format!("{}/", article.id));
-        let date = article.meta.updated.or(article.meta.date).map_or_else(|| updated.clone(), |d| d.rfc3339());
+        let date = article
+            .meta
+            .updated
+            .or(article.meta.date)
+            .map_or_else(|| updated.clone(), |d| d.rfc3339());
         xml.push_str(&format!(
             "  <entry>\n    <title>{title}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{date}</updated>\n    <author><name>{author}</name></author>\n    <summary>{summary}</summary>\n  </entry>\n",
             title = escape(&format!("{} ({})", article.meta.title, article.version())),
@@ -77,7 +99,16 @@ fn search_index(index: &Index, rendered: &RenderedPages) -> String {
     }
     for (s, r) in content.sources.iter().zip(&rendered.sources) {
         let names = s.meta.aliases.join(", ");
-        pages.push(entry(&s.id, &s.meta.title, "source", &format!("{names} {} {}", s.meta.role.as_deref().unwrap_or(""), r.text)));
+        pages.push(entry(
+            &s.id,
+            &s.meta.title,
+            "source",
+            &format!(
+                "{names} {} {}",
+                s.meta.role.as_deref().unwrap_or(""),
+                r.text
+            ),
+        ));
     }
     for (f, r) in content.figures.iter().zip(&rendered.figures) {
         pages.push(entry(&f.id, &f.meta.title, "figure", &r.text));
@@ -157,7 +188,8 @@ pub fn article_jsonld(index: &Index, article: &Article, bibliography: &[BibEntry
         value["description"] = json!(summary);
     }
     if let Some(source) = meta.based_on.as_deref().and_then(|s| index.source(s)) {
-        let mut based = json!({ "@type": source.meta.kind.schema_type(), "name": source.meta.title });
+        let mut based =
+            json!({ "@type": source.meta.kind.schema_type(), "name": source.meta.title });
         if let Some(url) = &source.meta.url {
             based["url"] = json!(url);
         }

@@ -101,7 +101,10 @@ enum Item<'a> {
     FigRef(String),
     FigEmbed(String),
     /// `[[id]]` without a label: a link showing the page title.
-    WikiTitle { url: String, title: String },
+    WikiTitle {
+        url: String,
+        title: String,
+    },
 }
 
 struct Entry<'a> {
@@ -127,7 +130,8 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
             .starts_with('@')
             .then(|| (CowStr::from(format!("cite:{reference}")), CowStr::from("")))
     };
-    let parser = Parser::new_with_broken_link_callback(options.body, cmark_options(), Some(cite_callback));
+    let parser =
+        Parser::new_with_broken_link_callback(options.body, cmark_options(), Some(cite_callback));
     let events = pulldown_cmark::utils::TextMergeWithOffset::new(parser.into_offset_iter());
     let entries = preprocess(events, options, diagnostics);
     let collected = collect_text(&entries);
@@ -135,7 +139,10 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     for (index, failure) in failures {
         let annotation = &options.annotations[index];
         let (message, help) = failure.describe(&annotation.quote);
-        let label = annotation.id.clone().unwrap_or_else(|| format!("#{}", index + 1));
+        let label = annotation
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("#{}", index + 1));
         let front = &options.raw[..options.raw.len() - options.body.len()];
         let head: String = annotation.quote.chars().take(16).collect();
         let location = front
@@ -152,13 +159,31 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     } else {
         Vec::new()
     };
-    writer::write(options, &entries, &collected, &anchors, &mentions, diagnostics)
+    writer::write(
+        options,
+        &entries,
+        &collected,
+        &anchors,
+        &mentions,
+        diagnostics,
+    )
 }
 
 impl RenderOptions<'_> {
-    fn error(&self, diagnostics: &Diagnostics, range: &Range<usize>, message: String, help: Option<String>) {
-        let location = crate::diagnostics::Location::at_offset(self.body, range.start, self.body_line);
-        diagnostics.push(Diagnostic::error(self.file, message).at(Some(location)).help_opt(help));
+    fn error(
+        &self,
+        diagnostics: &Diagnostics,
+        range: &Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
+        let location =
+            crate::diagnostics::Location::at_offset(self.body, range.start, self.body_line);
+        diagnostics.push(
+            Diagnostic::error(self.file, message)
+                .at(Some(location))
+                .help_opt(help),
+        );
     }
 }
 
@@ -175,8 +200,12 @@ fn preprocess<'a>(
     for (event, range) in events {
         if let Some(depth) = skip_until_link_end {
             match &event {
-                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => skip_until_link_end = Some(depth + 1),
-                Event::End(TagEnd::Link | TagEnd::Image) if depth == 0 => skip_until_link_end = None,
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                    skip_until_link_end = Some(depth + 1)
+                }
+                Event::End(TagEnd::Link | TagEnd::Image) if depth == 0 => {
+                    skip_until_link_end = None
+                }
                 Event::End(TagEnd::Link | TagEnd::Image) => skip_until_link_end = Some(depth - 1),
                 _ => {}
             }
@@ -185,7 +214,12 @@ fn preprocess<'a>(
         let item = match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("cite:@") => {
                 skip_until_link_end = Some(0);
-                Item::Cite(parse_citation(&dest_url["cite:".len()..], options, &range, diagnostics))
+                Item::Cite(parse_citation(
+                    &dest_url["cite:".len()..],
+                    options,
+                    &range,
+                    diagnostics,
+                ))
             }
             Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with("@fig-") => {
                 skip_until_link_end = Some(0);
@@ -196,17 +230,30 @@ fn preprocess<'a>(
                 }
                 Item::FigEmbed(slug)
             }
-            Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                title,
+                id,
+            }) => {
                 let (url, page_title) = match options.index.resolve_page(&dest_url) {
                     Ok(found) => found,
                     Err((message, help)) => {
-                        options.error(diagnostics, &range, format!("wikilink [[{dest_url}]]: {message}"), help);
+                        options.error(
+                            diagnostics,
+                            &range,
+                            format!("wikilink [[{dest_url}]]: {message}"),
+                            help,
+                        );
                         ("#".to_string(), dest_url.to_string())
                     }
                 };
                 if !has_pothole {
                     skip_until_link_end = Some(0);
-                    Item::WikiTitle { url, title: page_title }
+                    Item::WikiTitle {
+                        url,
+                        title: page_title,
+                    }
                 } else {
                     link_depth += 1;
                     Item::Md(Event::Start(Tag::Link {
@@ -217,14 +264,24 @@ fn preprocess<'a>(
                     }))
                 }
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 link_depth += 1;
                 let dest_url = if dest_url.starts_with('/') && !dest_url.starts_with("//") {
                     CowStr::from(options.index.config.url(&dest_url))
                 } else {
                     dest_url
                 };
-                Item::Md(Event::Start(Tag::Link { link_type, dest_url, title, id }))
+                Item::Md(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
             }
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
@@ -249,7 +306,12 @@ fn preprocess<'a>(
     unwrap_figure_paragraphs(out, options, diagnostics)
 }
 
-fn parse_citation(keys: &str, options: &RenderOptions, range: &Range<usize>, diagnostics: &Diagnostics) -> Vec<String> {
+fn parse_citation(
+    keys: &str,
+    options: &RenderOptions,
+    range: &Range<usize>,
+    diagnostics: &Diagnostics,
+) -> Vec<String> {
     let mut slugs = Vec::new();
     for key in keys.split(';').map(str::trim).filter(|k| !k.is_empty()) {
         let Some(slug) = key.strip_prefix('@') else {
@@ -282,7 +344,10 @@ fn split_figure_refs<'a>(
     let mut search = 0;
     while let Some(found) = text[search..].find("@fig-") {
         let at = search + found;
-        let preceded_by_word = text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric());
+        let preceded_by_word = text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric());
         let slug_len = text[at + 5..]
             .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
             .unwrap_or(text.len() - at - 5);
@@ -292,24 +357,37 @@ fn split_figure_refs<'a>(
             continue;
         }
         if at > rest_start {
-            out.push(Entry { item: Item::Md(Event::Text(text[rest_start..at].to_string().into())), range: range.clone() });
+            out.push(Entry {
+                item: Item::Md(Event::Text(text[rest_start..at].to_string().into())),
+                range: range.clone(),
+            });
         }
         if options.index.figure(slug).is_none() {
             let (message, help) = options.index.unknown(RefKind::Figure, slug);
             let spot = range.start + at..range.start + at + 5 + slug.len();
             options.error(diagnostics, &spot, message, help);
         }
-        out.push(Entry { item: Item::FigRef(slug.to_string()), range: range.clone() });
+        out.push(Entry {
+            item: Item::FigRef(slug.to_string()),
+            range: range.clone(),
+        });
         rest_start = at + 5 + slug.len();
         search = rest_start;
     }
     if rest_start < text.len() {
-        out.push(Entry { item: Item::Md(Event::Text(text[rest_start..].to_string().into())), range: range.clone() });
+        out.push(Entry {
+            item: Item::Md(Event::Text(text[rest_start..].to_string().into())),
+            range: range.clone(),
+        });
     }
 }
 
 /// A figure embed must be a paragraph of its own; its `<p>` wrapper is dropped.
-fn unwrap_figure_paragraphs<'a>(entries: Vec<Entry<'a>>, options: &RenderOptions, diagnostics: &Diagnostics) -> Vec<Entry<'a>> {
+fn unwrap_figure_paragraphs<'a>(
+    entries: Vec<Entry<'a>>,
+    options: &RenderOptions,
+    diagnostics: &Diagnostics,
+) -> Vec<Entry<'a>> {
     let blank = |e: &Entry| match &e.item {
         Item::Md(Event::Text(t)) => t.trim().is_empty(),
         Item::Md(Event::SoftBreak) => true,
@@ -323,16 +401,26 @@ fn unwrap_figure_paragraphs<'a>(entries: Vec<Entry<'a>>, options: &RenderOptions
             Item::Md(Event::End(TagEnd::Paragraph)) => {
                 if let Some(start) = paragraph_start.take() {
                     let inner = &entries[start + 1..i];
-                    let embeds = inner.iter().filter(|e| matches!(e.item, Item::FigEmbed(_))).count();
+                    let embeds = inner
+                        .iter()
+                        .filter(|e| matches!(e.item, Item::FigEmbed(_)))
+                        .count();
                     if embeds > 0 {
-                        if embeds == 1 && inner.iter().all(|e| matches!(e.item, Item::FigEmbed(_)) || blank(e)) {
+                        if embeds == 1
+                            && inner
+                                .iter()
+                                .all(|e| matches!(e.item, Item::FigEmbed(_)) || blank(e))
+                        {
                             keep[start] = false;
                             keep[i] = false;
                             for (j, e) in inner.iter().enumerate() {
                                 keep[start + 1 + j] = matches!(e.item, Item::FigEmbed(_));
                             }
                         } else {
-                            let range = inner.iter().find(|e| matches!(e.item, Item::FigEmbed(_))).map_or(entry.range.clone(), |e| e.range.clone());
+                            let range = inner
+                                .iter()
+                                .find(|e| matches!(e.item, Item::FigEmbed(_)))
+                                .map_or(entry.range.clone(), |e| e.range.clone());
                             options.error(
                                 diagnostics,
                                 &range,
@@ -346,7 +434,11 @@ fn unwrap_figure_paragraphs<'a>(entries: Vec<Entry<'a>>, options: &RenderOptions
             _ => {}
         }
     }
-    entries.into_iter().zip(keep).filter_map(|(e, k)| k.then_some(e)).collect()
+    entries
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
 }
 
 /// Per text segment: where it came from and whether names in it may be auto-linked.
@@ -369,7 +461,13 @@ pub(crate) struct Collected {
 fn is_block(tag_end: &TagEnd) -> bool {
     !matches!(
         tag_end,
-        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link | TagEnd::Image
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
     )
 }
 
@@ -380,13 +478,16 @@ fn collect_text(entries: &[Entry]) -> Collected {
     let mut segment_of = vec![None; entries.len()];
     let mut position_at = Vec::with_capacity(entries.len());
     let mut block_starts = vec![0];
-    let (mut footnote_depth, mut code_block, mut image, mut link, mut heading) = (0usize, false, 0usize, 0usize, false);
+    let (mut footnote_depth, mut code_block, mut image, mut link, mut heading) =
+        (0usize, false, 0usize, 0usize, false);
     for (i, entry) in entries.iter().enumerate() {
         position_at.push(text.char_len());
         let mut add = |text: &mut TextMap, s: &str, autolinkable: bool| {
             if footnote_depth == 0 && !code_block && image == 0 {
                 segment_of[i] = Some(text.push_segment(s));
-                segments.push(SegmentInfo { autolinkable: autolinkable && link == 0 && !heading });
+                segments.push(SegmentInfo {
+                    autolinkable: autolinkable && link == 0 && !heading,
+                });
             }
         };
         match &entry.item {
@@ -428,7 +529,13 @@ fn collect_text(entries: &[Entry]) -> Collected {
             _ => {}
         }
     }
-    Collected { text, segments, segment_of, position_at, block_starts }
+    Collected {
+        text,
+        segments,
+        segment_of,
+        position_at,
+        block_starts,
+    }
 }
 
 /// A source name found in the text: its segment and bytes there.
@@ -462,7 +569,8 @@ fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
         let start = collected.text.char_index(m.start());
         let end = collected.text.char_index(m.end());
         let (first, last) = (collected.text.origin(start), collected.text.origin(end - 1));
-        if first.segment != last.segment || !collected.segments[first.segment as usize].autolinkable {
+        if first.segment != last.segment || !collected.segments[first.segment as usize].autolinkable
+        {
             continue;
         }
         spots.push(MentionSpot {
@@ -480,11 +588,24 @@ fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
 pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
     let text = collected.text.as_str();
     let block = collected.block_starts.partition_point(|&b| b <= position);
-    let block_start = collected.block_starts.get(block.wrapping_sub(1)).copied().unwrap_or(0);
-    let block_end = collected.block_starts.get(block).copied().unwrap_or(collected.text.char_len());
-    let (lo, hi) = (collected.text.byte_offset(block_start), collected.text.byte_offset(block_end.max(block_start)));
+    let block_start = collected
+        .block_starts
+        .get(block.wrapping_sub(1))
+        .copied()
+        .unwrap_or(0);
+    let block_end = collected
+        .block_starts
+        .get(block)
+        .copied()
+        .unwrap_or(collected.text.char_len());
+    let (lo, hi) = (
+        collected.text.byte_offset(block_start),
+        collected.text.byte_offset(block_end.max(block_start)),
+    );
     let at = collected.text.byte_offset(position).clamp(lo, hi);
-    let is_end = |s: &str| s.ends_with(". ") || s.ends_with("? ") || s.ends_with("! ") || s.ends_with(".\" ");
+    let is_end = |s: &str| {
+        s.ends_with(". ") || s.ends_with("? ") || s.ends_with("! ") || s.ends_with(".\" ")
+    };
     let mut start = lo;
     for (i, _) in text[lo..at].char_indices() {
         if is_end(&text[lo..lo + i]) {
@@ -507,7 +628,11 @@ pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
 }
 
 /// The anchors of the page as per-segment highlight pieces.
-pub(crate) fn placed_annotations(options: &RenderOptions, collected: &Collected, anchors: &[Anchor]) -> Vec<PlacedAnnotation> {
+pub(crate) fn placed_annotations(
+    options: &RenderOptions,
+    collected: &Collected,
+    anchors: &[Anchor],
+) -> Vec<PlacedAnnotation> {
     anchors
         .iter()
         .map(|a| {
@@ -517,7 +642,11 @@ pub(crate) fn placed_annotations(options: &RenderOptions, collected: &Collected,
             let after = text.slice(a.end, text.char_len());
             PlacedAnnotation {
                 index: a.annotation,
-                anchor: if a.piece == 1 { format!("anno-{id}") } else { format!("anno-{id}-{}", a.piece) },
+                anchor: if a.piece == 1 {
+                    format!("anno-{id}")
+                } else {
+                    format!("anno-{id}-{}", a.piece)
+                },
                 id,
                 start: a.start,
                 end: a.end,
@@ -531,12 +660,18 @@ pub(crate) fn placed_annotations(options: &RenderOptions, collected: &Collected,
 
 /// An annotation's id: its own, or its 1-based number in the list.
 pub fn annotation_id(annotations: &[Annotation], index: usize) -> String {
-    annotations[index].id.clone().unwrap_or_else(|| (index + 1).to_string())
+    annotations[index]
+        .id
+        .clone()
+        .unwrap_or_else(|| (index + 1).to_string())
 }
 
 /// Markdown of a short note rendered as phrasing content (for margin notes).
 pub fn render_inline(markdown: &str) -> String {
-    let parser = Parser::new_ext(markdown, CmarkOptions::ENABLE_STRIKETHROUGH | CmarkOptions::ENABLE_SMART_PUNCTUATION);
+    let parser = Parser::new_ext(
+        markdown,
+        CmarkOptions::ENABLE_STRIKETHROUGH | CmarkOptions::ENABLE_SMART_PUNCTUATION,
+    );
     let mut html = String::new();
     let mut first_block = true;
     let events = parser.filter_map(|event| match event {
@@ -546,7 +681,14 @@ pub fn render_inline(markdown: &str) -> String {
             Some(Event::InlineHtml(sep.into()))
         }
         Event::Start(Tag::List(_) | Tag::Heading { .. } | Tag::CodeBlock(_)) => None,
-        Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Heading(_) | TagEnd::CodeBlock) => None,
+        Event::End(
+            TagEnd::Paragraph
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Heading(_)
+            | TagEnd::CodeBlock,
+        ) => None,
         Event::Html(html) => Some(Event::Text(html)),
         other => Some(other),
     });

@@ -23,14 +23,23 @@ impl PartialDate {
         let parts: Vec<&str> = text.trim().split('-').collect();
         let number = |s: &str, len: usize| -> Result<i64, String> {
             if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
-                s.parse::<i64>().map_err(|_| format!("`{text}`: {expected}"))
+                s.parse::<i64>()
+                    .map_err(|_| format!("`{text}`: {expected}"))
             } else {
                 Err(format!("`{text}` is not a date: {expected}"))
             }
         };
         let year = number(parts[0], 4)? as i16;
-        let month = parts.get(1).map(|m| number(m, 2)).transpose()?.map(|m| m as i8);
-        let day = parts.get(2).map(|d| number(d, 2)).transpose()?.map(|d| d as i8);
+        let month = parts
+            .get(1)
+            .map(|m| number(m, 2))
+            .transpose()?
+            .map(|m| m as i8);
+        let day = parts
+            .get(2)
+            .map(|d| number(d, 2))
+            .transpose()?
+            .map(|d| d as i8);
         if parts.len() > 3 {
             return Err(format!("`{text}` is not a date: {expected}"));
         }
@@ -54,8 +63,18 @@ impl PartialDate {
     /// A date for readers: `20 December 2021`, `December 2021`, `2021`.
     pub fn human(&self) -> String {
         const MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let month = self.month.map(|m| MONTHS[(m - 1) as usize]);
         match (self.day, month) {
@@ -181,7 +200,9 @@ impl<'de> Deserialize<'de> for Occurrence {
                 if v == "all" {
                     Ok(Occurrence::All)
                 } else {
-                    Err(E::custom(format!("`{v}`: expected a positive number or `all`")))
+                    Err(E::custom(format!(
+                        "`{v}`: expected a positive number or `all`"
+                    )))
                 }
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Occurrence, E> {

@@ -45,7 +45,11 @@ impl RefKind {
 
 impl<'a> Index<'a> {
     pub fn new(config: &'a Config, content: &'a Content) -> Index<'a> {
-        let sources: HashMap<&str, &Source> = content.sources.iter().map(|s| (s.slug.as_str(), s)).collect();
+        let sources: HashMap<&str, &Source> = content
+            .sources
+            .iter()
+            .map(|s| (s.slug.as_str(), s))
+            .collect();
         let mut names = Vec::new();
         for source in &content.sources {
             for name in std::iter::once(&source.meta.title).chain(&source.meta.aliases) {
@@ -59,8 +63,16 @@ impl<'a> Index<'a> {
             config,
             content,
             sources,
-            figures: content.figures.iter().map(|f| (f.slug.as_str(), f)).collect(),
-            articles: content.articles.iter().map(|a| (a.slug.as_str(), a)).collect(),
+            figures: content
+                .figures
+                .iter()
+                .map(|f| (f.slug.as_str(), f))
+                .collect(),
+            articles: content
+                .articles
+                .iter()
+                .map(|a| (a.slug.as_str(), a))
+                .collect(),
             names,
         }
     }
@@ -97,7 +109,8 @@ impl<'a> Index<'a> {
 
     /// A source's display name: its title, marked where the name was changed.
     pub fn source_name(&self, slug: &str) -> String {
-        self.source(slug).map_or_else(|| slug.to_string(), |s| s.meta.title.clone())
+        self.source(slug)
+            .map_or_else(|| slug.to_string(), |s| s.meta.title.clone())
     }
 
     /// Resolves a wikilink target (`sources/x`, `x`, `x#part`) to (URL, title).
@@ -109,13 +122,27 @@ impl<'a> Index<'a> {
         let id = id.trim_matches('/');
         let slug = id.rsplit('/').next().unwrap_or(id);
         let found: Option<(String, String)> = match id.split('/').next() {
-            _ if id.is_empty() || id == "_index" || id == "index" => Some((self.config.url(""), self.config.title.clone())),
-            Some("sources") | None => self.source(slug).map(|s| (s.id.clone(), s.meta.title.clone())),
-            Some("figures") => self.figure(slug).map(|f| (f.id.clone(), f.meta.title.clone())),
-            Some("articles") => self.article(slug).map(|a| (a.id.clone(), a.meta.title.clone())),
+            _ if id.is_empty() || id == "_index" || id == "index" => {
+                Some((self.config.url(""), self.config.title.clone()))
+            }
+            Some("sources") | None => self
+                .source(slug)
+                .map(|s| (s.id.clone(), s.meta.title.clone())),
+            Some("figures") => self
+                .figure(slug)
+                .map(|f| (f.id.clone(), f.meta.title.clone())),
+            Some("articles") => self
+                .article(slug)
+                .map(|a| (a.id.clone(), a.meta.title.clone())),
             Some(_) => None,
         }
-        .map(|(id, title)| if id.starts_with('/') { (id, title) } else { (self.page_url(&id), title) })
+        .map(|(id, title)| {
+            if id.starts_with('/') {
+                (id, title)
+            } else {
+                (self.page_url(&id), title)
+            }
+        })
         .or_else(|| {
             (!id.contains('/'))
                 .then(|| {
@@ -128,7 +155,10 @@ impl<'a> Index<'a> {
                 .flatten()
         });
         match found {
-            Some((url, title)) => Ok((fragment.map_or(url.clone(), |f| format!("{url}#{f}")), title)),
+            Some((url, title)) => Ok((
+                fragment.map_or(url.clone(), |f| format!("{url}#{f}")),
+                title,
+            )),
             None => Err(self.unknown(RefKind::Page, id)),
         }
     }
@@ -155,8 +185,12 @@ impl<'a> Index<'a> {
         let help = did_you_mean(&shown, candidates.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| match kind {
-                RefKind::Source => Some(format!("create `content/sources/{id}.md`, or run `dossier new source {id}`")),
-                RefKind::Figure => Some(format!("create `content/figures/{id}.md`, or run `dossier new figure {id}`")),
+                RefKind::Source => Some(format!(
+                    "create `content/sources/{id}.md`, or run `dossier new source {id}`"
+                )),
+                RefKind::Figure => Some(format!(
+                    "create `content/figures/{id}.md`, or run `dossier new figure {id}`"
+                )),
                 RefKind::Page => None,
             });
         (message, help)
@@ -185,7 +219,14 @@ impl<'a> Index<'a> {
             let slug = from.trim_start_matches("articles/");
             if self.article(slug).is_none() {
                 let (message, help) = self.unknown(RefKind::Page, from);
-                push(diagnostics, article, "edited_from", from, format!("`edited_from`: {message}"), help);
+                push(
+                    diagnostics,
+                    article,
+                    "edited_from",
+                    from,
+                    format!("`edited_from`: {message}"),
+                    help,
+                );
             }
         }
         let mut ids: HashMap<String, usize> = HashMap::new();
@@ -195,10 +236,28 @@ impl<'a> Index<'a> {
             }
             if let Some(id) = &annotation.id {
                 if !is_slug(id) {
-                    push(diagnostics, article, "id:", id, format!("annotation id `{id}` is not a lower-case slug"), Some("use lower-case letters, digits and hyphens".into()));
+                    push(
+                        diagnostics,
+                        article,
+                        "id:",
+                        id,
+                        format!("annotation id `{id}` is not a lower-case slug"),
+                        Some("use lower-case letters, digits and hyphens".into()),
+                    );
                 }
                 if let Some(first) = ids.insert(id.clone(), i) {
-                    push(diagnostics, article, "id:", id, format!("duplicate annotation id `{id}` (annotations {} and {})", first + 1, i + 1), Some("give each annotation of an article its own id".into()));
+                    push(
+                        diagnostics,
+                        article,
+                        "id:",
+                        id,
+                        format!(
+                            "duplicate annotation id `{id}` (annotations {} and {})",
+                            first + 1,
+                            i + 1
+                        ),
+                        Some("give each annotation of an article its own id".into()),
+                    );
                 }
             }
         }
@@ -219,19 +278,30 @@ impl<'a> Index<'a> {
         }
         let missing = |field: &str, why: &str| {
             diagnostics.push(
-                Diagnostic::error(&figure.path, format!("a figure of kind `{}` needs `{field}`", meta.kind.as_str()))
-                    .at(figure.locate("kind:"))
-                    .help(why.to_string()),
+                Diagnostic::error(
+                    &figure.path,
+                    format!("a figure of kind `{}` needs `{field}`", meta.kind.as_str()),
+                )
+                .at(figure.locate("kind:"))
+                .help(why.to_string()),
             );
         };
         match meta.kind {
             FigureKind::Stat if meta.value.is_none() => missing("value", "add `value: <number>`"),
             FigureKind::Chart if meta.chart.as_ref().is_none_or(|c| c.series.is_empty()) => {
-                missing("chart", "add `chart: { type: bar, series: [{ label: \"…\", value: 1 }] }`")
+                missing(
+                    "chart",
+                    "add `chart: { type: bar, series: [{ label: \"…\", value: 1 }] }`",
+                )
             }
-            FigureKind::Image if meta.image.is_none() => missing("image", "add `image: static/<file>`"),
+            FigureKind::Image if meta.image.is_none() => {
+                missing("image", "add `image: static/<file>`")
+            }
             FigureKind::Image if meta.alt.as_deref().is_none_or(|a| a.trim().is_empty()) => {
-                missing("alt", "add `alt:` describing the image for readers who cannot see it")
+                missing(
+                    "alt",
+                    "add `alt:` describing the image for readers who cannot see it",
+                )
             }
             _ => {}
         }
@@ -246,7 +316,12 @@ impl<'a> Index<'a> {
     pub fn check_static_path(&self, path: &str) -> Result<(), (String, String)> {
         let relative = Path::new(path);
         let escapes = relative.is_absolute()
-            || relative.components().any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::Prefix(_)));
+            || relative.components().any(|c| {
+                matches!(
+                    c,
+                    std::path::Component::ParentDir | std::path::Component::Prefix(_)
+                )
+            });
         if escapes || !path.starts_with("static/") {
             return Err((
                 format!("image path `{path}` leaves `content/static/`"),
@@ -254,10 +329,20 @@ impl<'a> Index<'a> {
             ));
         }
         if !self.content.static_files.iter().any(|f| f == relative) {
-            let names: Vec<String> = self.content.static_files.iter().map(|f| f.display().to_string()).collect();
-            let help = did_you_mean(path, names.iter().map(String::as_str))
-                .map_or_else(|| format!("put the file at `content/{path}`"), |s| format!("did you mean `{s}`?"));
-            return Err((format!("image `{path}` not found in `content/static/`"), help));
+            let names: Vec<String> = self
+                .content
+                .static_files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect();
+            let help = did_you_mean(path, names.iter().map(String::as_str)).map_or_else(
+                || format!("put the file at `content/{path}`"),
+                |s| format!("did you mean `{s}`?"),
+            );
+            return Err((
+                format!("image `{path}` not found in `content/static/`"),
+                help,
+            ));
         }
         Ok(())
     }
@@ -265,12 +350,32 @@ impl<'a> Index<'a> {
     fn expect_source<M>(&self, page: &Page<M>, field: &str, id: &str, diagnostics: &Diagnostics) {
         if self.source(id).is_none() {
             let (message, help) = self.unknown(RefKind::Source, id);
-            push(diagnostics, page, field, id, format!("`{field}`: {message}"), help);
+            push(
+                diagnostics,
+                page,
+                field,
+                id,
+                format!("`{field}`: {message}"),
+                help,
+            );
         }
     }
 }
 
-fn push<M>(diagnostics: &Diagnostics, page: &Page<M>, field: &str, value: &str, message: String, help: Option<String>) {
-    let location: Option<Location> = page.locate_after(field, value).or_else(|| page.locate(value));
-    diagnostics.push(Diagnostic::error(&page.path, message).at(location).help_opt(help));
+fn push<M>(
+    diagnostics: &Diagnostics,
+    page: &Page<M>,
+    field: &str,
+    value: &str,
+    message: String,
+    help: Option<String>,
+) {
+    let location: Option<Location> = page
+        .locate_after(field, value)
+        .or_else(|| page.locate(value));
+    diagnostics.push(
+        Diagnostic::error(&page.path, message)
+            .at(location)
+            .help_opt(help),
+    );
 }

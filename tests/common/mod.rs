@@ -1,0 +1,124 @@
+//! Helpers for tests that run the real `dossier` binary on fixture dossiers.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+/// A fixture copied into a temporary folder, so tests can edit it freely.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn fixture(name: &str) -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        copy_dir(&from, dir.path());
+        Project { dir }
+    }
+
+    /// The shipped dossier (content, config and theme from the repository root).
+    pub fn shipped() -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&root.join("content"), &dir.path().join("content"));
+        fs::copy(root.join("dossier.yaml"), dir.path().join("dossier.yaml")).expect("copy config");
+        Project { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Runs `dossier <args> --root <project>`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run dossier")
+    }
+
+    /// Builds into `public/`, asserting success.
+    pub fn build(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["build"];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        assert!(
+            out.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    pub fn page(&self, rel: &str) -> Html {
+        Html::parse_document(&self.read(&format!("public/{rel}")))
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every element matching `css`.
+pub fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).unwrap_or_else(|e| panic!("{css}: {e:?}"));
+    html.select(&selector).collect()
+}
+
+pub fn text(element: &scraper::ElementRef) -> String {
+    element.text().collect::<String>()
+}
+
+/// A snapshot of every file under `dir`: path and bytes.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.push((entry.path(), fs::read(entry.path()).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
