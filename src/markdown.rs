@@ -619,7 +619,12 @@ pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
             break;
         }
     }
-    let sentence = text[start..end].trim();
+    // A citation removed from the text leaves its space before the full stop.
+    let sentence = text[start..end]
+        .trim()
+        .replace(" .", ".")
+        .replace(" ,", ",");
+    let sentence = sentence.as_str();
     if sentence.chars().count() > 320 {
         format!("{}…", annotate::head_chars(sentence, 320))
     } else {
