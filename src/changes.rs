@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::build::Assembler;
+use crate::assemble::Assembler;
 use crate::html::escape;
 use crate::views::{AnnotationView, ChangeView, ChangesView};
 

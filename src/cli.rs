@@ -15,6 +15,7 @@ use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::output;
 use crate::scaffold;
+use crate::serve;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +43,8 @@ enum Command {
     Build(BuildArgs),
     /// Validate everything a build would, writing nothing
     Check(CheckArgs),
+    /// Build, serve on http://127.0.0.1:1111/, rebuild on change and reload open tabs
+    Serve(ServeArgs),
     /// Scaffold a new source or figure with every field present and commented
     New {
         kind: NewKind,
@@ -81,6 +84,22 @@ struct CheckArgs {
     deny_warnings: bool,
 }
 
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Port to listen on
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    /// Open the site in a browser
+    #[arg(long)]
+    open: bool,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum NewKind {
     Source,
@@ -97,6 +116,14 @@ pub fn run(cli: Cli) -> u8 {
     match &cli.command {
         Command::Build(args) => run_build(&cli, args, &printer),
         Command::Check(args) => run_check(&cli, args, &printer),
+        Command::Serve(args) => serve::run(serve::ServeOptions {
+            root: cli.root.clone(),
+            bind: args.bind.clone(),
+            port: args.port,
+            open: args.open,
+            drafts: args.drafts,
+            quiet: cli.quiet,
+        }),
         Command::New { kind, id } => {
             let kind = match kind {
                 NewKind::Source => scaffold::Kind::Source,

@@ -399,3 +399,68 @@ mod tests {
         assert_eq!(slugify("Phil Robertson!"), "phil-robertson");
     }
 }
+
+/// What [`reload`] did with one changed file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reloaded {
+    /// The page with this id was replaced by the file's new contents.
+    Replaced(String),
+    /// The file is new, gone, or moved: only a full load can place it.
+    NeedsFullLoad,
+    /// The file is broken; its problems are in the diagnostics.
+    Failed,
+}
+
+/// Re-reads one existing page file into `content`, for `serve`'s incremental rebuilds.
+pub fn reload(
+    config: &Config,
+    content: &mut Content,
+    path: &Path,
+    diagnostics: &Diagnostics,
+) -> Reloaded {
+    let content_root = config.root.join("content");
+    let Ok(rel) = path.strip_prefix(&content_root) else {
+        return Reloaded::NeedsFullLoad;
+    };
+    let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+    let shown = display_path(&config.root, path);
+    if !path.is_file() {
+        return Reloaded::NeedsFullLoad;
+    }
+    let Some(text) = read_text(path, &shown, diagnostics) else {
+        return Reloaded::Failed;
+    };
+    fn replace<M: DeserializeOwned + Draft>(
+        pages: &mut [Page<M>],
+        shown: &Path,
+        id: &str,
+        text: String,
+        config: &Config,
+        diagnostics: &Diagnostics,
+    ) -> Reloaded {
+        let Some(slot) = pages.iter_mut().find(|p| p.id == id) else {
+            return Reloaded::NeedsFullLoad;
+        };
+        match parse_page::<M>(shown, id, text, diagnostics) {
+            Some(page) if page.meta.is_draft() && !config.drafts => Reloaded::NeedsFullLoad,
+            Some(page) => {
+                *slot = page;
+                Reloaded::Replaced(id.to_string())
+            }
+            None => Reloaded::Failed,
+        }
+    }
+    match id.split('/').next() {
+        Some("articles") => replace(
+            &mut content.articles,
+            &shown,
+            &id,
+            text,
+            config,
+            diagnostics,
+        ),
+        Some("sources") => replace(&mut content.sources, &shown, &id, text, config, diagnostics),
+        Some("figures") => replace(&mut content.figures, &shown, &id, text, config, diagnostics),
+        _ => Reloaded::NeedsFullLoad,
+    }
+}

@@ -20,22 +20,19 @@ pub fn add_all(
     annotations: &[AnnotationView],
 ) {
     let sitemap = sitemap(index, site);
-    site.files
-        .insert("sitemap.xml".into(), sitemap.into_bytes());
-    site.files
-        .insert("atom.xml".into(), atom(index).into_bytes());
+    site.add("sitemap.xml", sitemap.into_bytes());
+    site.add("atom.xml", atom(index).into_bytes());
     let robots = format!(
         "User-agent: *\nAllow: /\nSitemap: {}\n",
         index.config.absolute_url("sitemap.xml")
     );
-    site.files.insert("robots.txt".into(), robots.into_bytes());
-    site.files.insert(
-        "search-index.json".into(),
+    site.add("robots.txt", robots.into_bytes());
+    site.add(
+        "search-index.json",
         search_index(index, rendered).into_bytes(),
     );
     let annotations = annotations_jsonld(index, rendered, annotations);
-    site.files
-        .insert("annotations.jsonld".into(), annotations.into_bytes());
+    site.add("annotations.jsonld", annotations.into_bytes());
 }
 
 fn sitemap(index: &Index, site: &Site) -> String {

@@ -5,6 +5,7 @@
 //! `text`/`annotate`, `xref`, `highlight`/`chart`/`figure`, `markdown`,
 //! `views`/`templates`, `changes`/`exports`, `build`, `output`, `cli`.
 
+mod assemble;
 mod build;
 mod changes;
 mod chart;
@@ -19,6 +20,7 @@ mod html;
 mod markdown;
 mod output;
 mod scaffold;
+mod serve;
 mod templates;
 mod views;
 mod xref;

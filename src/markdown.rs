@@ -92,6 +92,8 @@ pub struct Rendered {
     pub mentions: Vec<Mention>,
     pub figures: Vec<FigureUse>,
     pub annotations: Vec<PlacedAnnotation>,
+    /// Page ids named by wikilinks (their titles may appear in the HTML).
+    pub links: Vec<String>,
 }
 
 /// The events of the page after the dossier's syntax is picked out.
@@ -133,7 +135,8 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     let parser =
         Parser::new_with_broken_link_callback(options.body, cmark_options(), Some(cite_callback));
     let events = pulldown_cmark::utils::TextMergeWithOffset::new(parser.into_offset_iter());
-    let entries = preprocess(events, options, diagnostics);
+    let mut links = Vec::new();
+    let entries = preprocess(events, options, &mut links, diagnostics);
     let collected = collect_text(&entries);
     let (anchors, failures) = annotate::anchor(&collected.text, options.annotations);
     for (index, failure) in failures {
@@ -159,14 +162,18 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     } else {
         Vec::new()
     };
-    writer::write(
+    let mut rendered = writer::write(
         options,
         &entries,
         &collected,
         &anchors,
         &mentions,
         diagnostics,
-    )
+    );
+    links.sort();
+    links.dedup();
+    rendered.links = links;
+    rendered
 }
 
 impl RenderOptions<'_> {
@@ -191,6 +198,7 @@ impl RenderOptions<'_> {
 fn preprocess<'a>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     options: &RenderOptions,
+    links: &mut Vec<String>,
     diagnostics: &Diagnostics,
 ) -> Vec<Entry<'a>> {
     let mut out: Vec<Entry<'a>> = Vec::new();
@@ -237,7 +245,10 @@ fn preprocess<'a>(
                 id,
             }) => {
                 let (url, page_title) = match options.index.resolve_page(&dest_url) {
-                    Ok(found) => found,
+                    Ok(found) => {
+                        links.push(found.id);
+                        (found.url, found.title)
+                    }
                     Err((message, help)) => {
                         options.error(
                             diagnostics,

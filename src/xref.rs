@@ -25,6 +25,13 @@ pub struct Index<'a> {
     names: Vec<(String, &'a str)>,
 }
 
+/// A wikilink target, resolved.
+pub struct Resolved {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+}
+
 /// What kind of thing a reference should name, for messages.
 #[derive(Clone, Copy)]
 pub enum RefKind {
@@ -113,54 +120,48 @@ impl<'a> Index<'a> {
             .map_or_else(|| slug.to_string(), |s| s.meta.title.clone())
     }
 
-    /// Resolves a wikilink target (`sources/x`, `x`, `x#part`) to (URL, title).
-    pub fn resolve_page(&self, target: &str) -> Result<(String, String), (String, Option<String>)> {
+    /// Resolves a wikilink target (`sources/x`, `x`, `x#part`) to the page it names.
+    pub fn resolve_page(&self, target: &str) -> Result<Resolved, (String, Option<String>)> {
         let (id, fragment) = match target.split_once('#') {
-            Some((id, fragment)) => (id.trim(), Some(fragment)),
-            None => (target.trim(), None),
+            Some((id, fragment)) => (id.trim().trim_matches('/'), Some(fragment)),
+            None => (target.trim().trim_matches('/'), None),
         };
-        let id = id.trim_matches('/');
         let slug = id.rsplit('/').next().unwrap_or(id);
-        let found: Option<(String, String)> = match id.split('/').next() {
-            _ if id.is_empty() || id == "_index" || id == "index" => {
-                Some((self.config.url(""), self.config.title.clone()))
+        let section = if id.contains('/') {
+            id.split('/').next()
+        } else {
+            None
+        };
+        let source = || {
+            self.source(slug)
+                .map(|s| (s.id.clone(), s.meta.title.clone()))
+        };
+        let figure = || {
+            self.figure(slug)
+                .map(|f| (f.id.clone(), f.meta.title.clone()))
+        };
+        let article = || {
+            self.article(slug)
+                .map(|a| (a.id.clone(), a.meta.title.clone()))
+        };
+        let found = match section {
+            _ if id.is_empty() || id == "_index" => {
+                Some(("_index".to_string(), self.config.title.clone()))
             }
-            Some("sources") | None => self
-                .source(slug)
-                .map(|s| (s.id.clone(), s.meta.title.clone())),
-            Some("figures") => self
-                .figure(slug)
-                .map(|f| (f.id.clone(), f.meta.title.clone())),
-            Some("articles") => self
-                .article(slug)
-                .map(|a| (a.id.clone(), a.meta.title.clone())),
+            Some("sources") => source(),
+            Some("figures") => figure(),
+            Some("articles") => article(),
             Some(_) => None,
-        }
-        .map(|(id, title)| {
-            if id.starts_with('/') {
-                (id, title)
-            } else {
-                (self.page_url(&id), title)
-            }
-        })
-        .or_else(|| {
-            (!id.contains('/'))
-                .then(|| {
-                    self.source(slug)
-                        .map(|s| (s.id.as_str(), &s.meta.title))
-                        .or_else(|| self.figure(slug).map(|f| (f.id.as_str(), &f.meta.title)))
-                        .or_else(|| self.article(slug).map(|a| (a.id.as_str(), &a.meta.title)))
-                        .map(|(id, title)| (self.page_url(id), title.clone()))
-                })
-                .flatten()
-        });
-        match found {
-            Some((url, title)) => Ok((
-                fragment.map_or(url.clone(), |f| format!("{url}#{f}")),
-                title,
-            )),
-            None => Err(self.unknown(RefKind::Page, id)),
-        }
+            None => source().or_else(figure).or_else(article),
+        };
+        let (id, title) = found.ok_or_else(|| self.unknown(RefKind::Page, id))?;
+        let page = if id == "_index" {
+            self.config.url("")
+        } else {
+            self.page_url(&id)
+        };
+        let url = fragment.map_or(page.clone(), |f| format!("{page}#{f}"));
+        Ok(Resolved { id, url, title })
     }
 
     /// "unknown source `nug`" with a "did you mean" where one is close.

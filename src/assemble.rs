@@ -1,0 +1,892 @@
+//! Assembling the views templates see, one output page at a time.
+//!
+//! Every output page has a stable [`JobId`]. For each job the [`Assembler`]
+//! can build its view and say which pages it depends on ([`Assembler::deps`]):
+//! a full build renders every job; `serve` re-renders only the jobs whose
+//! dependencies changed. Backlinks (citations, mentions, figure uses) are
+//! gathered once, in [`Assembler::new`], after all Markdown has rendered.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::build::RenderedPages;
+use crate::changes;
+use crate::diagnostics::Diagnostic;
+use crate::exports;
+use crate::figure;
+use crate::markdown::render_inline;
+use crate::model::{AnnotationKind, Article, Content, Event, SourceKind};
+use crate::templates::Templates;
+use crate::views::*;
+use crate::xref::Index;
+
+/// One output page, named stably across rebuilds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JobId {
+    Index,
+    Sources,
+    Figures,
+    Timeline,
+    Annotations,
+    Search,
+    NotFound,
+    Article(String),
+    Changes(String),
+    Source(String),
+    Figure(String),
+}
+
+/// The pages an output page shows something of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Deps {
+    /// Lists and the landing page: any change may alter them.
+    Everything,
+    /// Page ids (`articles/x`, `sources/y`), and `_index`.
+    Pages(HashSet<String>),
+}
+
+/// Where each source and figure is used, gathered once from every page's facts.
+#[derive(Default)]
+struct Backlinks {
+    citations: HashMap<String, Vec<BacklinkView>>,
+    mentions: HashMap<String, Vec<BacklinkView>>,
+    figure_uses: HashMap<String, Vec<BacklinkView>>,
+    /// Articles whose page shows something of a source or figure (by page id).
+    articles_using: HashMap<String, HashSet<String>>,
+    /// Sources affiliated with a source.
+    members: HashMap<String, Vec<LinkView>>,
+    /// Figures claimed by a source, and figures citing it.
+    claims: HashMap<String, Vec<LinkView>>,
+    figure_cites: HashMap<String, Vec<LinkView>>,
+}
+
+/// One output page: which template, and the view it sees.
+pub enum PageJob {
+    Index(Box<IndexView>),
+    Article(Box<ArticleView>),
+    Changes(Box<ChangesView>),
+    Source(Box<SourceView>),
+    Sources(Box<SourcesView>),
+    Figure(Box<FigureView>),
+    Figures(Box<FiguresView>),
+    Timeline(Box<TimelineView>),
+    Annotations(Box<AnnotationsView>),
+    Search(Box<SimpleView>),
+    NotFound(Box<SimpleView>),
+}
+
+impl PageJob {
+    fn url(&self) -> &str {
+        match self {
+            PageJob::Index(v) => &v.url,
+            PageJob::Article(v) => &v.url,
+            PageJob::Changes(v) => &v.url,
+            PageJob::Source(v) => &v.url,
+            PageJob::Sources(v) => &v.url,
+            PageJob::Figure(v) => &v.url,
+            PageJob::Figures(v) => &v.url,
+            PageJob::Timeline(v) => &v.url,
+            PageJob::Annotations(v) => &v.url,
+            PageJob::Search(v) => &v.url,
+            PageJob::NotFound(v) => &v.url,
+        }
+    }
+
+    /// The output file: pretty URLs (`sources/x/index.html`), and `404.html`.
+    pub fn path(&self) -> String {
+        if let PageJob::NotFound(_) = self {
+            return "404.html".into();
+        }
+        let base = match self {
+            PageJob::Index(v) => v.site.base_path.clone(),
+            PageJob::Article(v) => v.site.base_path.clone(),
+            PageJob::Changes(v) => v.site.base_path.clone(),
+            PageJob::Source(v) => v.site.base_path.clone(),
+            PageJob::Sources(v) => v.site.base_path.clone(),
+            PageJob::Figure(v) => v.site.base_path.clone(),
+            PageJob::Figures(v) => v.site.base_path.clone(),
+            PageJob::Timeline(v) => v.site.base_path.clone(),
+            PageJob::Annotations(v) => v.site.base_path.clone(),
+            PageJob::Search(v) => v.site.base_path.clone(),
+            PageJob::NotFound(v) => v.site.base_path.clone(),
+        };
+        let rel = self.url().strip_prefix(base.as_str()).unwrap_or(self.url());
+        format!("{rel}index.html")
+    }
+
+    pub fn render(&self, templates: &Templates) -> Result<String, Diagnostic> {
+        match self {
+            PageJob::Index(v) => templates.render("index.html", v),
+            PageJob::Article(v) => templates.render("article.html", v),
+            PageJob::Changes(v) => templates.render("changes.html", v),
+            PageJob::Source(v) => templates.render("source.html", v),
+            PageJob::Sources(v) => templates.render("sources.html", v),
+            PageJob::Figure(v) => templates.render("figure.html", v),
+            PageJob::Figures(v) => templates.render("figures.html", v),
+            PageJob::Timeline(v) => templates.render("timeline.html", v),
+            PageJob::Annotations(v) => templates.render("annotations.html", v),
+            PageJob::Search(v) => templates.render("search.html", v),
+            PageJob::NotFound(v) => templates.render("404.html", v),
+        }
+    }
+}
+
+/// Builds view structs from the content, the index and the rendered facts.
+pub struct Assembler<'a> {
+    pub index: &'a Index<'a>,
+    pub rendered: &'a RenderedPages,
+    pub site: SiteView,
+    backlinks: Backlinks,
+    annotations: Vec<AnnotationView>,
+    /// Annotations citing a source, by the source's URL.
+    annotations_citing: HashMap<String, Vec<AnnotationView>>,
+    positions: HashMap<String, usize>,
+}
+
+impl<'a> Assembler<'a> {
+    pub fn new(index: &'a Index<'a>, rendered: &'a RenderedPages, site: SiteView) -> Assembler<'a> {
+        let content = index.content;
+        let positions = content
+            .articles
+            .iter()
+            .map(|p| &p.id)
+            .chain(content.sources.iter().map(|p| &p.id))
+            .chain(content.figures.iter().map(|p| &p.id))
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i))
+            .collect();
+        let mut assembler = Assembler {
+            index,
+            rendered,
+            site,
+            backlinks: Backlinks::default(),
+            annotations: Vec::new(),
+            annotations_citing: HashMap::new(),
+            positions,
+        };
+        assembler.backlinks = assembler.gather_backlinks();
+        assembler.annotations = (0..content.articles.len())
+            .flat_map(|i| assembler.annotation_views(i))
+            .collect();
+        for a in &assembler.annotations {
+            for s in &a.sources {
+                assembler
+                    .annotations_citing
+                    .entry(s.url.clone())
+                    .or_default()
+                    .push(a.clone());
+            }
+        }
+        assembler
+    }
+
+    fn gather_backlinks(&self) -> Backlinks {
+        let mut b = Backlinks::default();
+        for (article, rendered) in self.content().articles.iter().zip(&self.rendered.articles) {
+            let page = self.link(&article.id, &article.meta.title);
+            let mut using = |id: String| {
+                b.articles_using
+                    .entry(id)
+                    .or_default()
+                    .insert(article.id.clone());
+            };
+            for c in &rendered.citations {
+                using(format!("sources/{}", c.source));
+            }
+            for m in &rendered.mentions {
+                using(format!("sources/{}", m.source));
+            }
+            for f in &rendered.figures {
+                using(format!("figures/{}", f.figure));
+            }
+            for link in &rendered.links {
+                using(link.clone());
+            }
+            for c in &rendered.citations {
+                let url = format!("{}#{}", page.url, c.anchor);
+                let view = BacklinkView {
+                    page: page.clone(),
+                    url,
+                    sentence: c.sentence.clone(),
+                    number: Some(c.number),
+                };
+                b.citations.entry(c.source.clone()).or_default().push(view);
+            }
+            for m in &rendered.mentions {
+                let url = format!("{}#{}", page.url, m.anchor);
+                let view = BacklinkView {
+                    page: page.clone(),
+                    url,
+                    sentence: m.sentence.clone(),
+                    number: None,
+                };
+                b.mentions.entry(m.source.clone()).or_default().push(view);
+            }
+            for f in &rendered.figures {
+                let url = if f.embedded {
+                    format!("{}#fig-{}", page.url, f.figure)
+                } else {
+                    page.url.clone()
+                };
+                let view = BacklinkView {
+                    page: page.clone(),
+                    url,
+                    sentence: String::new(),
+                    number: Some(f.number),
+                };
+                b.figure_uses
+                    .entry(f.figure.clone())
+                    .or_default()
+                    .push(view);
+            }
+        }
+        for source in &self.content().sources {
+            if let Some(a) = &source.meta.affiliation {
+                b.members
+                    .entry(a.clone())
+                    .or_default()
+                    .push(self.source_link(&source.slug));
+            }
+        }
+        for f in &self.content().figures {
+            let link = self.link(&f.id, &f.meta.title);
+            if let Some(claimant) = &f.meta.claimed_by {
+                b.claims
+                    .entry(claimant.clone())
+                    .or_default()
+                    .push(link.clone());
+            }
+            for cite in &f.meta.cites {
+                b.figure_cites
+                    .entry(cite.clone())
+                    .or_default()
+                    .push(link.clone());
+            }
+        }
+        b
+    }
+
+    /// Every output page of the site.
+    pub fn jobs(&self) -> Vec<JobId> {
+        let c = self.content();
+        let mut jobs = vec![
+            JobId::Index,
+            JobId::Sources,
+            JobId::Figures,
+            JobId::Timeline,
+            JobId::Annotations,
+            JobId::Search,
+            JobId::NotFound,
+        ];
+        for article in &c.articles {
+            jobs.push(JobId::Article(article.slug.clone()));
+            if self.predecessor(article).is_some() {
+                jobs.push(JobId::Changes(article.slug.clone()));
+            }
+        }
+        jobs.extend(c.sources.iter().map(|s| JobId::Source(s.slug.clone())));
+        jobs.extend(c.figures.iter().map(|f| JobId::Figure(f.slug.clone())));
+        jobs
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        let c = self.content();
+        let i = *self.positions.get(id)?;
+        let (a, s) = (c.articles.len(), c.sources.len());
+        Some(if i < a {
+            i
+        } else if i < a + s {
+            i - a
+        } else {
+            i - a - s
+        })
+    }
+
+    /// The view of one job; `None` if its page no longer exists.
+    pub fn view(&self, job: &JobId) -> Option<PageJob> {
+        let site = || self.site.clone();
+        Some(match job {
+            JobId::Index => PageJob::Index(Box::new(self.index_view())),
+            JobId::Sources => PageJob::Sources(Box::new(SourcesView {
+                site: site(),
+                title: "Sources".into(),
+                url: self.index.config.url("sources/"),
+                groups: self.source_groups(),
+            })),
+            JobId::Figures => PageJob::Figures(Box::new(FiguresView {
+                site: site(),
+                title: "Figures".into(),
+                url: self.index.config.url("figures/"),
+                figures: self
+                    .content()
+                    .figures
+                    .iter()
+                    .map(|f| self.figure_summary(f))
+                    .collect(),
+            })),
+            JobId::Timeline => PageJob::Timeline(Box::new(TimelineView {
+                site: site(),
+                title: "Timeline".into(),
+                url: self.index.config.url("timeline/"),
+                events: self.events(None),
+            })),
+            JobId::Annotations => PageJob::Annotations(Box::new(self.annotations_view())),
+            JobId::Search => PageJob::Search(Box::new(SimpleView {
+                site: site(),
+                title: "Search".into(),
+                url: self.index.config.url("search/"),
+            })),
+            JobId::NotFound => PageJob::NotFound(Box::new(SimpleView {
+                site: site(),
+                title: "Page not found".into(),
+                url: self.index.config.url("404/"),
+            })),
+            JobId::Article(slug) => PageJob::Article(Box::new(
+                self.article_view(self.position(&format!("articles/{slug}"))?),
+            )),
+            JobId::Changes(slug) => {
+                let i = self.position(&format!("articles/{slug}"))?;
+                let from = self.predecessor(&self.content().articles[i])?;
+                PageJob::Changes(Box::new(changes::view(self, i, from)))
+            }
+            JobId::Source(slug) => PageJob::Source(Box::new(
+                self.source_view(self.position(&format!("sources/{slug}"))?),
+            )),
+            JobId::Figure(slug) => PageJob::Figure(Box::new(
+                self.figure_view(self.position(&format!("figures/{slug}"))?),
+            )),
+        })
+    }
+
+    /// The pages whose change would change this job's output.
+    pub fn deps(&self, job: &JobId) -> Deps {
+        let c = self.content();
+        let mut pages = HashSet::new();
+        match job {
+            JobId::Search | JobId::NotFound => {}
+            JobId::Index
+            | JobId::Sources
+            | JobId::Figures
+            | JobId::Timeline
+            | JobId::Annotations => return Deps::Everything,
+            JobId::Article(slug) | JobId::Changes(slug) => {
+                let Some(i) = self.position(&format!("articles/{slug}")) else {
+                    return Deps::Everything;
+                };
+                let article = &c.articles[i];
+                pages.insert(article.id.clone());
+                self.article_deps(i, &mut pages);
+                if let Some(p) = self.predecessor(article) {
+                    pages.insert(c.articles[p].id.clone());
+                    self.article_deps(p, &mut pages);
+                }
+                for other in c
+                    .articles
+                    .iter()
+                    .filter(|a| a.article_key() == article.article_key())
+                {
+                    pages.insert(other.id.clone());
+                }
+            }
+            JobId::Source(slug) => {
+                let id = format!("sources/{slug}");
+                if let Some(source) = self.index.source(slug) {
+                    pages.extend(
+                        source
+                            .meta
+                            .affiliation
+                            .iter()
+                            .map(|a| format!("sources/{a}")),
+                    );
+                }
+                pages.extend(
+                    c.sources
+                        .iter()
+                        .filter(|s| s.meta.affiliation.as_deref() == Some(slug))
+                        .map(|s| s.id.clone()),
+                );
+                pages.extend(
+                    c.figures
+                        .iter()
+                        .filter(|f| {
+                            f.meta.claimed_by.as_deref() == Some(slug)
+                                || f.meta.cites.contains(slug)
+                        })
+                        .map(|f| f.id.clone()),
+                );
+                pages.extend(
+                    c.articles
+                        .iter()
+                        .filter(|a| a.meta.annotations.iter().any(|n| n.cites.contains(slug)))
+                        .map(|a| a.id.clone()),
+                );
+                pages.extend(
+                    self.backlinks
+                        .articles_using
+                        .get(&id)
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                );
+                pages.insert(id);
+            }
+            JobId::Figure(slug) => {
+                let id = format!("figures/{slug}");
+                if let Some(figure) = self.index.figure(slug) {
+                    pages.extend(
+                        figure
+                            .meta
+                            .claimed_by
+                            .iter()
+                            .chain(&figure.meta.cites)
+                            .map(|s| format!("sources/{s}")),
+                    );
+                }
+                pages.extend(
+                    self.backlinks
+                        .articles_using
+                        .get(&id)
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                );
+                pages.insert(id);
+            }
+        }
+        Deps::Pages(pages)
+    }
+
+    /// What an article's page shows of other pages: cited and mentioned sources, figures, links.
+    fn article_deps(&self, i: usize, pages: &mut HashSet<String>) {
+        let (article, rendered) = (&self.content().articles[i], &self.rendered.articles[i]);
+        pages.extend(
+            rendered
+                .citations
+                .iter()
+                .map(|c| format!("sources/{}", c.source)),
+        );
+        pages.extend(
+            rendered
+                .mentions
+                .iter()
+                .map(|m| format!("sources/{}", m.source)),
+        );
+        pages.extend(
+            rendered
+                .figures
+                .iter()
+                .map(|f| format!("figures/{}", f.figure)),
+        );
+        pages.extend(rendered.links.iter().cloned());
+        let meta = &article.meta;
+        let cited = meta
+            .annotations
+            .iter()
+            .flat_map(|a| &a.cites)
+            .chain(meta.events.iter().flat_map(|e| &e.cites))
+            .chain(&meta.based_on);
+        pages.extend(cited.map(|s| format!("sources/{s}")));
+    }
+    fn content(&self) -> &'a Content {
+        self.index.content
+    }
+
+    fn link(&self, id: &str, title: &str) -> LinkView {
+        LinkView {
+            title: title.to_string(),
+            url: self.index.page_url(id),
+        }
+    }
+
+    fn source_link(&self, slug: &str) -> LinkView {
+        LinkView {
+            title: self.index.source_name(slug),
+            url: self.index.source_url(slug),
+        }
+    }
+
+    /// The version an article was edited from: `edited_from`, else the as-received version.
+    pub fn predecessor(&self, article: &Article) -> Option<usize> {
+        let articles = &self.content().articles;
+        if let Some(from) = &article.meta.edited_from {
+            let slug = from.trim_start_matches("articles/");
+            return articles
+                .iter()
+                .position(|a| a.slug == slug && a.slug != article.slug);
+        }
+        if article.version() == "as-received" {
+            return None;
+        }
+        articles.iter().position(|a| {
+            a.article_key() == article.article_key()
+                && a.version() == "as-received"
+                && a.slug != article.slug
+        })
+    }
+
+    fn versions(&self, article: &Article) -> Vec<VersionView> {
+        self.content()
+            .articles
+            .iter()
+            .filter(|a| a.article_key() == article.article_key())
+            .map(|a| VersionView {
+                title: a.meta.title.clone(),
+                url: self.index.page_url(&a.id),
+                version: a.version().to_string(),
+                current: a.slug == article.slug,
+            })
+            .collect()
+    }
+
+    pub fn annotation_views(&self, article_index: usize) -> Vec<AnnotationView> {
+        let article = &self.content().articles[article_index];
+        let rendered = &self.rendered.articles[article_index];
+        let mut seen = std::collections::HashSet::new();
+        rendered
+            .annotations
+            .iter()
+            .filter(|p| seen.insert(p.index))
+            .map(|placed| {
+                let a = &article.meta.annotations[placed.index];
+                AnnotationView {
+                    id: placed.id.clone(),
+                    kind: a.kind.as_str().into(),
+                    kind_label: a.kind.label().into(),
+                    quote: a.quote.clone(),
+                    correction: a.correction.clone(),
+                    note_html: a.note.as_deref().map(render_inline).unwrap_or_default(),
+                    sources: a
+                        .cites
+                        .iter()
+                        .filter(|s| self.index.source(s).is_some())
+                        .map(|s| self.source_link(s))
+                        .collect(),
+                    article: self.link(&article.id, &article.meta.title),
+                    url: format!("{}#{}", self.index.page_url(&article.id), placed.anchor),
+                }
+            })
+            .collect()
+    }
+
+    /// Every annotation of every article, in article order.
+    pub fn all_annotations(&self) -> &[AnnotationView] {
+        &self.annotations
+    }
+
+    fn article_view(&self, i: usize) -> ArticleView {
+        let article = &self.content().articles[i];
+        let rendered = &self.rendered.articles[i];
+        let meta = &article.meta;
+        let bibliography: Vec<BibEntryView> = rendered
+            .bibliography
+            .iter()
+            .enumerate()
+            .filter_map(|(n, slug)| {
+                let source = self.index.source(slug)?;
+                Some(BibEntryView {
+                    number: n + 1,
+                    id: slug.clone(),
+                    title: source.meta.title.clone(),
+                    url: self.index.source_url(slug),
+                    kind: source.meta.kind.as_str().into(),
+                    role: source.meta.role.clone(),
+                    pseudonym: source.meta.pseudonym,
+                    backrefs: rendered
+                        .citations
+                        .iter()
+                        .filter(|c| &c.source == slug)
+                        .map(|c| c.anchor.clone())
+                        .collect(),
+                })
+            })
+            .collect();
+        let url = self.index.page_url(&article.id);
+        let changes_url = self.predecessor(article).map(|_| format!("{url}changes/"));
+        let edited_from = self.predecessor(article).map(|p| {
+            let from = &self.content().articles[p];
+            self.link(&from.id, &from.meta.title)
+        });
+        ArticleView {
+            site: self.site.clone(),
+            id: article.slug.clone(),
+            title: meta.title.clone(),
+            version: article.version().to_string(),
+            date: meta.date.map(|d| d.to_string()),
+            date_human: meta.date.map(|d| d.human()),
+            summary: meta.summary.clone(),
+            language: meta
+                .language
+                .clone()
+                .unwrap_or_else(|| self.index.config.language.clone()),
+            based_on: meta
+                .based_on
+                .as_deref()
+                .filter(|s| self.index.source(s).is_some())
+                .map(|s| self.source_link(s)),
+            edited_from,
+            changes_url,
+            body_html: rendered.html.clone(),
+            annotations: self.annotation_views(i),
+            figures: rendered
+                .figures
+                .iter()
+                .filter_map(|f| {
+                    self.index.figure(&f.figure).map(|fig| {
+                        self.link(&fig.id, &format!("Figure {}: {}", f.number, fig.meta.title))
+                    })
+                })
+                .collect(),
+            versions: self.versions(article),
+            events: self.events(Some(i)),
+            jsonld: exports::article_jsonld(self.index, article, &bibliography),
+            bibliography,
+            url,
+        }
+    }
+
+    /// Timeline events of one article, or of all articles, in date order.
+    fn events(&self, only: Option<usize>) -> Vec<EventView> {
+        let mut events: Vec<(&Event, &Article)> = self
+            .content()
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| only.is_none_or(|o| o == *i))
+            .flat_map(|(_, a)| a.meta.events.iter().map(move |e| (e, a)))
+            .collect();
+        events.sort_by_key(|(e, _)| e.date);
+        events
+            .into_iter()
+            .map(|(e, a)| EventView {
+                date: e.date.to_string(),
+                date_human: e.date.human(),
+                label: e.label.clone(),
+                page: self.link(&a.id, &a.meta.title),
+                sources: e
+                    .cites
+                    .iter()
+                    .filter(|s| self.index.source(s).is_some())
+                    .map(|s| self.source_link(s))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn uses_of(&self, slug: &str) -> usize {
+        let count = |m: &HashMap<String, Vec<BacklinkView>>| m.get(slug).map_or(0, Vec::len);
+        count(&self.backlinks.citations) + count(&self.backlinks.mentions)
+    }
+
+    fn source_groups(&self) -> Vec<SourceGroupView> {
+        SourceKind::ALL
+            .iter()
+            .filter_map(|kind| {
+                let mut sources: Vec<SourceSummaryView> = self
+                    .content()
+                    .sources
+                    .iter()
+                    .filter(|s| s.meta.kind == *kind)
+                    .map(|s| SourceSummaryView {
+                        id: s.slug.clone(),
+                        title: s.meta.title.clone(),
+                        url: self.index.source_url(&s.slug),
+                        kind: kind.as_str().into(),
+                        role: s.meta.role.clone(),
+                        pseudonym: s.meta.pseudonym,
+                        uses: self.uses_of(&s.slug),
+                    })
+                    .collect();
+                sources.sort_by_key(|s| s.title.to_lowercase());
+                (!sources.is_empty()).then(|| SourceGroupView {
+                    kind: kind.as_str().into(),
+                    label: kind.plural_label().into(),
+                    sources,
+                })
+            })
+            .collect()
+    }
+
+    fn source_view(&self, i: usize) -> SourceView {
+        let source = &self.content().sources[i];
+        let meta = &source.meta;
+        let slug = &source.slug;
+        let citations = self
+            .backlinks
+            .citations
+            .get(slug)
+            .cloned()
+            .unwrap_or_default();
+        let mentions = self
+            .backlinks
+            .mentions
+            .get(slug)
+            .cloned()
+            .unwrap_or_default();
+        let annotations = self
+            .annotations_citing
+            .get(&self.index.source_url(slug))
+            .cloned()
+            .unwrap_or_default();
+        SourceView {
+            site: self.site.clone(),
+            id: slug.clone(),
+            title: meta.title.clone(),
+            url: self.index.source_url(slug),
+            kind: meta.kind.as_str().into(),
+            kind_label: meta.kind.plural_label().into(),
+            aliases: meta.aliases.clone(),
+            role: meta.role.clone(),
+            affiliation: meta
+                .affiliation
+                .as_deref()
+                .filter(|a| self.index.source(a).is_some())
+                .map(|a| self.source_link(a)),
+            members: self
+                .backlinks
+                .members
+                .get(slug)
+                .cloned()
+                .unwrap_or_default(),
+            external_url: meta.url.clone(),
+            published: meta.published.map(|d| d.human()),
+            accessed: meta.accessed.map(|d| d.human()),
+            pseudonym: meta.pseudonym,
+            body_html: self.rendered.sources[i].html.clone(),
+            citations,
+            mentions,
+            figures: self.backlinks.claims.get(slug).cloned().unwrap_or_default(),
+            cited_by_figures: self
+                .backlinks
+                .figure_cites
+                .get(slug)
+                .cloned()
+                .unwrap_or_default(),
+            annotations,
+        }
+    }
+
+    fn figure_summary(&self, figure: &crate::model::Figure) -> FigureSummaryView {
+        let meta = &figure.meta;
+        FigureSummaryView {
+            id: figure.slug.clone(),
+            title: meta.title.clone(),
+            url: self.index.figure_url(&figure.slug),
+            kind: meta.kind.as_str().into(),
+            value: meta.value.map(crate::chart::format_number),
+            unit: meta.unit.clone(),
+            approximate: meta.approximate,
+            claimant: meta
+                .claimed_by
+                .as_deref()
+                .filter(|s| self.index.source(s).is_some())
+                .map(|s| self.source_link(s)),
+            as_of: meta.as_of.map(|d| d.human()),
+        }
+    }
+
+    fn figure_view(&self, i: usize) -> FigureView {
+        let figure = &self.content().figures[i];
+        let referenced_in = self
+            .backlinks
+            .figure_uses
+            .get(&figure.slug)
+            .cloned()
+            .unwrap_or_default();
+        FigureView {
+            site: self.site.clone(),
+            id: figure.slug.clone(),
+            title: figure.meta.title.clone(),
+            url: self.index.figure_url(&figure.slug),
+            summary: self.figure_summary(figure),
+            figure_html: figure::embed(self.index, figure, None, false),
+            body_html: self.rendered.figures[i].html.clone(),
+            sources: figure
+                .meta
+                .cites
+                .iter()
+                .filter(|s| self.index.source(s).is_some())
+                .map(|s| self.source_link(s))
+                .collect(),
+            referenced_in,
+        }
+    }
+
+    fn annotations_view(&self) -> AnnotationsView {
+        let all = self.all_annotations();
+        AnnotationsView {
+            site: self.site.clone(),
+            title: "Annotations".into(),
+            url: self.index.config.url("annotations/"),
+            groups: AnnotationKind::ALL
+                .iter()
+                .filter_map(|kind| {
+                    let annotations: Vec<AnnotationView> = all
+                        .iter()
+                        .filter(|a| a.kind == kind.as_str())
+                        .cloned()
+                        .collect();
+                    (!annotations.is_empty()).then(|| AnnotationGroupView {
+                        kind: kind.as_str().into(),
+                        label: kind.label().into(),
+                        annotations,
+                    })
+                })
+                .collect(),
+            jsonld_url: self.index.config.url("annotations.jsonld"),
+        }
+    }
+
+    fn index_view(&self) -> IndexView {
+        let c = self.content();
+        let mut groups: Vec<ArticleGroupView> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        for article in &c.articles {
+            let key = article.article_key().to_string();
+            if !by_key.contains_key(&key) {
+                by_key.insert(key.clone(), groups.len());
+                let mut versions = self.versions(article);
+                versions.iter_mut().for_each(|v| v.current = false);
+                let summary = c
+                    .articles
+                    .iter()
+                    .filter(|a| a.article_key() == key)
+                    .find(|a| a.version() == "edited")
+                    .or(Some(article))
+                    .and_then(|a| a.meta.summary.clone());
+                groups.push(ArticleGroupView {
+                    key,
+                    versions,
+                    summary,
+                });
+            }
+        }
+        let index_page = c.index.as_ref();
+        IndexView {
+            site: self.site.clone(),
+            title: index_page
+                .and_then(|p| p.meta.title.clone())
+                .unwrap_or_else(|| self.index.config.title.clone()),
+            url: self.index.config.url(""),
+            summary: index_page
+                .and_then(|p| p.meta.summary.clone())
+                .or_else(|| Some(self.index.config.description.clone()).filter(|d| !d.is_empty())),
+            body_html: self
+                .rendered
+                .index
+                .as_ref()
+                .map(|r| r.html.clone())
+                .unwrap_or_default(),
+            articles: groups,
+            figures: c.figures.iter().map(|f| self.figure_summary(f)).collect(),
+            key_figures_html: c
+                .figures
+                .iter()
+                .filter(|f| f.meta.kind == crate::model::FigureKind::Stat)
+                .take(4)
+                .map(|f| figure::embed(self.index, f, None, true))
+                .collect(),
+            source_groups: self.source_groups(),
+            events: self.events(None),
+            annotation_count: self.all_annotations().len(),
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! `dossier serve`: build, serve from memory, watch, rebuild what changed, reload open tabs.
+//!
+//! Three parts, one thread each: the HTTP server ([`http`]) serves the
+//! current [`Site`] from memory, so `public/` is never touched; the watcher
+//! ([`watch`]) turns file-system events into batches of changed paths; this
+//! module's loop classifies each batch ([`ChangeKind`]), rebuilds through the
+//! build [`Session`] (incrementally for edited pages), swaps the new site in
+//! one step, and only then tells open tabs to reload. A broken edit keeps the
+//! last good site and shows the error in the terminal and in the browser.
+
+mod http;
+mod watch;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast;
+
+use crate::build::{Rebuilt, Session, Site};
+use crate::config::{CONFIG_FILE, Config, Overrides};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::templates;
+
+/// How `serve` was asked to run.
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+    pub quiet: bool,
+}
+
+/// What open tabs are told.
+#[derive(Clone, Debug)]
+pub enum Notice {
+    /// The site changed: reload.
+    Reload(u64),
+    /// Only stylesheets changed: swap them.
+    Css(u64),
+    /// The last edit is broken: show this over the page.
+    Error(String),
+}
+
+/// What the server serves, swapped in one step after each successful rebuild.
+pub struct Live {
+    pub site: Arc<Site>,
+    pub version: u64,
+    pub error: Option<String>,
+}
+
+/// The script served pages get (never `dossier build` output): reload, CSS swap, error overlay.
+const LIVE_RELOAD: &str = include_str!("live-reload.html");
+
+/// How much a batch of changes needs rebuilt.
+#[derive(Debug, PartialEq, Eq)]
+enum ChangeKind {
+    /// Config, templates, or files added, removed or renamed: rebuild everything.
+    Full,
+    /// Edited pages: re-render what depends on them.
+    Pages(Vec<PathBuf>),
+    /// Theme or content static files only (`css` if all are stylesheets).
+    Static { css: bool },
+}
+
+pub fn run(options: ServeOptions) -> u8 {
+    let address = format!("{}:{}", options.bind, options.port);
+    let listener = match std::net::TcpListener::bind(&address) {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "error: port {} on {} is already in use\n  = help: stop the other server, or pick another port: `dossier serve --port {}`",
+                options.port,
+                options.bind,
+                options.port.wrapping_add(1)
+            );
+            return 2;
+        }
+        Err(e) => {
+            eprintln!("error: cannot listen on {address}: {e}");
+            return 2;
+        }
+    };
+    let host = if options.bind == "0.0.0.0" {
+        "127.0.0.1"
+    } else {
+        options.bind.as_str()
+    };
+    let base_url = format!("http://{host}:{}/", options.port);
+    let overrides = Overrides {
+        base_url: Some(base_url.clone()),
+        drafts: options.drafts,
+    };
+    let (notices, _) = broadcast::channel::<Notice>(64);
+    // Versions start from the clock, so a tab reconnecting to a restarted server reloads.
+    let first_version = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let live = Arc::new(RwLock::new(Live {
+        site: Arc::new(Site::default()),
+        version: first_version,
+        error: None,
+    }));
+    let mut state = Rebuilder {
+        options: &options,
+        overrides,
+        session: None,
+        live: live.clone(),
+        notices: notices.clone(),
+        hashes: HashMap::new(),
+    };
+    let started = Instant::now();
+    state.full_rebuild();
+    if !options.quiet {
+        let pages = live.read().map(|l| l.site.files.len()).unwrap_or(0);
+        eprintln!(
+            "Built {pages} files in {} ms",
+            started.elapsed().as_millis()
+        );
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let server = match http::start(listener, live.clone(), notices.clone(), stop.clone()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot start the web server: {e}");
+            return 2;
+        }
+    };
+    eprintln!("Serving on {base_url} (Ctrl-C to stop)");
+    if options.open {
+        let _ = std::process::Command::new("xdg-open")
+            .arg(&base_url)
+            .spawn();
+    }
+    let watcher = match watch::Watcher::start(&options.root) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch `{}`: {e}", options.root.display());
+            return 2;
+        }
+    };
+    while !stop.load(Ordering::SeqCst) {
+        let Some(batch) = watcher.next_batch(Duration::from_millis(200)) else {
+            continue;
+        };
+        state.apply(batch);
+    }
+    drop(server);
+    eprintln!("Stopped.");
+    0
+}
+
+/// The state the rebuild loop keeps between batches.
+struct Rebuilder<'a> {
+    options: &'a ServeOptions,
+    overrides: Overrides,
+    /// `None` after a failed rebuild: the next change rebuilds everything.
+    session: Option<Session>,
+    live: Arc<RwLock<Live>>,
+    notices: broadcast::Sender<Notice>,
+    /// Content hashes of files seen changing, to skip saves that changed nothing.
+    hashes: HashMap<PathBuf, u64>,
+}
+
+impl Rebuilder<'_> {
+    fn apply(&mut self, batch: watch::Batch) {
+        let started = Instant::now();
+        let paths: Vec<PathBuf> = batch
+            .paths
+            .into_iter()
+            .filter(|p| self.changed(p))
+            .collect();
+        if paths.is_empty() && !batch.structural {
+            return;
+        }
+        let kind = classify(&self.options.root, &paths, batch.structural);
+        let outcome = match (&kind, self.session.is_some()) {
+            (ChangeKind::Static { css }, true) => self.update_static(*css),
+            (ChangeKind::Pages(pages), true) => self.update_pages(pages),
+            _ => self.full_rebuild(),
+        };
+        if !self.options.quiet
+            && let Some(done) = outcome
+        {
+            let what = match done {
+                Rebuilt::Pages(n) => format!("{n} page(s) re-rendered"),
+                Rebuilt::Full(n) => format!("full rebuild, {n} files"),
+            };
+            eprintln!(
+                "Rebuilt in {:.1} ms ({what})",
+                started.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
+
+    /// Has `path` changed since it was last seen? (Unreadable or gone counts as changed.)
+    fn changed(&mut self, path: &Path) -> bool {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let hash = hash_bytes(&bytes);
+                self.hashes.insert(path.to_path_buf(), hash) != Some(hash)
+            }
+            Err(_) => {
+                self.hashes.remove(path);
+                true
+            }
+        }
+    }
+
+    fn full_rebuild(&mut self) -> Option<Rebuilt> {
+        let diagnostics = Diagnostics::default();
+        let config = match Config::load(&self.options.root, &self.overrides) {
+            Ok(c) => c,
+            Err(d) => {
+                diagnostics.push(d);
+                return self.failed(&diagnostics);
+            }
+        };
+        match Session::start(config, LIVE_RELOAD, &diagnostics) {
+            Some(session) => {
+                let files = session.site.files.len();
+                self.publish(session.site.clone(), false);
+                self.session = Some(session);
+                self.report_warnings(&diagnostics);
+                Some(Rebuilt::Full(files))
+            }
+            None => self.failed(&diagnostics),
+        }
+    }
+
+    fn update_pages(&mut self, pages: &[PathBuf]) -> Option<Rebuilt> {
+        let diagnostics = Diagnostics::default();
+        let session = self.session.as_mut()?;
+        match session.update(pages, &diagnostics) {
+            Ok(done) => {
+                let site = session.site.clone();
+                self.publish(site, false);
+                Some(done)
+            }
+            Err(None) => self.full_rebuild(),
+            Err(Some(())) => {
+                self.session = None;
+                self.failed(&diagnostics)
+            }
+        }
+    }
+
+    /// Re-reads theme and content static files into the current site.
+    fn update_static(&mut self, css: bool) -> Option<Rebuilt> {
+        let session = self.session.as_mut()?;
+        let mut site = (*session.site).clone();
+        for (name, bytes) in templates::theme_static_files(&session.config) {
+            site.add(name, bytes);
+        }
+        let static_root = session.config.root.join("content");
+        site.files
+            .retain(|path, _| !path.starts_with("static/") || static_root.join(path).is_file());
+        for path in walk_files(&static_root.join("static")) {
+            if let (Ok(rel), Ok(bytes)) = (path.strip_prefix(&static_root), std::fs::read(&path)) {
+                site.add(rel.to_string_lossy().replace('\\', "/"), bytes);
+            }
+        }
+        session.site = Arc::new(site);
+        let site = session.site.clone();
+        self.publish(site, css);
+        Some(Rebuilt::Pages(0))
+    }
+
+    /// Swaps the new site in, then tells tabs to reload (or swap CSS).
+    fn publish(&self, site: Arc<Site>, css_only: bool) {
+        let version = {
+            let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
+            live.site = site;
+            live.version += 1;
+            live.error = None;
+            live.version
+        };
+        let _ = self.notices.send(if css_only {
+            Notice::Css(version)
+        } else {
+            Notice::Reload(version)
+        });
+    }
+
+    fn failed(&mut self, diagnostics: &Diagnostics) -> Option<Rebuilt> {
+        let all = diagnostics.snapshot();
+        let errors: Vec<&Diagnostic> = all
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let mut text = String::new();
+        for d in &errors {
+            eprint!("{}", d.render(color));
+            text.push_str(&d.render(false));
+            text.push('\n');
+        }
+        eprintln!(
+            "error: rebuild failed with {} error(s); still serving the last good site",
+            errors.len()
+        );
+        self.live.write().unwrap_or_else(|p| p.into_inner()).error = Some(text.clone());
+        let _ = self.notices.send(Notice::Error(text));
+        self.session = None;
+        None
+    }
+
+    fn report_warnings(&self, diagnostics: &Diagnostics) {
+        if self.options.quiet {
+            return;
+        }
+        for d in diagnostics.snapshot() {
+            eprint!(
+                "{}",
+                d.render(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            );
+        }
+    }
+}
+
+/// Decides how much a batch of changed paths needs rebuilt.
+fn classify(root: &Path, paths: &[PathBuf], structural: bool) -> ChangeKind {
+    let rel = |p: &PathBuf| {
+        p.strip_prefix(root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| p.clone())
+    };
+    let mut pages = Vec::new();
+    let mut statics = 0;
+    let mut css = true;
+    for path in paths {
+        let r = rel(path);
+        let first = r
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let is_theme_static = first == "themes"
+            && r.components()
+                .nth(2)
+                .is_some_and(|c| c.as_os_str() == "static");
+        let is_content_static = r.starts_with("content/static");
+        if r == Path::new(CONFIG_FILE)
+            || first == "templates"
+            || (first == "themes" && !is_theme_static)
+        {
+            return ChangeKind::Full;
+        }
+        if is_theme_static || is_content_static {
+            statics += 1;
+            css &= is_theme_static && r.extension().is_some_and(|e| e == "css");
+        } else if first == "content" && r.extension().is_some_and(|e| e == "md") {
+            if structural || !path.is_file() || r.ends_with("_index.md") {
+                return ChangeKind::Full;
+            }
+            pages.push(path.clone());
+        }
+    }
+    if !pages.is_empty() {
+        return ChangeKind::Pages(pages);
+    }
+    if statics > 0 {
+        return ChangeKind::Static { css };
+    }
+    if structural {
+        ChangeKind::Full
+    } else {
+        ChangeKind::Pages(Vec::new())
+    }
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(entry.path()),
+                Ok(t) if t.is_file() => out.push(entry.path()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{ChangeKind, classify};
+
+    #[test]
+    fn changes_are_classified_by_what_they_need_rebuilt() {
+        let root = Path::new("/p");
+        let p = |s: &str| PathBuf::from(format!("/p/{s}"));
+        let cases = [
+            (vec![p("dossier.yaml")], false, ChangeKind::Full),
+            (vec![p("templates/base.html")], false, ChangeKind::Full),
+            (
+                vec![p("themes/default/templates/article.html")],
+                false,
+                ChangeKind::Full,
+            ),
+            (
+                vec![p("themes/default/static/style.css")],
+                false,
+                ChangeKind::Static { css: true },
+            ),
+            (
+                vec![p("themes/default/static/search.js")],
+                false,
+                ChangeKind::Static { css: false },
+            ),
+            (
+                vec![p("content/static/map.svg")],
+                false,
+                ChangeKind::Static { css: false },
+            ),
+            // a page that no longer exists (deleted) needs a full rebuild
+            (vec![p("content/articles/gone.md")], false, ChangeKind::Full),
+        ];
+        for (paths, structural, expected) in cases {
+            assert_eq!(classify(root, &paths, structural), expected, "{paths:?}");
+        }
+    }
+}

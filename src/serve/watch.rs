@@ -1,0 +1,183 @@
+//! File watching for `serve`: debounced batches of the paths that matter.
+//!
+//! notify 8 with notify-debouncer-full: `content/`, `themes/` and
+//! `templates/` recursively, and the project root non-recursively (so an
+//! editor's rename-over save of `dossier.yaml` is seen). Editors' temporary
+//! and backup files are dropped. If the OS watch limit is reached, it says
+//! which sysctl raises it and falls back to polling.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, FileIdMap, RecommendedCache, new_debouncer_opt};
+
+/// Debounce window: long enough to gather an editor's save, short enough to feel instant.
+const DEBOUNCE: Duration = Duration::from_millis(25);
+
+/// One batch of changes.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub paths: Vec<PathBuf>,
+    /// Files or folders were created, removed or renamed.
+    pub structural: bool,
+}
+
+pub struct Watcher {
+    /// The debouncer (native or polling): watching stops when it is dropped.
+    _debouncer: Box<dyn std::any::Any>,
+    events: Receiver<DebounceEventResult>,
+    root: PathBuf,
+}
+
+impl Watcher {
+    pub fn start(root: &Path) -> notify::Result<Watcher> {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let (tx, events) = channel();
+        let native = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+            DEBOUNCE,
+            Some(Duration::from_millis(10)),
+            tx.clone(),
+            RecommendedCache::new(),
+            notify::Config::default(),
+        )
+        .and_then(|mut d| watch_all(&root, |p, m| d.watch(p, m)).map(|()| d));
+        let debouncer = match native {
+            Ok(d) => Box::new(d) as Box<dyn std::any::Any>,
+            Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
+                eprintln!(
+                    "warning: the OS limit on watched folders is reached; falling back to polling (slower).\n  = help: raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (and max_user_instances)"
+                );
+                let config =
+                    notify::Config::default().with_poll_interval(Duration::from_millis(250));
+                let mut d = new_debouncer_opt::<_, PollWatcher, FileIdMap>(
+                    DEBOUNCE,
+                    None,
+                    tx,
+                    FileIdMap::new(),
+                    config,
+                )?;
+                watch_all(&root, |p, m| d.watch(p, m))?;
+                Box::new(d)
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(Watcher {
+            _debouncer: debouncer,
+            events,
+            root,
+        })
+    }
+
+    /// The next batch of relevant changes, or `None` after `timeout` without one.
+    pub fn next_batch(&self, timeout: Duration) -> Option<Batch> {
+        let first = match self.events.recv_timeout(timeout) {
+            Ok(result) => result,
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+        };
+        let mut batch = Batch::default();
+        for result in std::iter::once(first).chain(self.events.try_iter()) {
+            let Ok(events) = result else { continue };
+            for event in events {
+                if matches!(event.kind, EventKind::Access(_)) {
+                    continue;
+                }
+                let relevant: Vec<&PathBuf> =
+                    event.paths.iter().filter(|p| self.relevant(p)).collect();
+                if relevant.is_empty() {
+                    continue;
+                }
+                let structural = matches!(event.kind, EventKind::Create(_) | EventKind::Remove(_))
+                    || matches!(
+                        event.kind,
+                        EventKind::Modify(notify::event::ModifyKind::Name(_))
+                    );
+                // An editor's rename-over save leaves the file in place: an edit, not a new page.
+                // (A brand-new file is found out later: the session cannot place it and rebuilds fully.)
+                batch.structural |= structural && relevant.iter().any(|p| !p.is_file());
+                for path in relevant {
+                    if !batch.paths.contains(path) {
+                        batch.paths.push(path.clone());
+                    }
+                }
+            }
+        }
+        (!batch.paths.is_empty()).then_some(batch)
+    }
+
+    /// Does a change to `path` matter to the site?
+    fn relevant(&self, path: &Path) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if is_editor_noise(name) {
+            return false;
+        }
+        match rel.components().next().and_then(|c| c.as_os_str().to_str()) {
+            Some("content" | "themes" | "templates") => true,
+            Some(first) => first == crate::config::CONFIG_FILE,
+            None => false,
+        }
+    }
+}
+
+fn watch_all(
+    root: &Path,
+    mut watch: impl FnMut(&Path, RecursiveMode) -> notify::Result<()>,
+) -> notify::Result<()> {
+    watch(root, RecursiveMode::NonRecursive)?;
+    for folder in ["content", "themes", "templates"] {
+        let path = root.join(folder);
+        if path.is_dir() {
+            watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(())
+}
+
+/// Swap, backup and temporary files of common editors.
+fn is_editor_noise(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name == "4913"
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".bak",
+            ".kate-swp",
+            "___jb_tmp___",
+            "___jb_old___",
+            ".crdownload",
+            ".part",
+        ]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_editor_noise;
+
+    #[test]
+    fn editor_temporary_files_are_ignored() {
+        for noise in [
+            ".article.md.swp",
+            "article.md~",
+            "#article.md#",
+            "4913",
+            "x.md.tmp",
+            ".#lock",
+            "a.md___jb_tmp___",
+        ] {
+            assert!(is_editor_noise(noise), "{noise}");
+        }
+        for real in ["article.md", "style.css", "dossier.yaml"] {
+            assert!(!is_editor_noise(real), "{real}");
+        }
+    }
+}
