@@ -112,6 +112,13 @@ pub fn run(options: ServeOptions) -> u8 {
         notices: notices.clone(),
         hashes: HashMap::new(),
     };
+    let watcher = match watch::Watcher::start(&options.root) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch `{}`: {e}", options.root.display());
+            return 2;
+        }
+    };
     let started = Instant::now();
     state.full_rebuild();
     if !options.quiet {
@@ -135,13 +142,6 @@ pub fn run(options: ServeOptions) -> u8 {
             .arg(&base_url)
             .spawn();
     }
-    let watcher = match watch::Watcher::start(&options.root) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch `{}`: {e}", options.root.display());
-            return 2;
-        }
-    };
     while !stop.load(Ordering::SeqCst) {
         let Some(batch) = watcher.next_batch(Duration::from_millis(200)) else {
             continue;
