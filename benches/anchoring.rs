@@ -27,9 +27,8 @@ const WORDS: [&str; 12] = [
 fn article(words: usize) -> Vec<String> {
     (0..words / 100)
         .map(|p| {
-            let mut paragraph: Vec<String> = (0..99)
-                .map(|i| WORDS[(p * 7 + i * 5) % WORDS.len()].to_string())
-                .collect();
+            let mut paragraph: Vec<String> =
+                (0..99).map(|i| WORDS[(p * 7 + i * 5) % WORDS.len()].to_string()).collect();
             paragraph.push(format!("marker{p}\u{2019}s"));
             paragraph.join(" ")
         })
@@ -58,10 +57,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    println!(
-        "{:>10} {:>12} {:>14} {:>12}",
-        "words", "annotations", "median (ms)", "ns/word"
-    );
+    println!("{:>10} {:>12} {:>14} {:>12}", "words", "annotations", "median (ms)", "ns/word");
     for words in [10_000, 50_000, 100_000, 200_000] {
         let paragraphs = article(words);
         let notes = annotations(1_000.min(words / 100), words / 100);

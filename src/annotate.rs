@@ -43,8 +43,7 @@ impl AnchorError {
             ),
             AnchorError::NotFound { nearest } if nearest.is_empty() => (
                 format!("quote \"{quote}\" is not in the article's text"),
-                "copy the quote from the rendered article; matching is exact and case-sensitive"
-                    .into(),
+                "copy the quote from the rendered article; matching is exact and case-sensitive".into(),
             ),
             AnchorError::NotFound { nearest } => (
                 format!("quote \"{quote}\" is not in the article's text"),
@@ -68,14 +67,8 @@ impl AnchorError {
 const CONTEXT: usize = 32;
 
 /// Places every annotation on `text`; returns the anchors (sorted by position) and the failures.
-pub fn anchor(
-    text: &TextMap,
-    annotations: &[Annotation],
-) -> (Vec<Anchor>, Vec<(usize, AnchorError)>) {
-    let quotes: Vec<String> = annotations
-        .iter()
-        .map(|a| TextMap::normalize(&a.quote))
-        .collect();
+pub fn anchor(text: &TextMap, annotations: &[Annotation]) -> (Vec<Anchor>, Vec<(usize, AnchorError)>) {
+    let quotes: Vec<String> = annotations.iter().map(|a| TextMap::normalize(&a.quote)).collect();
     let mut pattern_of: HashMap<&str, usize> = HashMap::new();
     let mut patterns: Vec<&str> = Vec::new();
     for q in quotes.iter().filter(|q| !q.is_empty()) {
@@ -108,12 +101,7 @@ pub fn anchor(
                 for (piece, byte) in chosen.into_iter().enumerate() {
                     let start = text.char_index(byte);
                     let end = text.char_index(byte + quote.len());
-                    anchors.push(Anchor {
-                        annotation: index,
-                        piece: piece + 1,
-                        start,
-                        end,
-                    });
+                    anchors.push(Anchor { annotation: index, piece: piece + 1, start, end });
                 }
             }
             Err(e) => errors.push((index, e)),
@@ -124,63 +112,33 @@ pub fn anchor(
 }
 
 /// Narrows the byte offsets where `quote` occurs to the ones the annotation means.
-fn select(
-    text: &TextMap,
-    annotation: &Annotation,
-    quote: &str,
-    starts: &[usize],
-) -> Result<Vec<usize>, AnchorError> {
+fn select(text: &TextMap, annotation: &Annotation, quote: &str, starts: &[usize]) -> Result<Vec<usize>, AnchorError> {
     let full = text.as_str();
     if starts.is_empty() {
-        return Err(AnchorError::NotFound {
-            nearest: nearest(full, quote),
-        });
+        return Err(AnchorError::NotFound { nearest: nearest(full, quote) });
     }
     let prefix = annotation.prefix.as_deref().map(TextMap::normalize);
     let suffix = annotation.suffix.as_deref().map(TextMap::normalize);
     let narrowed: Vec<usize> = starts
         .iter()
         .copied()
-        .filter(|&s| {
-            prefix
-                .as_deref()
-                .is_none_or(|p| full[..s].trim_end().ends_with(p.trim_end()))
-        })
-        .filter(|&s| {
-            suffix.as_deref().is_none_or(|x| {
-                full[s + quote.len()..]
-                    .trim_start()
-                    .starts_with(x.trim_start())
-            })
-        })
+        .filter(|&s| prefix.as_deref().is_none_or(|p| full[..s].trim_end().ends_with(p.trim_end())))
+        .filter(|&s| suffix.as_deref().is_none_or(|x| full[s + quote.len()..].trim_start().starts_with(x.trim_start())))
         .collect();
     if narrowed.is_empty() {
         return Err(AnchorError::NotFound {
-            nearest: starts
-                .iter()
-                .take(3)
-                .map(|&s| context(full, s, quote.len()))
-                .collect(),
+            nearest: starts.iter().take(3).map(|&s| context(full, s, quote.len())).collect(),
         });
     }
     match annotation.occurrence {
         Some(Occurrence::All) => Ok(narrowed),
-        Some(Occurrence::Nth(n)) => {
-            narrowed
-                .get(n - 1)
-                .map(|&s| vec![s])
-                .ok_or(AnchorError::NoSuchOccurrence {
-                    wanted: n,
-                    found: narrowed.len(),
-                })
-        }
+        Some(Occurrence::Nth(n)) => narrowed
+            .get(n - 1)
+            .map(|&s| vec![s])
+            .ok_or(AnchorError::NoSuchOccurrence { wanted: n, found: narrowed.len() }),
         None if narrowed.len() == 1 => Ok(narrowed),
         None => Err(AnchorError::Ambiguous {
-            matches: narrowed
-                .iter()
-                .take(5)
-                .map(|&s| context(full, s, quote.len()))
-                .collect(),
+            matches: narrowed.iter().take(5).map(|&s| context(full, s, quote.len())).collect(),
         }),
     }
 }
@@ -193,11 +151,7 @@ fn context(full: &str, start: usize, len: usize) -> String {
 }
 
 pub fn tail_chars(s: &str, n: usize) -> &str {
-    let start = s
-        .char_indices()
-        .rev()
-        .nth(n.saturating_sub(1))
-        .map_or(0, |(i, _)| i);
+    let start = s.char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i);
     &s[start..]
 }
 
@@ -213,10 +167,7 @@ fn nearest(full: &str, quote: &str) -> Vec<String> {
     if lower_full.len() == full.len()
         && let Some(i) = lower_full.find(&lower_quote)
     {
-        return vec![format!(
-            "{} (differs in case)",
-            context(full, i, quote.len())
-        )];
+        return vec![format!("{} (differs in case)", context(full, i, quote.len()))];
     }
     let words: Vec<&str> = quote.split(' ').collect();
     for take in (1..words.len()).rev() {
@@ -280,23 +231,11 @@ mod tests {
         type Case<'a> = (&'a [&'a [&'a str]], Annotation, Result<&'a str, &'a str>);
         let cases: Vec<Case> = vec![
             // across emphasis: segments "led by ", "Man", " Aung"
-            (
-                &[&["led by ", "Man", " Aung Hlaing"]],
-                note("Man Aung"),
-                Ok("Man Aung"),
-            ),
+            (&[&["led by ", "Man", " Aung Hlaing"]], note("Man Aung"), Ok("Man Aung")),
             // smart quotes in the text, straight in the quote
-            (
-                &[&["he said \u{201C}stop\u{201D}."]],
-                note("\"stop\""),
-                Ok("\"stop\""),
-            ),
+            (&[&["he said \u{201C}stop\u{201D}."]], note("\"stop\""), Ok("\"stop\"")),
             // NBSP and runs of spaces
-            (
-                &[&["France\u{00A0}24  reported"]],
-                note("France 24 reported"),
-                Ok("France 24 reported"),
-            ),
+            (&[&["France\u{00A0}24  reported"]], note("France 24 reported"), Ok("France 24 reported")),
             // Burmese with a zero-width non-joiner in the text
             (
                 &[&["\u{1019}\u{200C}\u{103C}\u{1014}\u{103A}\u{1019}\u{102C}"]],
@@ -304,40 +243,20 @@ mod tests {
                 Ok("\u{1019}\u{103C}\u{1014}\u{103A}"),
             ),
             // paragraph edges: a block boundary is one space
-            (
-                &[&["end of one."], &["Start of two"]],
-                note("one. Start"),
-                Ok("one. Start"),
-            ),
+            (&[&["end of one."], &["Start of two"]], note("one. Start"), Ok("one. Start")),
             // case-sensitive
             (&[&["The Army"]], note("the army"), Err("differs in case")),
             // ambiguous without occurrence
             (&[&["army and army"]], note("army"), Err("matches 2 places")),
-            (
-                &[&["army and army"]],
-                with(note("army"), &|a| a.occurrence = Some(Occurrence::Nth(2))),
-                Ok("army"),
-            ),
-            (
-                &[&["army and army"]],
-                with(note("army"), &|a| a.prefix = Some("and".into())),
-                Ok("army"),
-            ),
-            (
-                &[&["army and army"]],
-                with(note("army"), &|a| a.suffix = Some("and".into())),
-                Ok("army"),
-            ),
+            (&[&["army and army"]], with(note("army"), &|a| a.occurrence = Some(Occurrence::Nth(2))), Ok("army")),
+            (&[&["army and army"]], with(note("army"), &|a| a.prefix = Some("and".into())), Ok("army")),
+            (&[&["army and army"]], with(note("army"), &|a| a.suffix = Some("and".into())), Ok("army")),
             (
                 &[&["army and army"]],
                 with(note("army"), &|a| a.occurrence = Some(Occurrence::Nth(3))),
                 Err("occurs 2 time"),
             ),
-            (
-                &[&["nothing here"]],
-                note("Tatmadaw"),
-                Err("not in the article"),
-            ),
+            (&[&["nothing here"]], note("Tatmadaw"), Err("not in the article")),
         ];
         for (blocks, annotation, expected) in cases {
             let text = text_of(blocks);
@@ -363,15 +282,9 @@ mod tests {
         all.occurrence = Some(Occurrence::All);
         let (anchors, errors) = anchor(&text, &[all, note("army and navy")]);
         assert!(errors.is_empty());
-        let spans: Vec<(usize, usize, usize)> = anchors
-            .iter()
-            .map(|a| (a.annotation, a.start, a.end))
-            .collect();
+        let spans: Vec<(usize, usize, usize)> = anchors.iter().map(|a| (a.annotation, a.start, a.end)).collect();
         // sorted by start, longer first, so an enclosing mark opens before the one it contains
         assert_eq!(spans, vec![(0, 0, 4), (1, 9, 22), (0, 9, 13)]);
-        assert!(matches!(
-            anchor(&text, &[note("")]).1[0].1,
-            AnchorError::EmptyQuote
-        ));
+        assert!(matches!(anchor(&text, &[note("")]).1[0].1, AnchorError::EmptyQuote));
     }
 }

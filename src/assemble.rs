@@ -6,7 +6,9 @@
 //! dependencies changed. Backlinks (citations, mentions, figure uses) are
 //! gathered once, in [`Assembler::new`], after all Markdown has rendered.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::build::RenderedPages;
 use crate::changes;
@@ -45,18 +47,28 @@ pub enum Deps {
 }
 
 /// Where each source and figure is used, gathered once from every page's facts.
+/// Only indices are stored (article, and position in its facts); views are built on demand.
 #[derive(Default)]
-struct Backlinks {
-    citations: HashMap<String, Vec<BacklinkView>>,
-    mentions: HashMap<String, Vec<BacklinkView>>,
-    figure_uses: HashMap<String, Vec<BacklinkView>>,
-    /// Articles whose page shows something of a source or figure (by page id).
-    articles_using: HashMap<String, HashSet<String>>,
-    /// Sources affiliated with a source.
-    members: HashMap<String, Vec<LinkView>>,
-    /// Figures claimed by a source, and figures citing it.
-    claims: HashMap<String, Vec<LinkView>>,
-    figure_cites: HashMap<String, Vec<LinkView>>,
+struct Backlinks<'a> {
+    citations: FxHashMap<&'a str, Vec<(usize, usize)>>,
+    mentions: FxHashMap<&'a str, Vec<(usize, usize)>>,
+    figure_uses: FxHashMap<&'a str, Vec<(usize, usize)>>,
+    /// Articles whose Markdown links to a page id with a wikilink.
+    links_to: FxHashMap<&'a str, Vec<usize>>,
+    /// Sources affiliated with a source (source indices).
+    members: FxHashMap<&'a str, Vec<usize>>,
+    /// Figures claimed by a source, and figures citing it (figure indices).
+    claims: FxHashMap<&'a str, Vec<usize>>,
+    figure_cites: FxHashMap<&'a str, Vec<usize>>,
+    /// Articles whose annotations or events cite a source (article indices).
+    annotated_in: FxHashMap<&'a str, Vec<usize>>,
+}
+
+#[derive(Clone, Copy)]
+enum Use {
+    Citation,
+    Mention,
+    Figure,
 }
 
 /// One output page: which template, and the view it sees.
@@ -135,11 +147,11 @@ pub struct Assembler<'a> {
     pub index: &'a Index<'a>,
     pub rendered: &'a RenderedPages,
     pub site: SiteView,
-    backlinks: Backlinks,
+    backlinks: Backlinks<'a>,
     annotations: Vec<AnnotationView>,
     /// Annotations citing a source, by the source's URL.
-    annotations_citing: HashMap<String, Vec<AnnotationView>>,
-    positions: HashMap<String, usize>,
+    annotations_citing: FxHashMap<String, Vec<AnnotationView>>,
+    positions: FxHashMap<&'a str, usize>,
 }
 
 impl<'a> Assembler<'a> {
@@ -148,11 +160,11 @@ impl<'a> Assembler<'a> {
         let positions = content
             .articles
             .iter()
-            .map(|p| &p.id)
-            .chain(content.sources.iter().map(|p| &p.id))
-            .chain(content.figures.iter().map(|p| &p.id))
+            .map(|p| p.id.as_str())
+            .chain(content.sources.iter().map(|p| p.id.as_str()))
+            .chain(content.figures.iter().map(|p| p.id.as_str()))
             .enumerate()
-            .map(|(i, id)| (id.clone(), i))
+            .map(|(i, id)| (id, i))
             .collect();
         let mut assembler = Assembler {
             index,
@@ -160,109 +172,98 @@ impl<'a> Assembler<'a> {
             site,
             backlinks: Backlinks::default(),
             annotations: Vec::new(),
-            annotations_citing: HashMap::new(),
+            annotations_citing: FxHashMap::default(),
             positions,
         };
         assembler.backlinks = assembler.gather_backlinks();
-        assembler.annotations = (0..content.articles.len())
-            .flat_map(|i| assembler.annotation_views(i))
-            .collect();
+        assembler.annotations = (0..content.articles.len()).flat_map(|i| assembler.annotation_views(i)).collect();
         for a in &assembler.annotations {
             for s in &a.sources {
-                assembler
-                    .annotations_citing
-                    .entry(s.url.clone())
-                    .or_default()
-                    .push(a.clone());
+                assembler.annotations_citing.entry(s.url.clone()).or_default().push(a.clone());
             }
         }
         assembler
     }
 
-    fn gather_backlinks(&self) -> Backlinks {
+    fn gather_backlinks(&self) -> Backlinks<'a> {
+        let content: &'a Content = self.index.content;
+        let rendered: &'a RenderedPages = self.rendered;
         let mut b = Backlinks::default();
-        for (article, rendered) in self.content().articles.iter().zip(&self.rendered.articles) {
-            let page = self.link(&article.id, &article.meta.title);
-            let mut using = |id: String| {
-                b.articles_using
-                    .entry(id)
-                    .or_default()
-                    .insert(article.id.clone());
-            };
-            for c in &rendered.citations {
-                using(format!("sources/{}", c.source));
+        for (a, facts) in rendered.articles.iter().enumerate() {
+            for (k, c) in facts.citations.iter().enumerate() {
+                b.citations.entry(c.source.as_str()).or_default().push((a, k));
             }
-            for m in &rendered.mentions {
-                using(format!("sources/{}", m.source));
+            for (k, m) in facts.mentions.iter().enumerate() {
+                b.mentions.entry(m.source.as_str()).or_default().push((a, k));
             }
-            for f in &rendered.figures {
-                using(format!("figures/{}", f.figure));
+            for (k, f) in facts.figures.iter().enumerate() {
+                b.figure_uses.entry(f.figure.as_str()).or_default().push((a, k));
             }
-            for link in &rendered.links {
-                using(link.clone());
-            }
-            for c in &rendered.citations {
-                let url = format!("{}#{}", page.url, c.anchor);
-                let view = BacklinkView {
-                    page: page.clone(),
-                    url,
-                    sentence: c.sentence.clone(),
-                    number: Some(c.number),
-                };
-                b.citations.entry(c.source.clone()).or_default().push(view);
-            }
-            for m in &rendered.mentions {
-                let url = format!("{}#{}", page.url, m.anchor);
-                let view = BacklinkView {
-                    page: page.clone(),
-                    url,
-                    sentence: m.sentence.clone(),
-                    number: None,
-                };
-                b.mentions.entry(m.source.clone()).or_default().push(view);
-            }
-            for f in &rendered.figures {
-                let url = if f.embedded {
-                    format!("{}#fig-{}", page.url, f.figure)
-                } else {
-                    page.url.clone()
-                };
-                let view = BacklinkView {
-                    page: page.clone(),
-                    url,
-                    sentence: String::new(),
-                    number: Some(f.number),
-                };
-                b.figure_uses
-                    .entry(f.figure.clone())
-                    .or_default()
-                    .push(view);
+            for link in &facts.links {
+                b.links_to.entry(link.as_str()).or_default().push(a);
             }
         }
-        for source in &self.content().sources {
+        for (i, source) in content.sources.iter().enumerate() {
             if let Some(a) = &source.meta.affiliation {
-                b.members
-                    .entry(a.clone())
-                    .or_default()
-                    .push(self.source_link(&source.slug));
+                b.members.entry(a.as_str()).or_default().push(i);
             }
         }
-        for f in &self.content().figures {
-            let link = self.link(&f.id, &f.meta.title);
+        for (i, f) in content.figures.iter().enumerate() {
             if let Some(claimant) = &f.meta.claimed_by {
-                b.claims
-                    .entry(claimant.clone())
-                    .or_default()
-                    .push(link.clone());
+                b.claims.entry(claimant.as_str()).or_default().push(i);
             }
             for cite in &f.meta.cites {
-                b.figure_cites
-                    .entry(cite.clone())
-                    .or_default()
-                    .push(link.clone());
+                b.figure_cites.entry(cite.as_str()).or_default().push(i);
+            }
+        }
+        for (i, article) in content.articles.iter().enumerate() {
+            let meta = &article.meta;
+            for cite in meta.annotations.iter().flat_map(|a| &a.cites).chain(meta.events.iter().flat_map(|e| &e.cites))
+            {
+                b.annotated_in.entry(cite.as_str()).or_default().push(i);
             }
         }
         b
+    }
+
+    /// Articles whose rendered Markdown shows something of source or figure `slug`.
+    fn articles_using(&self, kind: &str, slug: &str) -> Vec<usize> {
+        let b = &self.backlinks;
+        let mut articles: Vec<usize> = match kind {
+            "sources" => {
+                b.citations.get(slug).into_iter().chain(b.mentions.get(slug)).flatten().map(|(a, _)| *a).collect()
+            }
+            _ => b.figure_uses.get(slug).into_iter().flatten().map(|(a, _)| *a).collect(),
+        };
+        articles.extend(b.links_to.get(format!("{kind}/{slug}").as_str()).into_iter().flatten());
+        articles.sort_unstable();
+        articles.dedup();
+        articles
+    }
+
+    fn backlink_views(&self, uses: Option<&Vec<(usize, usize)>>, kind: Use) -> Vec<BacklinkView> {
+        let c = self.content();
+        uses.into_iter()
+            .flatten()
+            .map(|&(a, k)| {
+                let (article, facts) = (&c.articles[a], &self.rendered.articles[a]);
+                let page = self.link(&article.id, &article.meta.title);
+                let (anchor, sentence, number) = match kind {
+                    Use::Citation => {
+                        let cite = &facts.citations[k];
+                        (cite.anchor.clone(), cite.sentence.clone(), Some(cite.number))
+                    }
+                    Use::Mention => (facts.mentions[k].anchor.clone(), facts.mentions[k].sentence.clone(), None),
+                    Use::Figure => {
+                        let f = &facts.figures[k];
+                        let anchor = if f.embedded { format!("fig-{}", f.figure) } else { String::new() };
+                        (anchor, String::new(), Some(f.number))
+                    }
+                };
+                let url = if anchor.is_empty() { page.url.clone() } else { format!("{}#{anchor}", page.url) };
+                BacklinkView { page, url, sentence, number }
+            })
+            .collect()
     }
 
     /// Every output page of the site.
@@ -316,12 +317,7 @@ impl<'a> Assembler<'a> {
                 site: site(),
                 title: "Figures".into(),
                 url: self.index.config.url("figures/"),
-                figures: self
-                    .content()
-                    .figures
-                    .iter()
-                    .map(|f| self.figure_summary(f))
-                    .collect(),
+                figures: self.content().figures.iter().map(|f| self.figure_summary(f)).collect(),
             })),
             JobId::Timeline => PageJob::Timeline(Box::new(TimelineView {
                 site: site(),
@@ -340,20 +336,20 @@ impl<'a> Assembler<'a> {
                 title: "Page not found".into(),
                 url: self.index.config.url("404/"),
             })),
-            JobId::Article(slug) => PageJob::Article(Box::new(
-                self.article_view(self.position(&format!("articles/{slug}"))?),
-            )),
+            JobId::Article(slug) => {
+                PageJob::Article(Box::new(self.article_view(self.position(&format!("articles/{slug}"))?)))
+            }
             JobId::Changes(slug) => {
                 let i = self.position(&format!("articles/{slug}"))?;
                 let from = self.predecessor(&self.content().articles[i])?;
                 PageJob::Changes(Box::new(changes::view(self, i, from)))
             }
-            JobId::Source(slug) => PageJob::Source(Box::new(
-                self.source_view(self.position(&format!("sources/{slug}"))?),
-            )),
-            JobId::Figure(slug) => PageJob::Figure(Box::new(
-                self.figure_view(self.position(&format!("figures/{slug}"))?),
-            )),
+            JobId::Source(slug) => {
+                PageJob::Source(Box::new(self.source_view(self.position(&format!("sources/{slug}"))?)))
+            }
+            JobId::Figure(slug) => {
+                PageJob::Figure(Box::new(self.figure_view(self.position(&format!("figures/{slug}"))?)))
+            }
         })
     }
 
@@ -363,11 +359,9 @@ impl<'a> Assembler<'a> {
         let mut pages = HashSet::new();
         match job {
             JobId::Search | JobId::NotFound => {}
-            JobId::Index
-            | JobId::Sources
-            | JobId::Figures
-            | JobId::Timeline
-            | JobId::Annotations => return Deps::Everything,
+            JobId::Index | JobId::Sources | JobId::Figures | JobId::Timeline | JobId::Annotations => {
+                return Deps::Everything;
+            }
             JobId::Article(slug) | JobId::Changes(slug) => {
                 let Some(i) = self.position(&format!("articles/{slug}")) else {
                     return Deps::Everything;
@@ -379,76 +373,32 @@ impl<'a> Assembler<'a> {
                     pages.insert(c.articles[p].id.clone());
                     self.article_deps(p, &mut pages);
                 }
-                for other in c
-                    .articles
-                    .iter()
-                    .filter(|a| a.article_key() == article.article_key())
-                {
+                for other in c.articles.iter().filter(|a| a.article_key() == article.article_key()) {
                     pages.insert(other.id.clone());
                 }
             }
             JobId::Source(slug) => {
                 let id = format!("sources/{slug}");
                 if let Some(source) = self.index.source(slug) {
-                    pages.extend(
-                        source
-                            .meta
-                            .affiliation
-                            .iter()
-                            .map(|a| format!("sources/{a}")),
-                    );
+                    pages.extend(source.meta.affiliation.iter().map(|a| format!("sources/{a}")));
                 }
-                pages.extend(
-                    c.sources
-                        .iter()
-                        .filter(|s| s.meta.affiliation.as_deref() == Some(slug))
-                        .map(|s| s.id.clone()),
-                );
-                pages.extend(
-                    c.figures
-                        .iter()
-                        .filter(|f| {
-                            f.meta.claimed_by.as_deref() == Some(slug)
-                                || f.meta.cites.contains(slug)
-                        })
-                        .map(|f| f.id.clone()),
-                );
-                pages.extend(
-                    c.articles
-                        .iter()
-                        .filter(|a| a.meta.annotations.iter().any(|n| n.cites.contains(slug)))
-                        .map(|a| a.id.clone()),
-                );
-                pages.extend(
-                    self.backlinks
-                        .articles_using
-                        .get(&id)
-                        .into_iter()
-                        .flatten()
-                        .cloned(),
-                );
+                let b = &self.backlinks;
+                pages.extend(b.members.get(slug.as_str()).into_iter().flatten().map(|&i| c.sources[i].id.clone()));
+                let figures = b.claims.get(slug.as_str()).into_iter().chain(b.figure_cites.get(slug.as_str()));
+                pages.extend(figures.flatten().map(|&i| c.figures[i].id.clone()));
+                pages
+                    .extend(b.annotated_in.get(slug.as_str()).into_iter().flatten().map(|&i| c.articles[i].id.clone()));
+                pages.extend(self.articles_using("sources", slug).into_iter().map(|i| c.articles[i].id.clone()));
                 pages.insert(id);
             }
             JobId::Figure(slug) => {
                 let id = format!("figures/{slug}");
                 if let Some(figure) = self.index.figure(slug) {
                     pages.extend(
-                        figure
-                            .meta
-                            .claimed_by
-                            .iter()
-                            .chain(&figure.meta.cites)
-                            .map(|s| format!("sources/{s}")),
+                        figure.meta.claimed_by.iter().chain(&figure.meta.cites).map(|s| format!("sources/{s}")),
                     );
                 }
-                pages.extend(
-                    self.backlinks
-                        .articles_using
-                        .get(&id)
-                        .into_iter()
-                        .flatten()
-                        .cloned(),
-                );
+                pages.extend(self.articles_using("figures", slug).into_iter().map(|i| c.articles[i].id.clone()));
                 pages.insert(id);
             }
         }
@@ -458,24 +408,9 @@ impl<'a> Assembler<'a> {
     /// What an article's page shows of other pages: cited and mentioned sources, figures, links.
     fn article_deps(&self, i: usize, pages: &mut HashSet<String>) {
         let (article, rendered) = (&self.content().articles[i], &self.rendered.articles[i]);
-        pages.extend(
-            rendered
-                .citations
-                .iter()
-                .map(|c| format!("sources/{}", c.source)),
-        );
-        pages.extend(
-            rendered
-                .mentions
-                .iter()
-                .map(|m| format!("sources/{}", m.source)),
-        );
-        pages.extend(
-            rendered
-                .figures
-                .iter()
-                .map(|f| format!("figures/{}", f.figure)),
-        );
+        pages.extend(rendered.citations.iter().map(|c| format!("sources/{}", c.source)));
+        pages.extend(rendered.mentions.iter().map(|m| format!("sources/{}", m.source)));
+        pages.extend(rendered.figures.iter().map(|f| format!("figures/{}", f.figure)));
         pages.extend(rendered.links.iter().cloned());
         let meta = &article.meta;
         let cited = meta
@@ -491,17 +426,11 @@ impl<'a> Assembler<'a> {
     }
 
     fn link(&self, id: &str, title: &str) -> LinkView {
-        LinkView {
-            title: title.to_string(),
-            url: self.index.page_url(id),
-        }
+        LinkView { title: title.to_string(), url: self.index.page_url(id) }
     }
 
     fn source_link(&self, slug: &str) -> LinkView {
-        LinkView {
-            title: self.index.source_name(slug),
-            url: self.index.source_url(slug),
-        }
+        LinkView { title: self.index.source_name(slug), url: self.index.source_url(slug) }
     }
 
     /// The version an article was edited from: `edited_from`, else the as-received version.
@@ -509,17 +438,13 @@ impl<'a> Assembler<'a> {
         let articles = &self.content().articles;
         if let Some(from) = &article.meta.edited_from {
             let slug = from.trim_start_matches("articles/");
-            return articles
-                .iter()
-                .position(|a| a.slug == slug && a.slug != article.slug);
+            return articles.iter().position(|a| a.slug == slug && a.slug != article.slug);
         }
         if article.version() == "as-received" {
             return None;
         }
         articles.iter().position(|a| {
-            a.article_key() == article.article_key()
-                && a.version() == "as-received"
-                && a.slug != article.slug
+            a.article_key() == article.article_key() && a.version() == "as-received" && a.slug != article.slug
         })
     }
 
@@ -613,15 +538,8 @@ impl<'a> Assembler<'a> {
             date: meta.date.map(|d| d.to_string()),
             date_human: meta.date.map(|d| d.human()),
             summary: meta.summary.clone(),
-            language: meta
-                .language
-                .clone()
-                .unwrap_or_else(|| self.index.config.language.clone()),
-            based_on: meta
-                .based_on
-                .as_deref()
-                .filter(|s| self.index.source(s).is_some())
-                .map(|s| self.source_link(s)),
+            language: meta.language.clone().unwrap_or_else(|| self.index.config.language.clone()),
+            based_on: meta.based_on.as_deref().filter(|s| self.index.source(s).is_some()).map(|s| self.source_link(s)),
             edited_from,
             changes_url,
             body_html: rendered.html.clone(),
@@ -630,9 +548,9 @@ impl<'a> Assembler<'a> {
                 .figures
                 .iter()
                 .filter_map(|f| {
-                    self.index.figure(&f.figure).map(|fig| {
-                        self.link(&fig.id, &format!("Figure {}: {}", f.number, fig.meta.title))
-                    })
+                    self.index
+                        .figure(&f.figure)
+                        .map(|fig| self.link(&fig.id, &format!("Figure {}: {}", f.number, fig.meta.title)))
                 })
                 .collect(),
             versions: self.versions(article),
@@ -671,8 +589,17 @@ impl<'a> Assembler<'a> {
             .collect()
     }
 
+    fn links_to_sources(&self, indices: Option<&Vec<usize>>) -> Vec<LinkView> {
+        indices.into_iter().flatten().map(|&i| self.source_link(&self.content().sources[i].slug)).collect()
+    }
+
+    fn links_to_figures(&self, indices: Option<&Vec<usize>>) -> Vec<LinkView> {
+        let figures = &self.content().figures;
+        indices.into_iter().flatten().map(|&i| self.link(&figures[i].id, &figures[i].meta.title)).collect()
+    }
+
     fn uses_of(&self, slug: &str) -> usize {
-        let count = |m: &HashMap<String, Vec<BacklinkView>>| m.get(slug).map_or(0, Vec::len);
+        let count = |m: &FxHashMap<&str, Vec<(usize, usize)>>| m.get(slug).map_or(0, Vec::len);
         count(&self.backlinks.citations) + count(&self.backlinks.mentions)
     }
 
@@ -709,23 +636,9 @@ impl<'a> Assembler<'a> {
         let source = &self.content().sources[i];
         let meta = &source.meta;
         let slug = &source.slug;
-        let citations = self
-            .backlinks
-            .citations
-            .get(slug)
-            .cloned()
-            .unwrap_or_default();
-        let mentions = self
-            .backlinks
-            .mentions
-            .get(slug)
-            .cloned()
-            .unwrap_or_default();
-        let annotations = self
-            .annotations_citing
-            .get(&self.index.source_url(slug))
-            .cloned()
-            .unwrap_or_default();
+        let citations = self.backlink_views(self.backlinks.citations.get(slug.as_str()), Use::Citation);
+        let mentions = self.backlink_views(self.backlinks.mentions.get(slug.as_str()), Use::Mention);
+        let annotations = self.annotations_citing.get(&self.index.source_url(slug)).cloned().unwrap_or_default();
         SourceView {
             site: self.site.clone(),
             id: slug.clone(),
@@ -740,12 +653,7 @@ impl<'a> Assembler<'a> {
                 .as_deref()
                 .filter(|a| self.index.source(a).is_some())
                 .map(|a| self.source_link(a)),
-            members: self
-                .backlinks
-                .members
-                .get(slug)
-                .cloned()
-                .unwrap_or_default(),
+            members: self.links_to_sources(self.backlinks.members.get(slug.as_str())),
             external_url: meta.url.clone(),
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
@@ -753,13 +661,8 @@ impl<'a> Assembler<'a> {
             body_html: self.rendered.sources[i].html.clone(),
             citations,
             mentions,
-            figures: self.backlinks.claims.get(slug).cloned().unwrap_or_default(),
-            cited_by_figures: self
-                .backlinks
-                .figure_cites
-                .get(slug)
-                .cloned()
-                .unwrap_or_default(),
+            figures: self.links_to_figures(self.backlinks.claims.get(slug.as_str())),
+            cited_by_figures: self.links_to_figures(self.backlinks.figure_cites.get(slug.as_str())),
             annotations,
         }
     }
@@ -785,12 +688,7 @@ impl<'a> Assembler<'a> {
 
     fn figure_view(&self, i: usize) -> FigureView {
         let figure = &self.content().figures[i];
-        let referenced_in = self
-            .backlinks
-            .figure_uses
-            .get(&figure.slug)
-            .cloned()
-            .unwrap_or_default();
+        let referenced_in = self.backlink_views(self.backlinks.figure_uses.get(figure.slug.as_str()), Use::Figure);
         FigureView {
             site: self.site.clone(),
             id: figure.slug.clone(),
@@ -819,11 +717,8 @@ impl<'a> Assembler<'a> {
             groups: AnnotationKind::ALL
                 .iter()
                 .filter_map(|kind| {
-                    let annotations: Vec<AnnotationView> = all
-                        .iter()
-                        .filter(|a| a.kind == kind.as_str())
-                        .cloned()
-                        .collect();
+                    let annotations: Vec<AnnotationView> =
+                        all.iter().filter(|a| a.kind == kind.as_str()).cloned().collect();
                     (!annotations.is_empty()).then(|| AnnotationGroupView {
                         kind: kind.as_str().into(),
                         label: kind.label().into(),
@@ -838,7 +733,7 @@ impl<'a> Assembler<'a> {
     fn index_view(&self) -> IndexView {
         let c = self.content();
         let mut groups: Vec<ArticleGroupView> = Vec::new();
-        let mut by_key: HashMap<String, usize> = HashMap::new();
+        let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
         for article in &c.articles {
             let key = article.article_key().to_string();
             if !by_key.contains_key(&key) {
@@ -852,29 +747,18 @@ impl<'a> Assembler<'a> {
                     .find(|a| a.version() == "edited")
                     .or(Some(article))
                     .and_then(|a| a.meta.summary.clone());
-                groups.push(ArticleGroupView {
-                    key,
-                    versions,
-                    summary,
-                });
+                groups.push(ArticleGroupView { key, versions, summary });
             }
         }
         let index_page = c.index.as_ref();
         IndexView {
             site: self.site.clone(),
-            title: index_page
-                .and_then(|p| p.meta.title.clone())
-                .unwrap_or_else(|| self.index.config.title.clone()),
+            title: index_page.and_then(|p| p.meta.title.clone()).unwrap_or_else(|| self.index.config.title.clone()),
             url: self.index.config.url(""),
             summary: index_page
                 .and_then(|p| p.meta.summary.clone())
                 .or_else(|| Some(self.index.config.description.clone()).filter(|d| !d.is_empty())),
-            body_html: self
-                .rendered
-                .index
-                .as_ref()
-                .map(|r| r.html.clone())
-                .unwrap_or_default(),
+            body_html: self.rendered.index.as_ref().map(|r| r.html.clone()).unwrap_or_default(),
             articles: groups,
             figures: c.figures.iter().map(|f| self.figure_summary(f)).collect(),
             key_figures_html: c

@@ -14,7 +14,7 @@
 //! and, after an edit, re-runs phases 3 and 5 only for what the edit affects.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -30,7 +30,7 @@ use crate::model::Content;
 use crate::templates::{self, Templates};
 use crate::text::TextMap;
 use crate::views::SiteView;
-use crate::xref::Index;
+use crate::xref::{Index, Names};
 
 /// Every file of the built site, by path relative to the output folder.
 #[derive(Clone, Debug, Default)]
@@ -55,6 +55,12 @@ pub struct RenderedPages {
     pub sources: Vec<Rendered>,
     pub figures: Vec<Rendered>,
     pub index: Option<Rendered>,
+}
+
+impl RenderedPages {
+    fn empty() -> RenderedPages {
+        RenderedPages { articles: Vec::new(), sources: Vec::new(), figures: Vec::new(), index: None }
+    }
 }
 
 /// Which pages to (re)render.
@@ -82,10 +88,7 @@ fn render_markdown(
     let content: &Content = index.content;
     let autolink = Some(index.config.autolink);
     let keep = |old: Option<Vec<Rendered>>, len: usize| -> Vec<Option<Rendered>> {
-        old.map_or_else(
-            || (0..len).map(|_| None).collect(),
-            |v| v.into_iter().map(Some).collect(),
-        )
+        old.map_or_else(|| (0..len).map(|_| None).collect(), |v| v.into_iter().map(Some).collect())
     };
     let (old_articles, old_sources, old_figures, old_index) = match previous {
         Some(p) => (Some(p.articles), Some(p.sources), Some(p.figures), p.index),
@@ -120,12 +123,7 @@ fn render_markdown(
         (_, Some(i)) => Some(render_page(index, i, &[], None, diagnostics)),
         (_, None) => None,
     };
-    RenderedPages {
-        articles,
-        sources,
-        figures,
-        index: index_page,
-    }
+    RenderedPages { articles, sources, figures, index: index_page }
 }
 
 fn render_page<M>(
@@ -166,21 +164,23 @@ pub struct Session {
     deps: HashMap<JobId, Deps>,
     /// The jobs that show something of each page id.
     dependents: HashMap<String, HashSet<JobId>>,
+    names: Arc<Names>,
+    search: exports::SearchEntries,
     pub site: Arc<Site>,
 }
 
 impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
-    pub fn start(
-        config: Config,
-        body_end_html: &str,
-        diagnostics: &Diagnostics,
-    ) -> Option<Session> {
+    pub fn start(config: Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Session> {
+        let mut phases = Phases::new();
         let content = content::load(&config, diagnostics);
+        phases.done("load");
         let templates = load_checks(&config, diagnostics);
         let index = Index::new(&config, &content);
         index.check_front_matter(diagnostics);
+        phases.done("index");
         let rendered = render_markdown(&index, None, Select::All, diagnostics);
+        phases.done("markdown");
         let templates = templates?;
         if diagnostics.has_errors() {
             return None;
@@ -188,16 +188,21 @@ impl Session {
         let mut site = Site::default();
         let site_view = site_view(&config, body_end_html);
         let assembler = Assembler::new(&index, &rendered, site_view);
+        phases.done("backlinks");
         let jobs = assembler.jobs();
         let (pages, deps) = render_jobs(&assembler, &templates, &jobs, diagnostics);
         for (path, html) in pages {
             site.add(path, html);
         }
+        phases.done("templates");
         if diagnostics.has_errors() {
             return None;
         }
-        exports::add_all(&mut site, &index, &rendered, assembler.all_annotations());
+        let mut search = exports::SearchEntries::default();
+        exports::add_all(&mut site, &index, &rendered, assembler.all_annotations(), &mut search, exports::Scope::All);
         add_static(&mut site, &config, &content, diagnostics);
+        let names = index.shared_names();
+        phases.done("exports");
         let dependents = invert(&deps);
         drop(assembler);
         drop(index);
@@ -211,6 +216,8 @@ impl Session {
             templates,
             deps,
             dependents,
+            names,
+            search,
             site: Arc::new(site),
             config,
         })
@@ -218,14 +225,12 @@ impl Session {
 
     /// Rebuilds after `changed` content files were edited, re-rendering only what they affect.
     /// Files that are new, deleted or moved need [`Session::start`] instead: `Err(None)`.
-    /// A broken edit gives `Err(Some(()))` with its problems in `diagnostics`; the session
-    /// then keeps its last good site, but is stale and must be restarted on the next change.
-    pub fn update(
-        &mut self,
-        changed: &[PathBuf],
-        diagnostics: &Diagnostics,
-    ) -> Result<Rebuilt, Option<()>> {
-        let old_names = self.names_by_source();
+    /// A broken edit gives `Err(Some(()))` with its problems in `diagnostics`; the caller
+    /// keeps serving the last good site and must start a new session on the next change.
+    pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Rebuilt, Option<()>> {
+        let mut phases = Phases::new();
+        let before: HashMap<String, PageFront> =
+            changed.iter().filter_map(|p| self.front_of_path(p)).map(|f| (f.id.clone(), f)).collect();
         let mut pages: HashSet<String> = HashSet::new();
         for path in changed {
             match content::reload(&self.config, &mut self.content, path, diagnostics) {
@@ -236,52 +241,28 @@ impl Session {
                 Reloaded::Failed => return Err(Some(())),
             }
         }
-        let index = Index::new(&self.config, &self.content);
-        index.check_front_matter(diagnostics);
-        let markdown = self.markdown_affected(&pages, &old_names);
-        let previous = std::mem::replace(
-            &mut self.rendered,
-            RenderedPages {
-                articles: vec![],
-                sources: vec![],
-                figures: vec![],
-                index: None,
-            },
-        );
-        let old_refs: HashSet<String> = markdown
-            .iter()
-            .flat_map(|id| self.references_of(&previous, id))
-            .collect();
-        self.rendered =
-            render_markdown(&index, Some(previous), Select::Only(&markdown), diagnostics);
+        let edit = self.describe(&pages, &before);
+        let index = if edit.names.is_empty() {
+            Index::with_names(&self.config, &self.content, self.names.clone())
+        } else {
+            Index::new(&self.config, &self.content)
+        };
+        index.check_pages(|id| pages.contains(id), diagnostics);
+        let markdown = self.markdown_affected(&pages, &edit);
+        let old_refs: HashSet<String> = markdown.iter().flat_map(|id| self.references_of(&self.rendered, id)).collect();
+        let previous = std::mem::replace(&mut self.rendered, RenderedPages::empty());
+        self.rendered = render_markdown(&index, Some(previous), Select::Only(&markdown), diagnostics);
         if diagnostics.has_errors() {
             return Err(Some(()));
         }
-        let mut changed_ids: HashSet<String> = pages.union(&markdown).cloned().collect();
-        changed_ids.extend(old_refs);
-        changed_ids.extend(
-            markdown
-                .iter()
-                .flat_map(|id| self.references_of(&self.rendered, id)),
-        );
+        let new_refs: HashSet<String> = markdown.iter().flat_map(|id| self.references_of(&self.rendered, id)).collect();
+        phases.done("markdown");
         let site_view = site_view(&self.config, &self.body_end_html);
         let assembler = Assembler::new(&index, &self.rendered, site_view);
-        let mut jobs: HashSet<JobId> = [
-            JobId::Index,
-            JobId::Sources,
-            JobId::Figures,
-            JobId::Timeline,
-            JobId::Annotations,
-        ]
-        .into();
-        for id in &changed_ids {
-            jobs.extend(self.dependents.get(id).into_iter().flatten().cloned());
-            jobs.extend(own_jobs(id));
-        }
-        let all: HashSet<JobId> = assembler.jobs().into_iter().collect();
-        let mut jobs: Vec<JobId> = jobs.into_iter().filter(|j| all.contains(j)).collect();
-        jobs.sort();
+        phases.done("backlinks");
+        let jobs = self.affected_jobs(&pages, &markdown, &edit, &old_refs, &new_refs);
         let (pages_out, deps) = render_jobs(&assembler, &self.templates, &jobs, diagnostics);
+        phases.done("templates");
         if diagnostics.has_errors() {
             return Err(Some(()));
         }
@@ -290,21 +271,17 @@ impl Session {
         for (path, html) in pages_out {
             site.add(path, html);
         }
-        exports::add_all(
-            &mut site,
-            &index,
-            &self.rendered,
-            assembler.all_annotations(),
-        );
+        phases.done("swap");
+        let scope = exports::Scope::Pages { ids: &markdown, front_matter: !edit.front.is_empty() };
+        exports::add_all(&mut site, &index, &self.rendered, assembler.all_annotations(), &mut self.search, scope);
+        phases.done("exports");
+        self.names = index.shared_names();
         drop(assembler);
         drop(index);
         for (job, dep) in deps {
             if let Deps::Pages(ids) = &dep {
                 for id in ids {
-                    self.dependents
-                        .entry(id.clone())
-                        .or_default()
-                        .insert(job.clone());
+                    self.dependents.entry(id.clone()).or_default().insert(job.clone());
                 }
             }
             self.deps.insert(job, dep);
@@ -313,48 +290,54 @@ impl Session {
         Ok(Rebuilt::Pages(count))
     }
 
-    /// Normalised titles and aliases of every source, to see whose names an edit changed.
-    fn names_by_source(&self) -> HashMap<String, (Vec<String>, bool)> {
-        self.content
-            .sources
-            .iter()
-            .map(|s| {
-                let names = std::iter::once(&s.meta.title)
-                    .chain(&s.meta.aliases)
-                    .map(|n| TextMap::normalize(n))
-                    .collect();
-                (s.id.clone(), (names, s.meta.pseudonym))
-            })
-            .collect()
+    /// The front matter of the page at `path` as it is now (before a reload).
+    fn front_of_path(&self, path: &Path) -> Option<PageFront> {
+        let rel = path.strip_prefix(self.config.root.join("content")).ok()?;
+        let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+        let c = &self.content;
+        let (front, names) = if let Some(p) = c.articles.iter().find(|p| p.id == id) {
+            (front_text(p), None)
+        } else if let Some(p) = c.sources.iter().find(|p| p.id == id) {
+            (front_text(p), Some(source_names(p)))
+        } else {
+            let p = c.figures.iter().find(|p| p.id == id)?;
+            // A table figure shows its body wherever it is embedded: treat it all as front matter.
+            (p.raw.clone(), None)
+        };
+        Some(PageFront { id, front, names })
     }
 
-    /// Pages whose Markdown must re-render: the edited ones, pages showing something of
-    /// them (a title in a citation, a figure embed, a wikilink title), and, when a source's
-    /// names changed, every article whose text contains an old or new name.
-    fn markdown_affected(
-        &self,
-        pages: &HashSet<String>,
-        old_names: &HashMap<String, (Vec<String>, bool)>,
-    ) -> HashSet<String> {
+    /// Which of the edited pages changed their front matter, and whose source names changed.
+    fn describe(&self, pages: &HashSet<String>, before: &HashMap<String, PageFront>) -> Edit {
+        let mut edit = Edit::default();
+        for id in pages {
+            let Some(old) = before.get(id) else { continue };
+            let Some(new) = self.front_of_path(&self.config.root.join("content").join(format!("{id}.md"))) else {
+                continue;
+            };
+            if old.front != new.front {
+                edit.front.insert(id.clone());
+            }
+            if old.names != new.names {
+                edit.names.extend(old.names.iter().chain(&new.names).flatten().map(|n| TextMap::normalize(n)));
+            }
+        }
+        edit
+    }
+
+    /// Pages whose Markdown must re-render: the edited ones; pages showing something of an
+    /// edited page's front matter (a title in a citation, a figure embed, a wikilink title);
+    /// and, when a source's names changed, every article whose text contains an old or new name.
+    fn markdown_affected(&self, pages: &HashSet<String>, edit: &Edit) -> HashSet<String> {
         let mut affected = pages.clone();
-        let new_names = self.names_by_source();
-        let mut touched: HashSet<String> = pages.clone();
+        let mut touched: HashSet<String> = edit.front.clone();
         for figure in &self.content.figures {
-            if figure
-                .meta
-                .claimed_by
-                .as_ref()
-                .is_some_and(|c| pages.contains(&format!("sources/{c}")))
-            {
+            if figure.meta.claimed_by.as_ref().is_some_and(|c| edit.front.contains(&format!("sources/{c}"))) {
                 touched.insert(figure.id.clone());
             }
         }
-        let mut names: Vec<String> = Vec::new();
-        for id in pages.iter().filter(|id| id.starts_with("sources/")) {
-            if old_names.get(id) != new_names.get(id) {
-                names.extend(old_names.get(id).into_iter().flat_map(|(n, _)| n.clone()));
-                names.extend(new_names.get(id).into_iter().flat_map(|(n, _)| n.clone()));
-            }
+        if touched.is_empty() && edit.names.is_empty() {
+            return affected;
         }
         let c = &self.content;
         let r = &self.rendered;
@@ -363,13 +346,45 @@ impl Session {
             .chain(c.figures.iter().map(|p| &p.id).zip(&r.figures));
         for (id, facts) in pages_and_facts {
             let refers = facts_references(facts).iter().any(|r| touched.contains(r));
-            let names_it = id.starts_with("articles/")
-                && names.iter().any(|n| facts.text.contains(n.as_str()));
+            let names_it = id.starts_with("articles/") && edit.names.iter().any(|n| contains_word(&facts.text, n));
             if refers || names_it {
                 affected.insert(id.clone());
             }
         }
         affected
+    }
+
+    /// The output pages to re-render after an edit.
+    fn affected_jobs(
+        &self,
+        pages: &HashSet<String>,
+        markdown: &HashSet<String>,
+        edit: &Edit,
+        old_refs: &HashSet<String>,
+        new_refs: &HashSet<String>,
+    ) -> Vec<JobId> {
+        let mut jobs: HashSet<JobId> = HashSet::new();
+        // Lists and the landing page show front matter and counts of citations and mentions.
+        if !edit.front.is_empty() || old_refs != new_refs || pages.iter().any(|id| id.starts_with("figures/")) {
+            jobs.extend([JobId::Index, JobId::Sources, JobId::Figures, JobId::Timeline, JobId::Annotations]);
+        }
+        // Whatever shows something of an edited page's front matter.
+        for id in &edit.front {
+            jobs.extend(self.dependents.get(id).into_iter().flatten().cloned());
+        }
+        // Each re-rendered page, and the pages it cites or mentions (their backlinks changed).
+        for id in markdown.iter().chain(old_refs).chain(new_refs) {
+            jobs.extend(own_jobs(id));
+            if id.starts_with("articles/") {
+                // Other versions link to it; its successors' change pages compare with it.
+                jobs.extend(
+                    self.dependents.get(id).into_iter().flatten().filter(|j| matches!(j, JobId::Changes(_))).cloned(),
+                );
+            }
+        }
+        let mut jobs: Vec<JobId> = jobs.into_iter().collect();
+        jobs.sort();
+        jobs
     }
 
     /// The page ids the rendered Markdown of page `id` refers to.
@@ -388,25 +403,66 @@ impl Session {
     }
 }
 
+/// A page's front matter before an edit, to tell body edits from front-matter edits.
+struct PageFront {
+    id: String,
+    front: String,
+    /// A source's title, aliases and pseudonym flag.
+    names: Option<Vec<String>>,
+}
+
+/// What an edit changed beyond page bodies.
+#[derive(Default)]
+struct Edit {
+    /// Pages whose front matter changed.
+    front: HashSet<String>,
+    /// Normalised source names that appeared or disappeared.
+    names: Vec<String>,
+}
+
+/// Does `text` contain `word` with no letter or digit right before or after it?
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+fn front_text<M>(page: &crate::model::Page<M>) -> String {
+    page.raw[..page.raw.len() - page.body.len()].to_string()
+}
+
+/// Phase timings, printed when `DOSSIER_TIMINGS` is set (for profiling builds).
+struct Phases {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases { on: std::env::var_os("DOSSIER_TIMINGS").is_some(), last: std::time::Instant::now() }
+    }
+
+    fn done(&mut self, phase: &str) {
+        if self.on {
+            eprintln!("  {phase:<10} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
+        }
+        self.last = std::time::Instant::now();
+    }
+}
+
+fn source_names(source: &crate::model::Source) -> Vec<String> {
+    let mut names: Vec<String> = std::iter::once(&source.meta.title).chain(&source.meta.aliases).cloned().collect();
+    names.push(format!("pseudonym: {}", source.meta.pseudonym));
+    names
+}
+
 /// Every page id a page's facts name: cited and mentioned sources, figures, wikilinks.
 fn facts_references(facts: &Rendered) -> Vec<String> {
-    let mut refs: Vec<String> = facts
-        .citations
-        .iter()
-        .map(|c| format!("sources/{}", c.source))
-        .collect();
-    refs.extend(
-        facts
-            .mentions
-            .iter()
-            .map(|m| format!("sources/{}", m.source)),
-    );
-    refs.extend(
-        facts
-            .figures
-            .iter()
-            .map(|f| format!("figures/{}", f.figure)),
-    );
+    let mut refs: Vec<String> = facts.citations.iter().map(|c| format!("sources/{}", c.source)).collect();
+    refs.extend(facts.mentions.iter().map(|m| format!("sources/{}", m.source)));
+    refs.extend(facts.figures.iter().map(|f| format!("figures/{}", f.figure)));
     refs.extend(facts.links.iter().cloned());
     refs
 }
@@ -427,10 +483,7 @@ fn invert(deps: &HashMap<JobId, Deps>) -> HashMap<String, HashSet<JobId>> {
     for (job, dep) in deps {
         if let Deps::Pages(ids) = dep {
             for id in ids {
-                dependents
-                    .entry(id.clone())
-                    .or_default()
-                    .insert(job.clone());
+                dependents.entry(id.clone()).or_default().insert(job.clone());
             }
         }
     }
@@ -492,11 +545,7 @@ fn render_jobs(
                     None
                 }
             };
-            Some(Done {
-                job: job.clone(),
-                deps: assembler.deps(job),
-                output,
-            })
+            Some(Done { job: job.clone(), deps: assembler.deps(job), output })
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
@@ -519,10 +568,7 @@ fn add_static(site: &mut Site, config: &Config, content: &Content, diagnostics: 
     for file in &content.static_files {
         match std::fs::read(config.root.join("content").join(file)) {
             Ok(bytes) => site.add(file.to_string_lossy().replace('\\', "/"), bytes),
-            Err(e) => diagnostics.push(Diagnostic::error(
-                file,
-                format!("cannot read static file: {e}"),
-            )),
+            Err(e) => diagnostics.push(Diagnostic::error(file, format!("cannot read static file: {e}"))),
         }
     }
 }

@@ -26,10 +26,7 @@ struct Hunk {
 pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
     let content = assembler.index.content;
     let (old_article, new_article) = (&content.articles[old], &content.articles[new]);
-    let (old_facts, new_facts) = (
-        &assembler.rendered.articles[old],
-        &assembler.rendered.articles[new],
-    );
+    let (old_facts, new_facts) = (&assembler.rendered.articles[old], &assembler.rendered.articles[new]);
     let old_notes = assembler.annotation_views(old);
     let new_notes = assembler.annotation_views(new);
     let diff = TextDiff::configure()
@@ -52,11 +49,7 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
                 .filter(|p| p.start < hi.max(lo + 1) && p.end > lo)
                 .map(|p| p.id.as_str())
                 .collect();
-            notes
-                .iter()
-                .filter(|n| ids.contains(&n.id.as_str()))
-                .cloned()
-                .collect()
+            notes.iter().filter(|n| ids.contains(&n.id.as_str())).cloned().collect()
         };
         let mut notes = touches(&old_notes, old_facts, h.old_range);
         notes.extend(touches(&new_notes, new_facts, h.new_range));
@@ -84,13 +77,7 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
             );
         }
         html.push_str("</span> ");
-        changes.push(ChangeView {
-            kind: kind.into(),
-            old: h.old.trim().into(),
-            new: h.new.trim().into(),
-            id,
-            notes,
-        });
+        changes.push(ChangeView { kind: kind.into(), old: h.old.trim().into(), new: h.new.trim().into(), id, notes });
     };
     for change in diff.iter_all_changes() {
         let value = change.value();

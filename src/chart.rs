@@ -29,16 +29,9 @@ const WIDTH: f64 = 640.0;
 
 /// The chart as an `<svg>` element; `id` makes its title/desc ids unique on the page.
 pub fn svg(chart: &Chart, title: &str, id: &str) -> String {
-    let unit = chart
-        .unit
-        .as_deref()
-        .map(|u| format!(" {u}"))
-        .unwrap_or_default();
-    let desc: Vec<String> = chart
-        .series
-        .iter()
-        .map(|p| format!("{}: {}{unit}", p.label, format_number(p.value)))
-        .collect();
+    let unit = chart.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+    let desc: Vec<String> =
+        chart.series.iter().map(|p| format!("{}: {}{unit}", p.label, format_number(p.value))).collect();
     let body = match chart.chart_type {
         ChartType::Bar => bars(chart, &unit),
         ChartType::Line => line(chart),
@@ -50,23 +43,14 @@ pub fn svg(chart: &Chart, title: &str, id: &str) -> String {
     format!(
         "<svg class=\"chart chart-{kind}\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
 <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{desc}</desc>{body}</svg>",
-        kind = if chart.chart_type == ChartType::Bar {
-            "bar"
-        } else {
-            "line"
-        },
+        kind = if chart.chart_type == ChartType::Bar { "bar" } else { "line" },
         title = escape(title),
         desc = escape(&desc.join("; ")),
     )
 }
 
 fn max_value(chart: &Chart) -> f64 {
-    chart
-        .series
-        .iter()
-        .map(|p| p.value)
-        .fold(0.0, f64::max)
-        .max(f64::MIN_POSITIVE)
+    chart.series.iter().map(|p| p.value).fold(0.0, f64::max).max(f64::MIN_POSITIVE)
 }
 
 fn bars(chart: &Chart, unit: &str) -> String {
@@ -119,17 +103,9 @@ fn line(chart: &Chart) -> String {
             label = format_number(value.round()),
         );
     }
-    let points: Vec<String> = chart
-        .series
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.value)))
-        .collect();
-    let _ = write!(
-        out,
-        "<polyline class=\"chart-line\" fill=\"none\" points=\"{}\"/>",
-        points.join(" ")
-    );
+    let points: Vec<String> =
+        chart.series.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.value))).collect();
+    let _ = write!(out, "<polyline class=\"chart-line\" fill=\"none\" points=\"{}\"/>", points.join(" "));
     for (i, p) in chart.series.iter().enumerate() {
         let _ = write!(
             out,
@@ -151,13 +127,7 @@ mod tests {
 
     #[test]
     fn numbers_get_thousands_separators() {
-        let cases = [
-            (350000.0, "350,000"),
-            (2000.0, "2,000"),
-            (999.0, "999"),
-            (2.5, "2.5"),
-            (-1200.0, "-1,200"),
-        ];
+        let cases = [(350000.0, "350,000"), (2000.0, "2,000"), (999.0, "999"), (2.5, "2.5"), (-1200.0, "-1,200")];
         for (value, text) in cases {
             assert_eq!(format_number(value), text);
         }
@@ -169,14 +139,8 @@ mod tests {
             let chart = Chart {
                 chart_type,
                 series: vec![
-                    ChartPoint {
-                        label: "Defected".into(),
-                        value: 2000.0,
-                    },
-                    ChartPoint {
-                        label: "Serving <now>".into(),
-                        value: 350000.0,
-                    },
+                    ChartPoint { label: "Defected".into(), value: 2000.0 },
+                    ChartPoint { label: "Serving <now>".into(), value: 350000.0 },
                 ],
                 unit: None,
                 log_scale: false,

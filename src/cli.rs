@@ -18,11 +18,7 @@ use crate::scaffold;
 use crate::serve;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "dossier",
-    version,
-    about = "Build annotated dossiers into cross-linked static websites"
-)]
+#[command(name = "dossier", version, about = "Build annotated dossiers into cross-linked static websites")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -109,10 +105,7 @@ enum NewKind {
 /// Runs the command; returns the process exit status.
 pub fn run(cli: Cli) -> u8 {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let printer = Printer {
-        quiet: cli.quiet,
-        color,
-    };
+    let printer = Printer { quiet: cli.quiet, color };
     match &cli.command {
         Command::Build(args) => run_build(&cli, args, &printer),
         Command::Check(args) => run_check(&cli, args, &printer),
@@ -136,11 +129,7 @@ pub fn run(cli: Cli) -> u8 {
                 }
                 Err(d) => {
                     printer.diagnostic(&d);
-                    if d.message.contains("already exists") || d.message.contains("not a") {
-                        1
-                    } else {
-                        2
-                    }
+                    if d.message.contains("already exists") || d.message.contains("not a") { 1 } else { 2 }
                 }
             }
         }
@@ -178,17 +167,10 @@ impl Printer {
 }
 
 fn load_config(cli: &Cli, site: &SiteArgs, printer: &Printer) -> Result<Config, u8> {
-    let overrides = Overrides {
-        base_url: site.base_url.clone(),
-        drafts: site.drafts,
-    };
+    let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts };
     Config::load(&cli.root, &overrides).map_err(|d| {
         printer.diagnostic(&d);
-        if d.message.contains("cannot read") {
-            2
-        } else {
-            1
-        }
+        if d.message.contains("cannot read") { 2 } else { 1 }
     })
 }
 
@@ -198,11 +180,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, printer: &Printer) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let output_dir = if args.output.is_absolute() {
-        args.output.clone()
-    } else {
-        cli.root.join(&args.output)
-    };
+    let output_dir = if args.output.is_absolute() { args.output.clone() } else { cli.root.join(&args.output) };
     if let Err(e) = output::check_target(&cli.root, &output_dir, args.force) {
         eprintln!("error: {e}");
         return 2;
@@ -211,10 +189,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, printer: &Printer) -> u8 {
     let site = build::build(&config, "", &diagnostics);
     let (errors, warnings) = printer.report(&diagnostics);
     let Some(site) = site else {
-        eprintln!(
-            "error: build failed with {errors} error(s); `{}` was left as it was",
-            output_dir.display()
-        );
+        eprintln!("error: build failed with {errors} error(s); `{}` was left as it was", output_dir.display());
         return 1;
     };
     if let Err(e) = output::write_atomic(&site, &cli.root, &output_dir, args.force) {
@@ -230,11 +205,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, printer: &Printer) -> u8 {
     printer.info(&format!(
         "Built {pages} pages ({} files{}) into {} in {} ms",
         site.files.len(),
-        if warnings > 0 {
-            format!(", {warnings} warning(s)")
-        } else {
-            String::new()
-        },
+        if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() },
         output_dir.display(),
         started.elapsed().as_millis()
     ));
@@ -250,9 +221,5 @@ fn run_check(cli: &Cli, args: &CheckArgs, printer: &Printer) -> u8 {
     let _ = build::build(&config, "", &diagnostics);
     let (errors, warnings) = printer.report(&diagnostics);
     printer.info(&format!("check: {errors} error(s), {warnings} warning(s)"));
-    if errors > 0 || (args.deny_warnings && warnings > 0) {
-        1
-    } else {
-        0
-    }
+    if errors > 0 || (args.deny_warnings && warnings > 0) { 1 } else { 0 }
 }

@@ -80,8 +80,8 @@ impl Config {
             }
             d
         })?;
-        let raw: RawConfig = serde_yaml::from_str(&text)
-            .map_err(|e| yaml_diagnostic(Path::new(CONFIG_FILE), &text, 1, &e))?;
+        let raw: RawConfig =
+            serde_yaml::from_str(&text).map_err(|e| yaml_diagnostic(Path::new(CONFIG_FILE), &text, 1, &e))?;
         let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
         let (base_url, base_path) = split_base_url(&base_url).map_err(|message| {
             Diagnostic::error(CONFIG_FILE, message)
@@ -96,9 +96,7 @@ impl Config {
             language: raw.language.unwrap_or_else(|| "en".into()),
             theme: raw.theme.unwrap_or_else(|| "default".into()),
             autolink: raw.autolink,
-            highlight_theme: raw
-                .highlight_theme
-                .unwrap_or_else(|| "InspiredGitHub".into()),
+            highlight_theme: raw.highlight_theme.unwrap_or_else(|| "InspiredGitHub".into()),
             drafts: overrides.drafts,
         })
     }
@@ -117,10 +115,7 @@ impl Config {
 /// Splits a base URL into its normalised absolute form and its path.
 fn split_base_url(url: &str) -> Result<(String, String), String> {
     let url = url.trim();
-    let (origin, path) = if let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    {
+    let (origin, path) = if let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) {
         let scheme_len = url.len() - rest.len();
         let host_end = rest.find('/').unwrap_or(rest.len());
         if host_end == 0 {
@@ -130,9 +125,7 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
     } else if url.starts_with('/') {
         ("", url)
     } else {
-        return Err(format!(
-            "base_url `{url}` is neither an absolute http(s) URL nor a path"
-        ));
+        return Err(format!("base_url `{url}` is neither an absolute http(s) URL nor a path"));
     };
     let path = path.split(['?', '#']).next().unwrap_or("");
     let mut path = format!("/{}", path.trim_matches('/'));
@@ -149,26 +142,14 @@ mod tests {
     #[test]
     fn base_urls_split_into_origin_and_path() {
         let cases = [
-            (
-                "https://example.org/dossier/",
-                "https://example.org/dossier/",
-                "/dossier/",
-            ),
-            (
-                "https://example.org/dossier",
-                "https://example.org/dossier/",
-                "/dossier/",
-            ),
+            ("https://example.org/dossier/", "https://example.org/dossier/", "/dossier/"),
+            ("https://example.org/dossier", "https://example.org/dossier/", "/dossier/"),
             ("https://example.org", "https://example.org/", "/"),
             ("http://127.0.0.1:1111/", "http://127.0.0.1:1111/", "/"),
             ("/sub/path", "/sub/path/", "/sub/path/"),
         ];
         for (input, base, path) in cases {
-            assert_eq!(
-                split_base_url(input),
-                Ok((base.into(), path.into())),
-                "{input}"
-            );
+            assert_eq!(split_base_url(input), Ok((base.into(), path.into())), "{input}");
         }
         assert!(split_base_url("example.org").is_err());
     }

@@ -28,19 +28,12 @@ fn split_front_matter(text: &str) -> Result<Split<'_>, (String, usize)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
-        return Ok(Split {
-            yaml: "",
-            yaml_line: 1,
-            body: text,
-            body_line: 1,
-        });
+        return Ok(Split { yaml: "", yaml_line: 1, body: text, body_line: 1 });
     }
     let mut offset = first_line_end;
     let mut line = 2;
     while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
         let trimmed = text[offset..end].trim_end();
         if trimmed == "---" || trimmed == "..." {
             return Ok(Split {
@@ -53,31 +46,19 @@ fn split_front_matter(text: &str) -> Result<Split<'_>, (String, usize)> {
         offset = end;
         line += 1;
     }
-    Err((
-        "front matter opened with `---` on line 1 is never closed".into(),
-        1,
-    ))
+    Err(("front matter opened with `---` on line 1 is never closed".into(), 1))
 }
 
 /// A serde YAML error as a diagnostic pointing into the file.
-pub fn yaml_diagnostic(
-    file: &Path,
-    text: &str,
-    yaml_line: usize,
-    error: &serde_yaml::Error,
-) -> Diagnostic {
+pub fn yaml_diagnostic(file: &Path, text: &str, yaml_line: usize, error: &serde_yaml::Error) -> Diagnostic {
     let full = error.to_string();
     let message = match full.find(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
-    let location = error
-        .location()
-        .map(|l| Location::at_line(text, l.line() + yaml_line - 1, l.column()));
+    let location = error.location().map(|l| Location::at_line(text, l.line() + yaml_line - 1, l.column()));
     let help = yaml_help(&message, location.as_ref());
-    Diagnostic::error(file, format!("invalid front matter: {message}"))
-        .at(location)
-        .help_opt(help)
+    Diagnostic::error(file, format!("invalid front matter: {message}")).at(location).help_opt(help)
 }
 
 fn yaml_help(message: &str, location: Option<&Location>) -> Option<String> {
@@ -85,16 +66,12 @@ fn yaml_help(message: &str, location: Option<&Location>) -> Option<String> {
         return Some("YAML does not allow tabs for indentation; use spaces".into());
     }
     if message.contains("unknown field") {
-        return Some(
-            "remove the field or fix its spelling (fields are listed after `expected`)".into(),
-        );
+        return Some("remove the field or fix its spelling (fields are listed after `expected`)".into());
     }
     if message.contains("missing field") {
         return Some("add the field to the front matter".into());
     }
-    if message.contains("found unexpected end of stream")
-        || message.contains("while scanning a quoted scalar")
-    {
+    if message.contains("found unexpected end of stream") || message.contains("while scanning a quoted scalar") {
         return Some("a quoted value is never closed; add the closing quote".into());
     }
     if message.contains("mapping values are not allowed") {
@@ -109,9 +86,7 @@ pub fn is_slug(id: &str) -> bool {
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--")
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The Markdown files and static files found under `content/`.
@@ -129,19 +104,15 @@ fn walk(dir: &Path, content_root: &Path, out: &mut Walk, diagnostics: &Diagnosti
             return;
         }
     };
-    let mut paths: Vec<(PathBuf, fs::FileType)> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_type().ok().map(|t| (e.path(), t)))
-        .collect();
+    let mut paths: Vec<(PathBuf, fs::FileType)> =
+        entries.filter_map(Result::ok).filter_map(|e| e.file_type().ok().map(|t| (e.path(), t))).collect();
     paths.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, file_type) in paths {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
             continue; // hidden files and editors' backups
         }
-        let in_static = path
-            .strip_prefix(content_root)
-            .is_ok_and(|p| p.starts_with("static"));
+        let in_static = path.strip_prefix(content_root).is_ok_and(|p| p.starts_with("static"));
         if file_type.is_symlink() {
             // Followed only when it stays inside content/: no loops, no escapes.
             let inside = path
@@ -151,11 +122,8 @@ fn walk(dir: &Path, content_root: &Path, out: &mut Walk, diagnostics: &Diagnosti
                 .is_some_and(|(target, root)| target.starts_with(root) && target.is_file());
             if !inside {
                 diagnostics.push(
-                    Diagnostic::warning(
-                        &path,
-                        "symbolic link skipped: it points to a folder or outside `content/`",
-                    )
-                    .help("copy the file into `content/` instead of linking to it"),
+                    Diagnostic::warning(&path, "symbolic link skipped: it points to a folder or outside `content/`")
+                        .help("copy the file into `content/` instead of linking to it"),
                 );
                 continue;
             }
@@ -184,11 +152,8 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
     }
     let mut found = Walk::default();
     walk(&content_root, &content_root, &mut found, diagnostics);
-    content.static_files = found
-        .statics
-        .iter()
-        .filter_map(|p| p.strip_prefix(&content_root).ok().map(Path::to_path_buf))
-        .collect();
+    content.static_files =
+        found.statics.iter().filter_map(|p| p.strip_prefix(&content_root).ok().map(Path::to_path_buf)).collect();
 
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     for path in &found.markdown {
@@ -287,12 +252,7 @@ fn read_text(path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<Str
 }
 
 /// Parses one file's front matter into `M`; problems become diagnostics.
-fn parse_page<M: DeserializeOwned>(
-    shown: &Path,
-    id: &str,
-    text: String,
-    diagnostics: &Diagnostics,
-) -> Option<Page<M>> {
+fn parse_page<M: DeserializeOwned>(shown: &Path, id: &str, text: String, diagnostics: &Diagnostics) -> Option<Page<M>> {
     if text.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(shown, "file is empty")
@@ -311,11 +271,7 @@ fn parse_page<M: DeserializeOwned>(
             return None;
         }
     };
-    let yaml = if split.yaml.trim().is_empty() {
-        "{}"
-    } else {
-        split.yaml
-    };
+    let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
     let meta: M = match serde_yaml::from_str(yaml) {
         Ok(meta) => meta,
         Err(e) => {
@@ -376,13 +332,8 @@ mod tests {
 
     #[test]
     fn front_matter_splits_and_keeps_line_numbers() {
-        let split = split_front_matter("---\ntitle: x\n---\nbody\n")
-            .ok()
-            .unwrap();
-        assert_eq!(
-            (split.yaml, split.yaml_line, split.body, split.body_line),
-            ("title: x\n", 2, "body\n", 4)
-        );
+        let split = split_front_matter("---\ntitle: x\n---\nbody\n").ok().unwrap();
+        assert_eq!((split.yaml, split.yaml_line, split.body, split.body_line), ("title: x\n", 2, "body\n", 4));
         let none = split_front_matter("just text").ok().unwrap();
         assert_eq!((none.yaml, none.body), ("", "just text"));
         assert!(split_front_matter("---\ntitle: x\nbody").is_err());
@@ -412,12 +363,7 @@ pub enum Reloaded {
 }
 
 /// Re-reads one existing page file into `content`, for `serve`'s incremental rebuilds.
-pub fn reload(
-    config: &Config,
-    content: &mut Content,
-    path: &Path,
-    diagnostics: &Diagnostics,
-) -> Reloaded {
+pub fn reload(config: &Config, content: &mut Content, path: &Path, diagnostics: &Diagnostics) -> Reloaded {
     let content_root = config.root.join("content");
     let Ok(rel) = path.strip_prefix(&content_root) else {
         return Reloaded::NeedsFullLoad;
@@ -451,14 +397,7 @@ pub fn reload(
         }
     }
     match id.split('/').next() {
-        Some("articles") => replace(
-            &mut content.articles,
-            &shown,
-            &id,
-            text,
-            config,
-            diagnostics,
-        ),
+        Some("articles") => replace(&mut content.articles, &shown, &id, text, config, diagnostics),
         Some("sources") => replace(&mut content.sources, &shown, &id, text, config, diagnostics),
         Some("figures") => replace(&mut content.figures, &shown, &id, text, config, diagnostics),
         _ => Reloaded::NeedsFullLoad,

@@ -34,20 +34,14 @@ impl Location {
         Location {
             line: first_line + text[..line_start].matches('\n').count(),
             column: text[line_start..offset].chars().count() + 1,
-            line_text: text[line_start..line_end]
-                .trim_end_matches('\r')
-                .to_string(),
+            line_text: text[line_start..line_end].trim_end_matches('\r').to_string(),
         }
     }
 
     /// The location of 1-based `line` and `column` in `text`.
     pub fn at_line(text: &str, line: usize, column: usize) -> Location {
         let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-        Location {
-            line,
-            column: column.max(1),
-            line_text: line_text.to_string(),
-        }
+        Location { line, column: column.max(1), line_text: line_text.to_string() }
     }
 }
 
@@ -70,20 +64,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            file: file.into(),
-            location: None,
-            message: message.into(),
-            help: None,
-        }
+        Diagnostic { severity: Severity::Error, file: file.into(), location: None, message: message.into(), help: None }
     }
 
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
     }
 
     pub fn at(mut self, location: Option<Location>) -> Diagnostic {
@@ -107,11 +92,7 @@ impl Diagnostic {
             Severity::Error => ("error", "\x1b[1;31m"),
             Severity::Warning => ("warning", "\x1b[1;33m"),
         };
-        let (bold, blue, reset) = if color {
-            ("\x1b[1m", "\x1b[1;34m", "\x1b[0m")
-        } else {
-            ("", "", "")
-        };
+        let (bold, blue, reset) = if color { ("\x1b[1m", "\x1b[1;34m", "\x1b[0m") } else { ("", "", "") };
         let paint = if color { paint } else { "" };
         let mut out = format!("{paint}{label}{reset}{bold}: {}{reset}\n", self.message);
         let file = self.file.display();
@@ -119,23 +100,11 @@ impl Diagnostic {
             Some(loc) => {
                 let gutter = loc.line.to_string().len();
                 let pad = " ".repeat(gutter);
-                let _ = writeln!(
-                    out,
-                    "{pad}{blue}-->{reset} {file}:{}:{}",
-                    loc.line, loc.column
-                );
+                let _ = writeln!(out, "{pad}{blue}-->{reset} {file}:{}:{}", loc.line, loc.column);
                 let _ = writeln!(out, "{pad} {blue}|{reset}");
-                let _ = writeln!(
-                    out,
-                    "{blue}{}{reset} {blue}|{reset} {}",
-                    loc.line, loc.line_text
-                );
-                let caret_pad: String = loc
-                    .line_text
-                    .chars()
-                    .take(loc.column - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
+                let _ = writeln!(out, "{blue}{}{reset} {blue}|{reset} {}", loc.line, loc.line_text);
+                let caret_pad: String =
+                    loc.line_text.chars().take(loc.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
                 let _ = writeln!(out, "{pad} {blue}|{reset} {caret_pad}{paint}^{reset}");
             }
             None => {
@@ -163,25 +132,16 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn push(&self, diagnostic: Diagnostic) {
-        self.items
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .push(diagnostic);
+        self.items.lock().unwrap_or_else(|poison| poison.into_inner()).push(diagnostic);
     }
 
     pub fn has_errors(&self) -> bool {
-        self.snapshot()
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.snapshot().iter().any(|d| d.severity == Severity::Error)
     }
 
     /// Every diagnostic so far, errors and warnings, sorted by file and line.
     pub fn snapshot(&self) -> Vec<Diagnostic> {
-        let mut items = self
-            .items
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .clone();
+        let mut items = self.items.lock().unwrap_or_else(|poison| poison.into_inner()).clone();
         items.sort_by(|a, b| {
             (&a.file, a.location.as_ref().map(|l| (l.line, l.column)))
                 .cmp(&(&b.file, b.location.as_ref().map(|l| (l.line, l.column))))
@@ -192,10 +152,7 @@ impl Diagnostics {
 }
 
 /// The closest candidate to `wanted` by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    wanted: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -213,11 +170,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
             prev = current;
         }
     }
@@ -226,9 +179,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 /// A path as shown to the user: relative to the project root where possible.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]
@@ -247,9 +198,6 @@ mod tests {
     fn locations_count_lines_and_columns_in_chars() {
         let text = "a: 1\nbé: x\n";
         let loc = Location::at_offset(text, text.find('x').unwrap(), 10);
-        assert_eq!(
-            (loc.line, loc.column, loc.line_text.as_str()),
-            (11, 5, "bé: x")
-        );
+        assert_eq!((loc.line, loc.column, loc.line_text.as_str()), (11, 5, "bé: x"));
     }
 }

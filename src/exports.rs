@@ -4,7 +4,9 @@
 //! XML is written with explicit escaping; JSON with serde_json (and made
 //! safe for `<script>` where it is embedded in HTML).
 
-use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::json;
 
 use crate::build::{RenderedPages, Site};
 use crate::html::{escape, json_for_script};
@@ -12,27 +14,52 @@ use crate::model::Article;
 use crate::views::{AnnotationView, BibEntryView};
 use crate::xref::Index;
 
-/// Adds every export to `site`; call after the HTML pages are in.
+/// How much of the exports to bring up to date.
+pub enum Scope<'s> {
+    /// Everything (a full build).
+    All,
+    /// After an edit of these pages (same set of pages as before); `front_matter` if any
+    /// front matter changed (titles, dates and summaries are in the feed).
+    Pages { ids: &'s HashSet<String>, front_matter: bool },
+}
+
+/// The search index, one JSON entry per page, kept so an edit re-encodes only its pages.
+#[derive(Default)]
+pub struct SearchEntries {
+    entries: BTreeMap<(usize, String), String>,
+}
+
+/// Adds the exports to `site`; call after the HTML pages are in.
 pub fn add_all(
     site: &mut Site,
     index: &Index,
     rendered: &RenderedPages,
     annotations: &[AnnotationView],
+    search: &mut SearchEntries,
+    scope: Scope,
 ) {
-    let sitemap = sitemap(index, site);
-    site.add("sitemap.xml", sitemap.into_bytes());
-    site.add("atom.xml", atom(index).into_bytes());
-    let robots = format!(
-        "User-agent: *\nAllow: /\nSitemap: {}\n",
-        index.config.absolute_url("sitemap.xml")
-    );
-    site.add("robots.txt", robots.into_bytes());
-    site.add(
-        "search-index.json",
-        search_index(index, rendered).into_bytes(),
-    );
-    let annotations = annotations_jsonld(index, rendered, annotations);
-    site.add("annotations.jsonld", annotations.into_bytes());
+    let full = matches!(scope, Scope::All);
+    if full {
+        let sitemap = sitemap(index, site);
+        site.add("sitemap.xml", sitemap.into_bytes());
+        let robots = format!("User-agent: *\nAllow: /\nSitemap: {}\n", index.config.absolute_url("sitemap.xml"));
+        site.add("robots.txt", robots.into_bytes());
+    }
+    if full || matches!(scope, Scope::Pages { front_matter: true, .. }) {
+        site.add("atom.xml", atom(index).into_bytes());
+    }
+    let only = match scope {
+        Scope::All => None,
+        Scope::Pages { ids, .. } => Some(ids),
+    };
+    site.add("search-index.json", search.update(index, rendered, only).into_bytes());
+    let annotated = |ids: &HashSet<String>| {
+        index.content.articles.iter().any(|a| ids.contains(&a.id) && !a.meta.annotations.is_empty())
+    };
+    if only.is_none_or(annotated) {
+        let annotations = annotations_jsonld(index, rendered, annotations);
+        site.add("annotations.jsonld", annotations.into_bytes());
+    }
 }
 
 fn sitemap(index: &Index, site: &Site) -> String {
@@ -40,9 +67,7 @@ fn sitemap(index: &Index, site: &Site) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for path in site.files.keys().filter(|p| p.ends_with("index.html")) {
-        let url = index
-            .config
-            .absolute_url(path.trim_end_matches("index.html"));
+        let url = index.config.absolute_url(path.trim_end_matches("index.html"));
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&url)));
     }
     xml.push_str("</urlset>\n");
@@ -67,11 +92,7 @@ fn atom(index: &Index) -> String {
     );
     for article in articles {
         let url = config.absolute_url(&format!("{}/", article.id));
-        let date = article
-            .meta
-            .updated
-            .or(article.meta.date)
-            .map_or_else(|| updated.clone(), |d| d.rfc3339());
+        let date = article.meta.updated.or(article.meta.date).map_or_else(|| updated.clone(), |d| d.rfc3339());
         xml.push_str(&format!(
             "  <entry>\n    <title>{title}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{date}</updated>\n    <author><name>{author}</name></author>\n    <summary>{summary}</summary>\n  </entry>\n",
             title = escape(&format!("{} ({})", article.meta.title, article.version())),
@@ -84,33 +105,40 @@ fn atom(index: &Index) -> String {
     xml
 }
 
-fn search_index(index: &Index, rendered: &RenderedPages) -> String {
-    let content = index.content;
-    let entry = |id: &str, title: &str, kind: &str, text: &str| {
-        let text: String = text.chars().take(20_000).collect();
-        json!({ "title": title, "url": index.page_url(id), "kind": kind, "text": text })
-    };
-    let mut pages: Vec<Value> = Vec::new();
-    for (a, r) in content.articles.iter().zip(&rendered.articles) {
-        pages.push(entry(&a.id, &a.meta.title, "article", &r.text));
+impl SearchEntries {
+    /// Re-encodes the entries of pages in `only` (all pages if `None`); returns the whole index.
+    fn update(&mut self, index: &Index, rendered: &RenderedPages, only: Option<&HashSet<String>>) -> String {
+        let content = index.content;
+        let wanted = |id: &String| only.is_none_or(|ids| ids.contains(id));
+        if only.is_none() {
+            self.entries.clear();
+        }
+        let mut put = |order: usize, id: &String, title: &str, kind: &str, text: &str| {
+            let text: String = text.chars().take(20_000).collect();
+            let entry = json!({ "title": title, "url": index.page_url(id), "kind": kind, "text": text });
+            self.entries.insert((order, id.clone()), entry.to_string());
+        };
+        for (a, r) in content.articles.iter().zip(&rendered.articles).filter(|(a, _)| wanted(&a.id)) {
+            put(0, &a.id, &a.meta.title, "article", &r.text);
+        }
+        for (s, r) in content.sources.iter().zip(&rendered.sources).filter(|(s, _)| wanted(&s.id)) {
+            let text = format!("{} {} {}", s.meta.aliases.join(", "), s.meta.role.as_deref().unwrap_or(""), r.text);
+            put(1, &s.id, &s.meta.title, "source", &text);
+        }
+        for (f, r) in content.figures.iter().zip(&rendered.figures).filter(|(f, _)| wanted(&f.id)) {
+            put(2, &f.id, &f.meta.title, "figure", &r.text);
+        }
+        let mut json = String::with_capacity(self.entries.values().map(|e| e.len() + 1).sum::<usize>() + 2);
+        json.push('[');
+        for (i, entry) in self.entries.values().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(entry);
+        }
+        json.push(']');
+        json
     }
-    for (s, r) in content.sources.iter().zip(&rendered.sources) {
-        let names = s.meta.aliases.join(", ");
-        pages.push(entry(
-            &s.id,
-            &s.meta.title,
-            "source",
-            &format!(
-                "{names} {} {}",
-                s.meta.role.as_deref().unwrap_or(""),
-                r.text
-            ),
-        ));
-    }
-    for (f, r) in content.figures.iter().zip(&rendered.figures) {
-        pages.push(entry(&f.id, &f.meta.title, "figure", &r.text));
-    }
-    serde_json::to_string(&pages).unwrap_or_else(|_| "[]".into())
 }
 
 /// Every annotation as a W3C Web Annotation collection.
@@ -123,10 +151,14 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
             let annotation = &article.meta.annotations[placed.index];
             let mut body = Vec::new();
             if let Some(note) = &annotation.note {
-                body.push(json!({ "type": "TextualBody", "value": note, "format": "text/markdown", "purpose": "commenting" }));
+                body.push(
+                    json!({ "type": "TextualBody", "value": note, "format": "text/markdown", "purpose": "commenting" }),
+                );
             }
             if let Some(correction) = &annotation.correction {
-                body.push(json!({ "type": "TextualBody", "value": correction, "format": "text/plain", "purpose": "editing" }));
+                body.push(
+                    json!({ "type": "TextualBody", "value": correction, "format": "text/plain", "purpose": "editing" }),
+                );
             }
             for cite in &annotation.cites {
                 body.push(json!({ "type": "SpecificResource", "source": config.absolute_url(&format!("sources/{cite}/")), "purpose": "linking" }));
@@ -185,8 +217,7 @@ pub fn article_jsonld(index: &Index, article: &Article, bibliography: &[BibEntry
         value["description"] = json!(summary);
     }
     if let Some(source) = meta.based_on.as_deref().and_then(|s| index.source(s)) {
-        let mut based =
-            json!({ "@type": source.meta.kind.schema_type(), "name": source.meta.title });
+        let mut based = json!({ "@type": source.meta.kind.schema_type(), "name": source.meta.title });
         if let Some(url) = &source.meta.url {
             based["url"] = json!(url);
         }

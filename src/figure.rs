@@ -16,27 +16,17 @@ use crate::xref::Index;
 pub fn embed(index: &Index, figure: &Figure, number: Option<usize>, link_title: bool) -> String {
     let meta = &figure.meta;
     let slug = &figure.slug;
-    let mut html = format!(
-        "<figure id=\"fig-{slug}\" class=\"figure figure-{}\">",
-        meta.kind.as_str()
-    );
+    let mut html = format!("<figure id=\"fig-{slug}\" class=\"figure figure-{}\">", meta.kind.as_str());
     match meta.kind {
         FigureKind::Stat => {
             let value = meta.value.map(format_number).unwrap_or_default();
-            let about = if meta.approximate {
-                "<span class=\"stat-approx\">about</span> "
-            } else {
-                ""
-            };
+            let about = if meta.approximate { "<span class=\"stat-approx\">about</span> " } else { "" };
             let unit = meta
                 .unit
                 .as_deref()
                 .map(|u| format!(" <span class=\"stat-unit\">{}</span>", escape(u)))
                 .unwrap_or_default();
-            let _ = write!(
-                html,
-                "<p class=\"stat\">{about}<span class=\"stat-value\">{value}</span>{unit}</p>"
-            );
+            let _ = write!(html, "<p class=\"stat\">{about}<span class=\"stat-value\">{value}</span>{unit}</p>");
         }
         FigureKind::Chart => {
             if let Some(c) = &meta.chart {
@@ -55,10 +45,7 @@ pub fn embed(index: &Index, figure: &Figure, number: Option<usize>, link_title: 
         }
         FigureKind::Table => {
             let mut table = String::new();
-            pulldown_cmark::html::push_html(
-                &mut table,
-                Parser::new_ext(&figure.body, Options::ENABLE_TABLES),
-            );
+            pulldown_cmark::html::push_html(&mut table, Parser::new_ext(&figure.body, Options::ENABLE_TABLES));
             let _ = write!(html, "<div class=\"table-wrap\">{table}</div>");
         }
     }
@@ -68,11 +55,7 @@ pub fn embed(index: &Index, figure: &Figure, number: Option<usize>, link_title: 
     }
     let title = escape(&meta.title);
     if link_title {
-        let _ = write!(
-            html,
-            "<a href=\"{}\">{title}</a>",
-            escape(&index.figure_url(slug))
-        );
+        let _ = write!(html, "<a href=\"{}\">{title}</a>", escape(&index.figure_url(slug)));
     } else {
         html.push_str(&title);
     }
@@ -88,18 +71,10 @@ pub fn embed(index: &Index, figure: &Figure, number: Option<usize>, link_title: 
         details.push(format!("as of {}", as_of.human()));
     }
     if !details.is_empty() {
-        let _ = write!(
-            html,
-            " <span class=\"fig-claim\">{}.</span>",
-            details.join(", ")
-        );
+        let _ = write!(html, " <span class=\"fig-claim\">{}.</span>", details.join(", "));
     }
     if let Some(credit) = &meta.credit {
-        let _ = write!(
-            html,
-            " <span class=\"fig-credit\">{}</span>",
-            escape(credit)
-        );
+        let _ = write!(html, " <span class=\"fig-credit\">{}</span>", escape(credit));
     }
     html.push_str("</figcaption></figure>");
     html

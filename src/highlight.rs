@@ -20,9 +20,7 @@ pub fn highlight(code: &str, language: &str) -> Option<String> {
     let syntax = SYNTAXES.find_syntax_by_token(language)?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, STYLE);
     for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+        generator.parse_html_for_line_which_includes_newline(line).ok()?;
     }
     Some(generator.finalize())
 }
@@ -46,11 +44,7 @@ mod tests {
         let html = super::highlight("fn main() {}\n", "rust").unwrap();
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(super::highlight("x", "no-such-language").is_none());
-        assert!(
-            super::stylesheet("InspiredGitHub")
-                .unwrap()
-                .contains(".hl-")
-        );
+        assert!(super::stylesheet("InspiredGitHub").unwrap().contains(".hl-"));
         assert!(super::stylesheet("nope").is_none());
     }
 }

@@ -29,10 +29,7 @@ pub fn json_for_script(value: &serde_json::Value) -> String {
 mod tests {
     #[test]
     fn script_tags_in_text_stay_text() {
-        assert_eq!(
-            super::escape("<script>\"a\" & 'b'"),
-            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;"
-        );
+        assert_eq!(super::escape("<script>\"a\" & 'b'"), "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;");
         let json = super::json_for_script(&serde_json::json!({"headline": "</script><script>x"}));
         assert!(!json.contains("</script>") && json.contains("\\u003c/script\\u003e"));
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();

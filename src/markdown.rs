@@ -16,7 +16,6 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use pulldown_cmark::{CowStr, Event, LinkType, Options as CmarkOptions, Parser, Tag, TagEnd};
 
 use crate::annotate::{self, Anchor};
@@ -128,12 +127,9 @@ fn cmark_options() -> CmarkOptions {
 pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     let cite_callback = |link: pulldown_cmark::BrokenLink<'_>| {
         let reference = link.reference.trim();
-        reference
-            .starts_with('@')
-            .then(|| (CowStr::from(format!("cite:{reference}")), CowStr::from("")))
+        reference.starts_with('@').then(|| (CowStr::from(format!("cite:{reference}")), CowStr::from("")))
     };
-    let parser =
-        Parser::new_with_broken_link_callback(options.body, cmark_options(), Some(cite_callback));
+    let parser = Parser::new_with_broken_link_callback(options.body, cmark_options(), Some(cite_callback));
     let events = pulldown_cmark::utils::TextMergeWithOffset::new(parser.into_offset_iter());
     let mut links = Vec::new();
     let entries = preprocess(events, options, &mut links, diagnostics);
@@ -142,34 +138,15 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     for (index, failure) in failures {
         let annotation = &options.annotations[index];
         let (message, help) = failure.describe(&annotation.quote);
-        let label = annotation
-            .id
-            .clone()
-            .unwrap_or_else(|| format!("#{}", index + 1));
+        let label = annotation.id.clone().unwrap_or_else(|| format!("#{}", index + 1));
         let front = &options.raw[..options.raw.len() - options.body.len()];
         let head: String = annotation.quote.chars().take(16).collect();
-        let location = front
-            .find(&head)
-            .map(|offset| crate::diagnostics::Location::at_offset(options.raw, offset, 1));
-        diagnostics.push(
-            Diagnostic::error(options.file, format!("annotation `{label}`: {message}"))
-                .at(location)
-                .help(help),
-        );
+        let location = front.find(&head).map(|offset| crate::diagnostics::Location::at_offset(options.raw, offset, 1));
+        diagnostics
+            .push(Diagnostic::error(options.file, format!("annotation `{label}`: {message}")).at(location).help(help));
     }
-    let mentions = if options.autolink.is_some() {
-        find_mentions(&collected, options.index)
-    } else {
-        Vec::new()
-    };
-    let mut rendered = writer::write(
-        options,
-        &entries,
-        &collected,
-        &anchors,
-        &mentions,
-        diagnostics,
-    );
+    let mentions = if options.autolink.is_some() { find_mentions(&collected, options.index) } else { Vec::new() };
+    let mut rendered = writer::write(options, &entries, &collected, &anchors, &mentions, diagnostics);
     links.sort();
     links.dedup();
     rendered.links = links;
@@ -177,20 +154,9 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
 }
 
 impl RenderOptions<'_> {
-    fn error(
-        &self,
-        diagnostics: &Diagnostics,
-        range: &Range<usize>,
-        message: String,
-        help: Option<String>,
-    ) {
-        let location =
-            crate::diagnostics::Location::at_offset(self.body, range.start, self.body_line);
-        diagnostics.push(
-            Diagnostic::error(self.file, message)
-                .at(Some(location))
-                .help_opt(help),
-        );
+    fn error(&self, diagnostics: &Diagnostics, range: &Range<usize>, message: String, help: Option<String>) {
+        let location = crate::diagnostics::Location::at_offset(self.body, range.start, self.body_line);
+        diagnostics.push(Diagnostic::error(self.file, message).at(Some(location)).help_opt(help));
     }
 }
 
@@ -208,12 +174,8 @@ fn preprocess<'a>(
     for (event, range) in events {
         if let Some(depth) = skip_until_link_end {
             match &event {
-                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
-                    skip_until_link_end = Some(depth + 1)
-                }
-                Event::End(TagEnd::Link | TagEnd::Image) if depth == 0 => {
-                    skip_until_link_end = None
-                }
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => skip_until_link_end = Some(depth + 1),
+                Event::End(TagEnd::Link | TagEnd::Image) if depth == 0 => skip_until_link_end = None,
                 Event::End(TagEnd::Link | TagEnd::Image) => skip_until_link_end = Some(depth - 1),
                 _ => {}
             }
@@ -222,12 +184,7 @@ fn preprocess<'a>(
         let item = match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("cite:@") => {
                 skip_until_link_end = Some(0);
-                Item::Cite(parse_citation(
-                    &dest_url["cite:".len()..],
-                    options,
-                    &range,
-                    diagnostics,
-                ))
+                Item::Cite(parse_citation(&dest_url["cite:".len()..], options, &range, diagnostics))
             }
             Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with("@fig-") => {
                 skip_until_link_end = Some(0);
@@ -238,33 +195,20 @@ fn preprocess<'a>(
                 }
                 Item::FigEmbed(slug)
             }
-            Event::Start(Tag::Link {
-                link_type: LinkType::WikiLink { has_pothole },
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, title, id }) => {
                 let (url, page_title) = match options.index.resolve_page(&dest_url) {
                     Ok(found) => {
                         links.push(found.id);
                         (found.url, found.title)
                     }
                     Err((message, help)) => {
-                        options.error(
-                            diagnostics,
-                            &range,
-                            format!("wikilink [[{dest_url}]]: {message}"),
-                            help,
-                        );
+                        options.error(diagnostics, &range, format!("wikilink [[{dest_url}]]: {message}"), help);
                         ("#".to_string(), dest_url.to_string())
                     }
                 };
                 if !has_pothole {
                     skip_until_link_end = Some(0);
-                    Item::WikiTitle {
-                        url,
-                        title: page_title,
-                    }
+                    Item::WikiTitle { url, title: page_title }
                 } else {
                     link_depth += 1;
                     Item::Md(Event::Start(Tag::Link {
@@ -275,24 +219,14 @@ fn preprocess<'a>(
                     }))
                 }
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 link_depth += 1;
                 let dest_url = if dest_url.starts_with('/') && !dest_url.starts_with("//") {
                     CowStr::from(options.index.config.url(&dest_url))
                 } else {
                     dest_url
                 };
-                Item::Md(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
+                Item::Md(Event::Start(Tag::Link { link_type, dest_url, title, id }))
             }
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
@@ -317,12 +251,7 @@ fn preprocess<'a>(
     unwrap_figure_paragraphs(out, options, diagnostics)
 }
 
-fn parse_citation(
-    keys: &str,
-    options: &RenderOptions,
-    range: &Range<usize>,
-    diagnostics: &Diagnostics,
-) -> Vec<String> {
+fn parse_citation(keys: &str, options: &RenderOptions, range: &Range<usize>, diagnostics: &Diagnostics) -> Vec<String> {
     let mut slugs = Vec::new();
     for key in keys.split(';').map(str::trim).filter(|k| !k.is_empty()) {
         let Some(slug) = key.strip_prefix('@') else {
@@ -355,10 +284,7 @@ fn split_figure_refs<'a>(
     let mut search = 0;
     while let Some(found) = text[search..].find("@fig-") {
         let at = search + found;
-        let preceded_by_word = text[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric());
+        let preceded_by_word = text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric());
         let slug_len = text[at + 5..]
             .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
             .unwrap_or(text.len() - at - 5);
@@ -378,18 +304,12 @@ fn split_figure_refs<'a>(
             let spot = range.start + at..range.start + at + 5 + slug.len();
             options.error(diagnostics, &spot, message, help);
         }
-        out.push(Entry {
-            item: Item::FigRef(slug.to_string()),
-            range: range.clone(),
-        });
+        out.push(Entry { item: Item::FigRef(slug.to_string()), range: range.clone() });
         rest_start = at + 5 + slug.len();
         search = rest_start;
     }
     if rest_start < text.len() {
-        out.push(Entry {
-            item: Item::Md(Event::Text(text[rest_start..].to_string().into())),
-            range: range.clone(),
-        });
+        out.push(Entry { item: Item::Md(Event::Text(text[rest_start..].to_string().into())), range: range.clone() });
     }
 }
 
@@ -412,16 +332,9 @@ fn unwrap_figure_paragraphs<'a>(
             Item::Md(Event::End(TagEnd::Paragraph)) => {
                 if let Some(start) = paragraph_start.take() {
                     let inner = &entries[start + 1..i];
-                    let embeds = inner
-                        .iter()
-                        .filter(|e| matches!(e.item, Item::FigEmbed(_)))
-                        .count();
+                    let embeds = inner.iter().filter(|e| matches!(e.item, Item::FigEmbed(_))).count();
                     if embeds > 0 {
-                        if embeds == 1
-                            && inner
-                                .iter()
-                                .all(|e| matches!(e.item, Item::FigEmbed(_)) || blank(e))
-                        {
+                        if embeds == 1 && inner.iter().all(|e| matches!(e.item, Item::FigEmbed(_)) || blank(e)) {
                             keep[start] = false;
                             keep[i] = false;
                             for (j, e) in inner.iter().enumerate() {
@@ -445,11 +358,7 @@ fn unwrap_figure_paragraphs<'a>(
             _ => {}
         }
     }
-    entries
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(e, k)| k.then_some(e))
-        .collect()
+    entries.into_iter().zip(keep).filter_map(|(e, k)| k.then_some(e)).collect()
 }
 
 /// Per text segment: where it came from and whether names in it may be auto-linked.
@@ -489,16 +398,13 @@ fn collect_text(entries: &[Entry]) -> Collected {
     let mut segment_of = vec![None; entries.len()];
     let mut position_at = Vec::with_capacity(entries.len());
     let mut block_starts = vec![0];
-    let (mut footnote_depth, mut code_block, mut image, mut link, mut heading) =
-        (0usize, false, 0usize, 0usize, false);
+    let (mut footnote_depth, mut code_block, mut image, mut link, mut heading) = (0usize, false, 0usize, 0usize, false);
     for (i, entry) in entries.iter().enumerate() {
         position_at.push(text.char_len());
         let mut add = |text: &mut TextMap, s: &str, autolinkable: bool| {
             if footnote_depth == 0 && !code_block && image == 0 {
                 segment_of[i] = Some(text.push_segment(s));
-                segments.push(SegmentInfo {
-                    autolinkable: autolinkable && link == 0 && !heading,
-                });
+                segments.push(SegmentInfo { autolinkable: autolinkable && link == 0 && !heading });
             }
         };
         match &entry.item {
@@ -540,13 +446,7 @@ fn collect_text(entries: &[Entry]) -> Collected {
             _ => {}
         }
     }
-    Collected {
-        text,
-        segments,
-        segment_of,
-        position_at,
-        block_starts,
-    }
+    Collected { text, segments, segment_of, position_at, block_starts }
 }
 
 /// A source name found in the text: its segment and bytes there.
@@ -562,13 +462,9 @@ pub(crate) struct MentionSpot {
 /// Finds every whole-word mention of a source title or alias (longest match wins).
 fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
     let names = index.names();
-    if names.is_empty() {
+    let Some(automaton) = index.name_matcher() else {
         return Vec::new();
-    }
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(names.iter().map(|(n, _)| n.as_str()))
-        .expect("source names always build");
+    };
     let text = collected.text.as_str();
     let mut spots = Vec::new();
     for m in automaton.find_iter(text) {
@@ -580,8 +476,7 @@ fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
         let start = collected.text.char_index(m.start());
         let end = collected.text.char_index(m.end());
         let (first, last) = (collected.text.origin(start), collected.text.origin(end - 1));
-        if first.segment != last.segment || !collected.segments[first.segment as usize].autolinkable
-        {
+        if first.segment != last.segment || !collected.segments[first.segment as usize].autolinkable {
             continue;
         }
         spots.push(MentionSpot {
@@ -599,24 +494,11 @@ fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
 pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
     let text = collected.text.as_str();
     let block = collected.block_starts.partition_point(|&b| b <= position);
-    let block_start = collected
-        .block_starts
-        .get(block.wrapping_sub(1))
-        .copied()
-        .unwrap_or(0);
-    let block_end = collected
-        .block_starts
-        .get(block)
-        .copied()
-        .unwrap_or(collected.text.char_len());
-    let (lo, hi) = (
-        collected.text.byte_offset(block_start),
-        collected.text.byte_offset(block_end.max(block_start)),
-    );
+    let block_start = collected.block_starts.get(block.wrapping_sub(1)).copied().unwrap_or(0);
+    let block_end = collected.block_starts.get(block).copied().unwrap_or(collected.text.char_len());
+    let (lo, hi) = (collected.text.byte_offset(block_start), collected.text.byte_offset(block_end.max(block_start)));
     let at = collected.text.byte_offset(position).clamp(lo, hi);
-    let is_end = |s: &str| {
-        s.ends_with(". ") || s.ends_with("? ") || s.ends_with("! ") || s.ends_with(".\" ")
-    };
+    let is_end = |s: &str| s.ends_with(". ") || s.ends_with("? ") || s.ends_with("! ") || s.ends_with(".\" ");
     let mut start = lo;
     for (i, _) in text[lo..at].char_indices() {
         if is_end(&text[lo..lo + i]) {
@@ -631,10 +513,7 @@ pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
         }
     }
     // A citation removed from the text leaves its space before the full stop.
-    let sentence = text[start..end]
-        .trim()
-        .replace(" .", ".")
-        .replace(" ,", ",");
+    let sentence = text[start..end].trim().replace(" .", ".").replace(" ,", ",");
     let sentence = sentence.as_str();
     if sentence.chars().count() > 320 {
         format!("{}…", annotate::head_chars(sentence, 320))
@@ -658,11 +537,7 @@ pub(crate) fn placed_annotations(
             let after = text.slice(a.end, text.char_len());
             PlacedAnnotation {
                 index: a.annotation,
-                anchor: if a.piece == 1 {
-                    format!("anno-{id}")
-                } else {
-                    format!("anno-{id}-{}", a.piece)
-                },
+                anchor: if a.piece == 1 { format!("anno-{id}") } else { format!("anno-{id}-{}", a.piece) },
                 id,
                 start: a.start,
                 end: a.end,
@@ -676,18 +551,12 @@ pub(crate) fn placed_annotations(
 
 /// An annotation's id: its own, or its 1-based number in the list.
 pub fn annotation_id(annotations: &[Annotation], index: usize) -> String {
-    annotations[index]
-        .id
-        .clone()
-        .unwrap_or_else(|| (index + 1).to_string())
+    annotations[index].id.clone().unwrap_or_else(|| (index + 1).to_string())
 }
 
 /// Markdown of a short note rendered as phrasing content (for margin notes).
 pub fn render_inline(markdown: &str) -> String {
-    let parser = Parser::new_ext(
-        markdown,
-        CmarkOptions::ENABLE_STRIKETHROUGH | CmarkOptions::ENABLE_SMART_PUNCTUATION,
-    );
+    let parser = Parser::new_ext(markdown, CmarkOptions::ENABLE_STRIKETHROUGH | CmarkOptions::ENABLE_SMART_PUNCTUATION);
     let mut html = String::new();
     let mut first_block = true;
     let events = parser.filter_map(|event| match event {

@@ -23,23 +23,14 @@ impl PartialDate {
         let parts: Vec<&str> = text.trim().split('-').collect();
         let number = |s: &str, len: usize| -> Result<i64, String> {
             if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
-                s.parse::<i64>()
-                    .map_err(|_| format!("`{text}`: {expected}"))
+                s.parse::<i64>().map_err(|_| format!("`{text}`: {expected}"))
             } else {
                 Err(format!("`{text}` is not a date: {expected}"))
             }
         };
         let year = number(parts[0], 4)? as i16;
-        let month = parts
-            .get(1)
-            .map(|m| number(m, 2))
-            .transpose()?
-            .map(|m| m as i8);
-        let day = parts
-            .get(2)
-            .map(|d| number(d, 2))
-            .transpose()?
-            .map(|d| d as i8);
+        let month = parts.get(1).map(|m| number(m, 2)).transpose()?.map(|m| m as i8);
+        let day = parts.get(2).map(|d| number(d, 2)).transpose()?.map(|d| d as i8);
         if parts.len() > 3 {
             return Err(format!("`{text}` is not a date: {expected}"));
         }
@@ -52,12 +43,7 @@ impl PartialDate {
 
     /// The first instant of the date, as RFC 3339, for feeds and JSON-LD.
     pub fn rfc3339(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T00:00:00Z",
-            self.year,
-            self.month.unwrap_or(1),
-            self.day.unwrap_or(1)
-        )
+        format!("{:04}-{:02}-{:02}T00:00:00Z", self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
     }
 
     /// A date for readers: `20 December 2021`, `December 2021`, `2021`.
@@ -200,9 +186,7 @@ impl<'de> Deserialize<'de> for Occurrence {
                 if v == "all" {
                     Ok(Occurrence::All)
                 } else {
-                    Err(E::custom(format!(
-                        "`{v}`: expected a positive number or `all`"
-                    )))
+                    Err(E::custom(format!("`{v}`: expected a positive number or `all`")))
                 }
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Occurrence, E> {
@@ -280,13 +264,8 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 5] = [
-        SourceKind::Person,
-        SourceKind::Organization,
-        SourceKind::Outlet,
-        SourceKind::Document,
-        SourceKind::Dataset,
-    ];
+    pub const ALL: [SourceKind; 5] =
+        [SourceKind::Person, SourceKind::Organization, SourceKind::Outlet, SourceKind::Document, SourceKind::Dataset];
 
     pub fn as_str(self) -> &'static str {
         match self {

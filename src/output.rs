@@ -18,26 +18,15 @@ pub const MARKER: &str = ".dossier-output";
 
 #[derive(Debug)]
 pub enum OutputError {
-    Refused {
-        path: PathBuf,
-        why: String,
-        help: String,
-    },
-    Io {
-        path: PathBuf,
-        error: io::Error,
-    },
+    Refused { path: PathBuf, why: String, help: String },
+    Io { path: PathBuf, error: io::Error },
 }
 
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OutputError::Refused { path, why, help } => {
-                write!(
-                    f,
-                    "refusing to write to `{}`: {why}\n  = help: {help}",
-                    path.display()
-                )
+                write!(f, "refusing to write to `{}`: {why}\n  = help: {help}", path.display())
             }
             OutputError::Io { path, error } => {
                 write!(f, "cannot write `{}`: {error}", path.display())
@@ -47,19 +36,13 @@ impl std::fmt::Display for OutputError {
 }
 
 fn io_at(path: &Path) -> impl Fn(io::Error) -> OutputError + '_ {
-    move |error| OutputError::Io {
-        path: path.to_path_buf(),
-        error,
-    }
+    move |error| OutputError::Io { path: path.to_path_buf(), error }
 }
 
 /// Absolute, with `.` and `..` resolved lexically (the folder may not exist yet).
 fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut out = PathBuf::new();
     for part in joined.components() {
         match part {
@@ -78,11 +61,7 @@ pub fn check_target(root: &Path, output: &Path, force: bool) -> Result<(), Outpu
     let root = absolute(root);
     let out = absolute(output);
     let refuse = |why: &str, help: &str| {
-        Err(OutputError::Refused {
-            path: output.to_path_buf(),
-            why: why.into(),
-            help: help.into(),
-        })
+        Err(OutputError::Refused { path: output.to_path_buf(), why: why.into(), help: help.into() })
     };
     let help = "choose a folder of its own, e.g. `--output public`";
     if root.starts_with(&out) {
@@ -90,15 +69,10 @@ pub fn check_target(root: &Path, output: &Path, force: bool) -> Result<(), Outpu
     }
     for protected in ["content", "themes", "templates", "src", ".git"] {
         if out.starts_with(root.join(protected)) {
-            return refuse(
-                &format!("it is inside the project's `{protected}/` folder"),
-                help,
-            );
+            return refuse(&format!("it is inside the project's `{protected}/` folder"), help);
         }
     }
-    if std::env::var_os("HOME").is_some_and(|home| absolute(Path::new(&home)) == out)
-        || out.parent().is_none()
-    {
+    if std::env::var_os("HOME").is_some_and(|home| absolute(Path::new(&home)) == out) || out.parent().is_none() {
         return refuse("it is the home folder or the file-system root", help);
     }
     if out.exists() {
@@ -117,22 +91,11 @@ pub fn check_target(root: &Path, output: &Path, force: bool) -> Result<(), Outpu
 }
 
 /// Writes `site` to `output`, replacing the previous contents in one step.
-pub fn write_atomic(
-    site: &Site,
-    root: &Path,
-    output: &Path,
-    force: bool,
-) -> Result<(), OutputError> {
+pub fn write_atomic(site: &Site, root: &Path, output: &Path, force: bool) -> Result<(), OutputError> {
     check_target(root, output, force)?;
     let out = absolute(output);
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     fs::create_dir_all(&parent).map_err(io_at(&parent))?;
     let staging = parent.join(format!(".{name}.dossier-new-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.dossier-old-{}", std::process::id()));
@@ -146,18 +109,11 @@ pub fn write_atomic(
 
 fn write_tree(site: &Site, dir: &Path) -> Result<(), OutputError> {
     fs::create_dir_all(dir).map_err(io_at(dir))?;
-    fs::write(
-        dir.join(MARKER),
-        "This folder is written by `dossier build`; it is replaced on every build.\n",
-    )
-    .map_err(io_at(dir))?;
+    fs::write(dir.join(MARKER), "This folder is written by `dossier build`; it is replaced on every build.\n")
+        .map_err(io_at(dir))?;
     for (rel, bytes) in &site.files {
         let relative = Path::new(rel);
-        if relative.is_absolute()
-            || relative
-                .components()
-                .any(|c| !matches!(c, std::path::Component::Normal(_)))
-        {
+        if relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
             return Err(OutputError::Refused {
                 path: relative.to_path_buf(),
                 why: "the path would leave the output folder".into(),
@@ -183,10 +139,7 @@ fn swap(staging: &Path, out: &Path, retired: &Path) -> Result<(), OutputError> {
         if had_previous {
             let _ = fs::rename(retired, out);
         }
-        return Err(OutputError::Io {
-            path: out.to_path_buf(),
-            error,
-        });
+        return Err(OutputError::Io { path: out.to_path_buf(), error });
     }
     if had_previous {
         fs::remove_dir_all(retired).map_err(io_at(retired))?;

@@ -58,13 +58,13 @@ pub fn create(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Diagnostic> 
     let path = root.join("content").join(folder).join(format!("{id}.md"));
     if !is_slug(id) {
         return Err(
-            Diagnostic::error(&path, format!("`{id}` is not a lower-case slug"))
-                .help(format!("try `{}`", slugify(id))),
+            Diagnostic::error(&path, format!("`{id}` is not a lower-case slug")).help(format!("try `{}`", slugify(id)))
         );
     }
     if path.exists() {
-        return Err(Diagnostic::error(&path, "file already exists")
-            .help("choose another id, or edit the existing file"));
+        return Err(
+            Diagnostic::error(&path, "file already exists").help("choose another id, or edit the existing file")
+        );
     }
     let title = id.split('-').map(capitalize).collect::<Vec<_>>().join(" ");
     let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}"));
@@ -75,7 +75,5 @@ pub fn create(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Diagnostic> 
 
 fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

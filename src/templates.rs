@@ -16,66 +16,24 @@ use crate::diagnostics::{Diagnostic, Location};
 
 /// The default theme, compiled in so a dossier without `themes/` still builds.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../themes/default/templates/base.html"),
-    ),
-    (
-        "index.html",
-        include_str!("../themes/default/templates/index.html"),
-    ),
-    (
-        "article.html",
-        include_str!("../themes/default/templates/article.html"),
-    ),
-    (
-        "changes.html",
-        include_str!("../themes/default/templates/changes.html"),
-    ),
-    (
-        "source.html",
-        include_str!("../themes/default/templates/source.html"),
-    ),
-    (
-        "sources.html",
-        include_str!("../themes/default/templates/sources.html"),
-    ),
-    (
-        "figure.html",
-        include_str!("../themes/default/templates/figure.html"),
-    ),
-    (
-        "figures.html",
-        include_str!("../themes/default/templates/figures.html"),
-    ),
-    (
-        "timeline.html",
-        include_str!("../themes/default/templates/timeline.html"),
-    ),
-    (
-        "annotations.html",
-        include_str!("../themes/default/templates/annotations.html"),
-    ),
-    (
-        "search.html",
-        include_str!("../themes/default/templates/search.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../themes/default/templates/404.html"),
-    ),
+    ("base.html", include_str!("../themes/default/templates/base.html")),
+    ("index.html", include_str!("../themes/default/templates/index.html")),
+    ("article.html", include_str!("../themes/default/templates/article.html")),
+    ("changes.html", include_str!("../themes/default/templates/changes.html")),
+    ("source.html", include_str!("../themes/default/templates/source.html")),
+    ("sources.html", include_str!("../themes/default/templates/sources.html")),
+    ("figure.html", include_str!("../themes/default/templates/figure.html")),
+    ("figures.html", include_str!("../themes/default/templates/figures.html")),
+    ("timeline.html", include_str!("../themes/default/templates/timeline.html")),
+    ("annotations.html", include_str!("../themes/default/templates/annotations.html")),
+    ("search.html", include_str!("../themes/default/templates/search.html")),
+    ("404.html", include_str!("../themes/default/templates/404.html")),
 ];
 
 /// The default theme's static files, copied to the site root.
 pub const DEFAULT_STATIC: &[(&str, &str)] = &[
-    (
-        "style.css",
-        include_str!("../themes/default/static/style.css"),
-    ),
-    (
-        "search.js",
-        include_str!("../themes/default/static/search.js"),
-    ),
+    ("style.css", include_str!("../themes/default/static/style.css")),
+    ("search.js", include_str!("../themes/default/static/search.js")),
 ];
 
 /// Loaded templates, ready to render from many threads.
@@ -89,31 +47,15 @@ impl Templates {
     pub fn load(config: &Config) -> Result<Templates, Vec<Diagnostic>> {
         let mut sources: Vec<(String, String, PathBuf)> = DEFAULT_TEMPLATES
             .iter()
-            .map(|(name, text)| {
-                (
-                    name.to_string(),
-                    text.to_string(),
-                    PathBuf::from(format!("(built-in theme)/{name}")),
-                )
-            })
+            .map(|(name, text)| (name.to_string(), text.to_string(), PathBuf::from(format!("(built-in theme)/{name}"))))
             .collect();
-        let theme_dir = config
-            .root
-            .join("themes")
-            .join(&config.theme)
-            .join("templates");
+        let theme_dir = config.root.join("themes").join(&config.theme).join("templates");
         let project_dir = config.root.join("templates");
         let mut problems = Vec::new();
         if config.theme != "default" && !theme_dir.is_dir() {
             problems.push(
-                Diagnostic::error(
-                    crate::config::CONFIG_FILE,
-                    format!("theme `{}` not found", config.theme),
-                )
-                .help(format!(
-                    "create `themes/{}/templates/`, or set `theme: default`",
-                    config.theme
-                )),
+                Diagnostic::error(crate::config::CONFIG_FILE, format!("theme `{}` not found", config.theme))
+                    .help(format!("create `themes/{}/templates/`, or set `theme: default`", config.theme)),
             );
         }
         for dir in [theme_dir, project_dir] {
@@ -124,10 +66,7 @@ impl Templates {
                         sources.retain(|(n, _, _)| *n != name);
                         sources.push((name, text, shown));
                     }
-                    Err(e) => problems.push(Diagnostic::error(
-                        path,
-                        format!("cannot read template: {e}"),
-                    )),
+                    Err(e) => problems.push(Diagnostic::error(path, format!("cannot read template: {e}"))),
                 }
             }
         }
@@ -136,18 +75,9 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        let origins: Vec<(String, PathBuf)> = sources
-            .iter()
-            .map(|(n, _, p)| (n.clone(), p.clone()))
-            .collect();
-        let texts: Vec<(String, String)> = sources
-            .iter()
-            .map(|(n, t, _)| (n.clone(), t.clone()))
-            .collect();
-        let templates = Templates {
-            tera: Tera::new(),
-            origins,
-        };
+        let origins: Vec<(String, PathBuf)> = sources.iter().map(|(n, _, p)| (n.clone(), p.clone())).collect();
+        let texts: Vec<(String, String)> = sources.iter().map(|(n, t, _)| (n.clone(), t.clone())).collect();
+        let templates = Templates { tera: Tera::new(), origins };
         match tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
             Ok(()) => Ok(Templates { tera, ..templates }),
             Err(e) => Err(vec![templates.diagnostic(&e, &texts)]),
@@ -156,18 +86,12 @@ impl Templates {
 
     /// Renders `name` with `view` as its context.
     pub fn render<V: Serialize>(&self, name: &str, view: &V) -> Result<String, Diagnostic> {
-        let context = Context::from_serialize(view)
-            .map_err(|e| Diagnostic::error(self.origin(name), e.to_string()))?;
-        self.tera
-            .render(name, &context)
-            .map_err(|e| self.diagnostic(&e, &[]))
+        let context = Context::from_serialize(view).map_err(|e| Diagnostic::error(self.origin(name), e.to_string()))?;
+        self.tera.render(name, &context).map_err(|e| self.diagnostic(&e, &[]))
     }
 
     fn origin(&self, name: &str) -> PathBuf {
-        self.origins
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or_else(|| PathBuf::from(name), |(_, p)| p.clone())
+        self.origins.iter().find(|(n, _)| n == name).map_or_else(|| PathBuf::from(name), |(_, p)| p.clone())
     }
 
     fn diagnostic(&self, error: &tera::Error, texts: &[(String, String)]) -> Diagnostic {
@@ -180,28 +104,16 @@ impl Templates {
                     .find(|(n, _)| n == name)
                     .map(|(_, t)| t.clone())
                     .or_else(|| fs::read_to_string(self.origin(name)).ok())
-                    .or_else(|| {
-                        DEFAULT_TEMPLATES
-                            .iter()
-                            .find(|(n, _)| *n == name)
-                            .map(|(_, t)| t.to_string())
-                    })
+                    .or_else(|| DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string()))
                     .unwrap_or_default();
                 let kind = if matches!(error.kind(), ErrorKind::SyntaxError(_)) {
                     "syntax error"
                 } else {
                     "error while rendering"
                 };
-                Diagnostic::error(
-                    self.origin(name),
-                    format!("template {kind}: {}", report.message()),
-                )
-                .at(Some(Location::at_line(
-                    &text,
-                    span.start_line,
-                    span.start_col + 1,
-                )))
-                .help(template_help(report.message()))
+                Diagnostic::error(self.origin(name), format!("template {kind}: {}", report.message()))
+                    .at(Some(Location::at_line(&text, span.start_line, span.start_col + 1)))
+                    .help(template_help(report.message()))
             }
             ErrorKind::MissingParent { current, parent } => Diagnostic::error(
                 self.origin(current),
@@ -218,14 +130,10 @@ impl Templates {
 }
 
 fn template_help(message: &str) -> String {
-    if message.contains("not found")
-        || message.contains("undefined")
-        || message.contains("Undefined")
-    {
+    if message.contains("not found") || message.contains("undefined") || message.contains("Undefined") {
         "check the variable's spelling; templates see the fields listed in the README's \"Templates\" section".into()
     } else {
-        "check the tag or expression at the caret; Tera syntax is `{{ value }}` and `{% tag %}`"
-            .into()
+        "check the tag or expression at the caret; Tera syntax is `{{ value }}` and `{% tag %}`".into()
     }
 }
 
@@ -238,11 +146,7 @@ fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "html" || e == "xml"))
-        .filter_map(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .map(|n| (n.to_string(), p.clone()))
-        })
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(|n| (n.to_string(), p.clone())))
         .collect();
     files.sort();
     files
@@ -250,15 +154,9 @@ fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
 
 /// The theme's static files: built-in, overridden by `themes/<theme>/static/` on disk.
 pub fn theme_static_files(config: &Config) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = DEFAULT_STATIC
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
-        .collect();
-    let dir = config
-        .root
-        .join("themes")
-        .join(&config.theme)
-        .join("static");
+    let mut files: Vec<(String, Vec<u8>)> =
+        DEFAULT_STATIC.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())).collect();
+    let dir = config.root.join("themes").join(&config.theme).join("static");
     let mut stack = vec![dir.clone()];
     while let Some(folder) = stack.pop() {
         let Ok(entries) = fs::read_dir(&folder) else {

@@ -43,9 +43,7 @@ fn fold(c: char) -> Folded {
         c if c.is_whitespace() => Folded::Space,
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Folded::Char('\''),
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Folded::Char('"'),
-        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => {
-            Folded::Char('-')
-        }
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => Folded::Char('-'),
         '\u{2026}' => Folded::Str("..."),
         c => Folded::Char(c),
     }
@@ -53,9 +51,7 @@ fn fold(c: char) -> Folded {
 
 /// Can a normalisation cluster start at `c` (nothing before it can compose with it)?
 fn starts_cluster(c: char) -> bool {
-    c.is_ascii()
-        || (canonical_combining_class(c) == 0
-            && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes)
+    c.is_ascii() || (canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes)
 }
 
 impl TextMap {
@@ -98,9 +94,7 @@ impl TextMap {
 
     /// The byte offset in the normalised text of character `index`.
     pub fn byte_offset(&self, index: usize) -> usize {
-        self.char_starts
-            .get(index)
-            .map_or(self.text.len(), |&b| b as usize)
+        self.char_starts.get(index).map_or(self.text.len(), |&b| b as usize)
     }
 
     /// Characters `start..end` of the normalised text.
@@ -110,21 +104,14 @@ impl TextMap {
 
     /// The character index of the first character that came from `segment` at or after `byte`.
     pub fn position_in_segment(&self, segment: u32, byte: u32) -> usize {
-        self.origins
-            .partition_point(|o| (o.segment, o.start) < (segment, byte))
+        self.origins.partition_point(|o| (o.segment, o.start) < (segment, byte))
     }
 
     /// A block boundary: counts as one space between blocks.
     pub fn boundary(&mut self) {
         if !self.text.is_empty() && self.pending_space.is_none() {
-            let origin = self.origins.last().map_or(
-                Origin {
-                    segment: 0,
-                    start: 0,
-                    end: 0,
-                },
-                |o| Origin { start: o.end, ..*o },
-            );
+            let origin =
+                self.origins.last().map_or(Origin { segment: 0, start: 0, end: 0 }, |o| Origin { start: o.end, ..*o });
             self.pending_space = Some(origin);
         }
     }
@@ -143,11 +130,7 @@ impl TextMap {
                 end = next_start + next.len_utf8();
                 chars.next();
             }
-            let origin = Origin {
-                segment,
-                start: start as u32,
-                end: end as u32,
-            };
+            let origin = Origin { segment, start: start as u32, end: end as u32 };
             let cluster = &source[start..end];
             if cluster.len() == c.len_utf8() && c.is_ascii() {
                 self.push_folded(c, origin);
@@ -194,19 +177,10 @@ mod tests {
         let cases = [
             ("  a \u{00A0}\t b  ", "a b"),
             ("\u{201C}quoted\u{201D} it\u{2019}s", "\"quoted\" it's"),
-            (
-                "2015\u{2013}2021 \u{2014} done\u{2026}",
-                "2015-2021 - done...",
-            ),
-            (
-                "soft\u{00AD}hyphen zero\u{200B}width",
-                "softhyphen zerowidth",
-            ),
+            ("2015\u{2013}2021 \u{2014} done\u{2026}", "2015-2021 - done..."),
+            ("soft\u{00AD}hyphen zero\u{200B}width", "softhyphen zerowidth"),
             ("e\u{0301}", "\u{00E9}"),
-            (
-                "\u{1019}\u{200C}\u{103C}\u{1014}\u{103A}",
-                "\u{1019}\u{103C}\u{1014}\u{103A}",
-            ),
+            ("\u{1019}\u{200C}\u{103C}\u{1014}\u{103A}", "\u{1019}\u{103C}\u{1014}\u{103A}"),
             ("\u{1025}\u{102E}", "\u{1026}"),
         ];
         for (input, expected) in cases {

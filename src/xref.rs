@@ -5,7 +5,10 @@
 //! matter (`based_on`, `edited_from`, `affiliation`, `claimed_by`, `cites`,
 //! image paths); references in Markdown are checked while rendering.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::path::Path;
 
 use crate::config::Config;
@@ -18,11 +21,33 @@ use crate::text::TextMap;
 pub struct Index<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
-    sources: HashMap<&'a str, &'a Source>,
-    figures: HashMap<&'a str, &'a Figure>,
-    articles: HashMap<&'a str, &'a Article>,
-    /// Every normalised source title and alias, with the source it names.
-    names: Vec<(String, &'a str)>,
+    sources: FxHashMap<&'a str, &'a Source>,
+    figures: FxHashMap<&'a str, &'a Figure>,
+    articles: FxHashMap<&'a str, &'a Article>,
+    names: Arc<Names>,
+}
+
+/// Every normalised source title and alias with the source it names, and one automaton
+/// over them all, built on first use. Shared by every article, and kept across `serve`'s
+/// rebuilds while no source's names change.
+pub struct Names {
+    list: Vec<(String, String)>,
+    matcher: OnceLock<Option<AhoCorasick>>,
+}
+
+impl Names {
+    pub fn of(content: &Content) -> Names {
+        let mut list = Vec::new();
+        for source in &content.sources {
+            for name in std::iter::once(&source.meta.title).chain(&source.meta.aliases) {
+                let normalized = TextMap::normalize(name);
+                if !normalized.is_empty() {
+                    list.push((normalized, source.slug.clone()));
+                }
+            }
+        }
+        Names { list, matcher: OnceLock::new() }
+    }
 }
 
 /// A wikilink target, resolved.
@@ -52,36 +77,38 @@ impl RefKind {
 
 impl<'a> Index<'a> {
     pub fn new(config: &'a Config, content: &'a Content) -> Index<'a> {
-        let sources: HashMap<&str, &Source> = content
-            .sources
-            .iter()
-            .map(|s| (s.slug.as_str(), s))
-            .collect();
-        let mut names = Vec::new();
-        for source in &content.sources {
-            for name in std::iter::once(&source.meta.title).chain(&source.meta.aliases) {
-                let normalized = TextMap::normalize(name);
-                if !normalized.is_empty() {
-                    names.push((normalized, source.slug.as_str()));
-                }
-            }
-        }
+        Index::with_names(config, content, Arc::new(Names::of(content)))
+    }
+
+    /// An index reusing `names` (which must be [`Names::of`] the same sources).
+    pub fn with_names(config: &'a Config, content: &'a Content, names: Arc<Names>) -> Index<'a> {
+        let sources: FxHashMap<&str, &Source> = content.sources.iter().map(|s| (s.slug.as_str(), s)).collect();
         Index {
             config,
             content,
             sources,
-            figures: content
-                .figures
-                .iter()
-                .map(|f| (f.slug.as_str(), f))
-                .collect(),
-            articles: content
-                .articles
-                .iter()
-                .map(|a| (a.slug.as_str(), a))
-                .collect(),
+            figures: content.figures.iter().map(|f| (f.slug.as_str(), f)).collect(),
+            articles: content.articles.iter().map(|a| (a.slug.as_str(), a)).collect(),
             names,
         }
+    }
+
+    pub fn shared_names(&self) -> Arc<Names> {
+        self.names.clone()
+    }
+
+    /// Finds source names, longest match first (`None` when there are no sources).
+    pub fn name_matcher(&self) -> Option<&AhoCorasick> {
+        let names = &self.names;
+        names
+            .matcher
+            .get_or_init(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(names.list.iter().map(|(n, _)| n.as_str()))
+                    .ok()
+            })
+            .as_ref()
     }
 
     pub fn source(&self, slug: &str) -> Option<&'a Source> {
@@ -97,8 +124,8 @@ impl<'a> Index<'a> {
     }
 
     /// Source names for auto-linking: (normalised name, source slug).
-    pub fn names(&self) -> &[(String, &'a str)] {
-        &self.names
+    pub fn names(&self) -> &[(String, String)] {
+        &self.names.list
     }
 
     /// The site-relative URL of a page id (`sources/x` → `/base/sources/x/`).
@@ -116,8 +143,7 @@ impl<'a> Index<'a> {
 
     /// A source's display name: its title, marked where the name was changed.
     pub fn source_name(&self, slug: &str) -> String {
-        self.source(slug)
-            .map_or_else(|| slug.to_string(), |s| s.meta.title.clone())
+        self.source(slug).map_or_else(|| slug.to_string(), |s| s.meta.title.clone())
     }
 
     /// Resolves a wikilink target (`sources/x`, `x`, `x#part`) to the page it names.
@@ -127,27 +153,12 @@ impl<'a> Index<'a> {
             None => (target.trim().trim_matches('/'), None),
         };
         let slug = id.rsplit('/').next().unwrap_or(id);
-        let section = if id.contains('/') {
-            id.split('/').next()
-        } else {
-            None
-        };
-        let source = || {
-            self.source(slug)
-                .map(|s| (s.id.clone(), s.meta.title.clone()))
-        };
-        let figure = || {
-            self.figure(slug)
-                .map(|f| (f.id.clone(), f.meta.title.clone()))
-        };
-        let article = || {
-            self.article(slug)
-                .map(|a| (a.id.clone(), a.meta.title.clone()))
-        };
+        let section = if id.contains('/') { id.split('/').next() } else { None };
+        let source = || self.source(slug).map(|s| (s.id.clone(), s.meta.title.clone()));
+        let figure = || self.figure(slug).map(|f| (f.id.clone(), f.meta.title.clone()));
+        let article = || self.article(slug).map(|a| (a.id.clone(), a.meta.title.clone()));
         let found = match section {
-            _ if id.is_empty() || id == "_index" => {
-                Some(("_index".to_string(), self.config.title.clone()))
-            }
+            _ if id.is_empty() || id == "_index" => Some(("_index".to_string(), self.config.title.clone())),
             Some("sources") => source(),
             Some("figures") => figure(),
             Some("articles") => article(),
@@ -155,11 +166,7 @@ impl<'a> Index<'a> {
             None => source().or_else(figure).or_else(article),
         };
         let (id, title) = found.ok_or_else(|| self.unknown(RefKind::Page, id))?;
-        let page = if id == "_index" {
-            self.config.url("")
-        } else {
-            self.page_url(&id)
-        };
+        let page = if id == "_index" { self.config.url("") } else { self.page_url(&id) };
         let url = fragment.map_or(page.clone(), |f| format!("{page}#{f}"));
         Ok(Resolved { id, url, title })
     }
@@ -186,12 +193,8 @@ impl<'a> Index<'a> {
         let help = did_you_mean(&shown, candidates.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| match kind {
-                RefKind::Source => Some(format!(
-                    "create `content/sources/{id}.md`, or run `dossier new source {id}`"
-                )),
-                RefKind::Figure => Some(format!(
-                    "create `content/figures/{id}.md`, or run `dossier new figure {id}`"
-                )),
+                RefKind::Source => Some(format!("create `content/sources/{id}.md`, or run `dossier new source {id}`")),
+                RefKind::Figure => Some(format!("create `content/figures/{id}.md`, or run `dossier new figure {id}`")),
                 RefKind::Page => None,
             });
         (message, help)
@@ -199,15 +202,20 @@ impl<'a> Index<'a> {
 
     /// Checks every reference written in front matter.
     pub fn check_front_matter(&self, diagnostics: &Diagnostics) {
-        for article in &self.content.articles {
+        self.check_pages(|_| true, diagnostics);
+    }
+
+    /// Checks the front matter of the pages whose id `wanted` accepts.
+    pub fn check_pages(&self, wanted: impl Fn(&str) -> bool, diagnostics: &Diagnostics) {
+        for article in self.content.articles.iter().filter(|p| wanted(&p.id)) {
             self.check_article(article, diagnostics);
         }
-        for source in &self.content.sources {
+        for source in self.content.sources.iter().filter(|p| wanted(&p.id)) {
             if let Some(affiliation) = &source.meta.affiliation {
                 self.expect_source(source, "affiliation", affiliation, diagnostics);
             }
         }
-        for figure in &self.content.figures {
+        for figure in self.content.figures.iter().filter(|p| wanted(&p.id)) {
             self.check_figure(figure, diagnostics);
         }
     }
@@ -220,17 +228,10 @@ impl<'a> Index<'a> {
             let slug = from.trim_start_matches("articles/");
             if self.article(slug).is_none() {
                 let (message, help) = self.unknown(RefKind::Page, from);
-                push(
-                    diagnostics,
-                    article,
-                    "edited_from",
-                    from,
-                    format!("`edited_from`: {message}"),
-                    help,
-                );
+                push(diagnostics, article, "edited_from", from, format!("`edited_from`: {message}"), help);
             }
         }
-        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut ids: FxHashMap<String, usize> = FxHashMap::default();
         for (i, annotation) in article.meta.annotations.iter().enumerate() {
             for cite in &annotation.cites {
                 self.expect_source(article, "cites", cite, diagnostics);
@@ -252,11 +253,7 @@ impl<'a> Index<'a> {
                         article,
                         "id:",
                         id,
-                        format!(
-                            "duplicate annotation id `{id}` (annotations {} and {})",
-                            first + 1,
-                            i + 1
-                        ),
+                        format!("duplicate annotation id `{id}` (annotations {} and {})", first + 1, i + 1),
                         Some("give each annotation of an article its own id".into()),
                     );
                 }
@@ -279,30 +276,19 @@ impl<'a> Index<'a> {
         }
         let missing = |field: &str, why: &str| {
             diagnostics.push(
-                Diagnostic::error(
-                    &figure.path,
-                    format!("a figure of kind `{}` needs `{field}`", meta.kind.as_str()),
-                )
-                .at(figure.locate("kind:"))
-                .help(why.to_string()),
+                Diagnostic::error(&figure.path, format!("a figure of kind `{}` needs `{field}`", meta.kind.as_str()))
+                    .at(figure.locate("kind:"))
+                    .help(why.to_string()),
             );
         };
         match meta.kind {
             FigureKind::Stat if meta.value.is_none() => missing("value", "add `value: <number>`"),
             FigureKind::Chart if meta.chart.as_ref().is_none_or(|c| c.series.is_empty()) => {
-                missing(
-                    "chart",
-                    "add `chart: { type: bar, series: [{ label: \"…\", value: 1 }] }`",
-                )
+                missing("chart", "add `chart: { type: bar, series: [{ label: \"…\", value: 1 }] }`")
             }
-            FigureKind::Image if meta.image.is_none() => {
-                missing("image", "add `image: static/<file>`")
-            }
+            FigureKind::Image if meta.image.is_none() => missing("image", "add `image: static/<file>`"),
             FigureKind::Image if meta.alt.as_deref().is_none_or(|a| a.trim().is_empty()) => {
-                missing(
-                    "alt",
-                    "add `alt:` describing the image for readers who cannot see it",
-                )
+                missing("alt", "add `alt:` describing the image for readers who cannot see it")
             }
             _ => {}
         }
@@ -317,12 +303,9 @@ impl<'a> Index<'a> {
     pub fn check_static_path(&self, path: &str) -> Result<(), (String, String)> {
         let relative = Path::new(path);
         let escapes = relative.is_absolute()
-            || relative.components().any(|c| {
-                matches!(
-                    c,
-                    std::path::Component::ParentDir | std::path::Component::Prefix(_)
-                )
-            });
+            || relative
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::Prefix(_)));
         if escapes || !path.starts_with("static/") {
             return Err((
                 format!("image path `{path}` leaves `content/static/`"),
@@ -330,20 +313,10 @@ impl<'a> Index<'a> {
             ));
         }
         if !self.content.static_files.iter().any(|f| f == relative) {
-            let names: Vec<String> = self
-                .content
-                .static_files
-                .iter()
-                .map(|f| f.display().to_string())
-                .collect();
-            let help = did_you_mean(path, names.iter().map(String::as_str)).map_or_else(
-                || format!("put the file at `content/{path}`"),
-                |s| format!("did you mean `{s}`?"),
-            );
-            return Err((
-                format!("image `{path}` not found in `content/static/`"),
-                help,
-            ));
+            let names: Vec<String> = self.content.static_files.iter().map(|f| f.display().to_string()).collect();
+            let help = did_you_mean(path, names.iter().map(String::as_str))
+                .map_or_else(|| format!("put the file at `content/{path}`"), |s| format!("did you mean `{s}`?"));
+            return Err((format!("image `{path}` not found in `content/static/`"), help));
         }
         Ok(())
     }
@@ -351,32 +324,12 @@ impl<'a> Index<'a> {
     fn expect_source<M>(&self, page: &Page<M>, field: &str, id: &str, diagnostics: &Diagnostics) {
         if self.source(id).is_none() {
             let (message, help) = self.unknown(RefKind::Source, id);
-            push(
-                diagnostics,
-                page,
-                field,
-                id,
-                format!("`{field}`: {message}"),
-                help,
-            );
+            push(diagnostics, page, field, id, format!("`{field}`: {message}"), help);
         }
     }
 }
 
-fn push<M>(
-    diagnostics: &Diagnostics,
-    page: &Page<M>,
-    field: &str,
-    value: &str,
-    message: String,
-    help: Option<String>,
-) {
-    let location: Option<Location> = page
-        .locate_after(field, value)
-        .or_else(|| page.locate(value));
-    diagnostics.push(
-        Diagnostic::error(&page.path, message)
-            .at(location)
-            .help_opt(help),
-    );
+fn push<M>(diagnostics: &Diagnostics, page: &Page<M>, field: &str, value: &str, message: String, help: Option<String>) {
+    let location: Option<Location> = page.locate_after(field, value).or_else(|| page.locate(value));
+    diagnostics.push(Diagnostic::error(&page.path, message).at(location).help_opt(help));
 }

@@ -29,20 +29,13 @@ fn every_page_of_the_site_is_written_with_pretty_urls() {
         "highlight.css",
         "static/map.svg",
     ] {
-        assert!(
-            project.path("public").join(page).is_file(),
-            "missing {page}"
-        );
+        assert!(project.path("public").join(page).is_file(), "missing {page}");
     }
     let sitemap = project.read("public/sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/sub/sources/maria-lopez/</loc>"));
     let atom = project.read("public/atom.xml");
     assert!(atom.contains("<id>https://example.org/sub/articles/report/</id>"));
-    assert!(
-        project
-            .read("public/robots.txt")
-            .contains("Sitemap: https://example.org/sub/sitemap.xml")
-    );
+    assert!(project.read("public/robots.txt").contains("Sitemap: https://example.org/sub/sitemap.xml"));
 }
 
 #[test]
@@ -57,11 +50,7 @@ fn citations_are_numbered_and_link_to_the_bibliography_and_source_pages() {
     // [@outlet] first, then [@maria-lopez; @outlet], then the annotation's cites.
     assert_eq!(
         cites[..3],
-        [
-            ("outlet".into(), "1".into()),
-            ("maria-lopez".into(), "2".into()),
-            ("outlet".into(), "1".into())
-        ]
+        [("outlet".into(), "1".into()), ("maria-lopez".into(), "2".into()), ("outlet".into(), "1".into())]
     );
     let entries = select(&page, ".bibliography li");
     assert_eq!(entries.len(), 2);
@@ -78,10 +67,7 @@ fn figures_are_numbered_by_first_reference_and_embedded() {
     let page = project.page("articles/report/index.html");
     let refs: Vec<String> = select(&page, "a.figref").iter().map(text).collect();
     assert_eq!(refs, ["Figure 1", "Figure 2"]);
-    assert_eq!(
-        select(&page, "a.figref")[0].value().attr("href"),
-        Some("#fig-strength")
-    );
+    assert_eq!(select(&page, "a.figref")[0].value().attr("href"), Some("#fig-strength"));
     let strength = select(&page, "figure#fig-strength")[0];
     assert!(text(&strength).contains("350,000"));
     assert!(text(&strength).contains("Figure 1."));
@@ -89,19 +75,13 @@ fn figures_are_numbered_by_first_reference_and_embedded() {
     assert!(text(&trend).contains("Figure 2."));
     let svg = select(&page, "figure#fig-trend svg[role=img]");
     assert_eq!(svg.len(), 1, "the chart is inline SVG");
-    assert_eq!(
-        text(&select(&page, "figure#fig-trend svg title")[0]),
-        "Defections by month"
-    );
+    assert_eq!(text(&select(&page, "figure#fig-trend svg title")[0]), "Defections by month");
     assert!(text(&select(&page, "figure#fig-trend svg desc")[0]).contains("Dec: 2,000"));
     // The figure page shows the bar chart of another figure and the image.
     let bar = project.page("figures/proportion/index.html");
     assert_eq!(select(&bar, "svg.chart-bar rect.chart-bar").len(), 2);
     let image = project.page("figures/map/index.html");
-    assert_eq!(
-        select(&image, "figure img")[0].value().attr("alt"),
-        Some("A square standing for a map")
-    );
+    assert_eq!(select(&image, "figure img")[0].value().attr("alt"), Some("A square standing for a map"));
 }
 
 #[test]
@@ -117,11 +97,7 @@ fn wikilinks_resolve_with_and_without_labels() {
         (Some("/sub/figures/strength/"), "Troop strength")
     );
     let home = project.page("index.html");
-    assert!(
-        select(&home, "a[href='/sub/articles/report/']")
-            .iter()
-            .any(|a| text(a) == "The report")
-    );
+    assert!(select(&home, "a[href='/sub/articles/report/']").iter().any(|a| text(a) == "The report"));
 }
 
 #[test]
@@ -133,41 +109,23 @@ fn source_pages_link_back_to_every_citation_and_related_source() {
         .iter()
         .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
-    assert!(
-        backlinks.contains(&"/sub/articles/report/#cite-1".to_string()),
-        "{backlinks:?}"
-    );
+    assert!(backlinks.contains(&"/sub/articles/report/#cite-1".to_string()), "{backlinks:?}");
     // The sentence around the citation is quoted.
     assert!(text(&page.root_element()).contains("said \"everything changed\""));
     // Figures it claims.
     assert!(!select(&page, "a[href='/sub/figures/strength/']").is_empty());
     // Affiliation both ways.
     let person = project.page("sources/maria-lopez/index.html");
-    assert_eq!(
-        select(&person, "dd a[href='/sub/sources/lopez-foundation/']").len(),
-        1
-    );
+    assert_eq!(select(&person, "dd a[href='/sub/sources/lopez-foundation/']").len(), 1);
     let org = project.page("sources/lopez-foundation/index.html");
-    assert_eq!(
-        select(
-            &org,
-            "section[aria-labelledby=members-heading] a[href='/sub/sources/maria-lopez/']"
-        )
-        .len(),
-        1
-    );
+    assert_eq!(select(&org, "section[aria-labelledby=members-heading] a[href='/sub/sources/maria-lopez/']").len(), 1);
 }
 
 #[test]
 fn every_internal_link_honours_the_base_path() {
     let project = Project::fixture("basic");
     project.build(&["--base-url", "https://example.org/deep/sub/"]);
-    for page in [
-        "index.html",
-        "articles/report/index.html",
-        "sources/maria-lopez/index.html",
-        "404.html",
-    ] {
+    for page in ["index.html", "articles/report/index.html", "sources/maria-lopez/index.html", "404.html"] {
         let html = project.page(page);
         for a in select(&html, "a[href], link[href], img[src], script[src]") {
             let url = a.value().attr("href").or(a.value().attr("src")).unwrap();
@@ -189,10 +147,7 @@ fn a_project_template_overrides_the_theme() {
     let page = project.page("404.html");
     assert_eq!(text(&select(&page, "#custom")[0]), "Custom Page not found");
     // Other templates still come from the theme.
-    assert_eq!(
-        select(&project.page("index.html"), "header.site-header").len(),
-        1
-    );
+    assert_eq!(select(&project.page("index.html"), "header.site-header").len(), 1);
 }
 
 #[test]
@@ -203,11 +158,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     project.write("content/sources/outlet.md", "---\ntitle: [unclosed\n---\n");
     let out = project.run(&["build"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("content/sources/outlet.md"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("content/sources/outlet.md"), "{}", stderr(&out));
     assert_eq!(snapshot(&project.path("public")), before);
     let leftovers: Vec<_> = std::fs::read_dir(project.root())
         .unwrap()
@@ -220,10 +171,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
     let project = Project::fixture("basic");
-    project.write(
-        "content/sources/secret.md",
-        "---\ntitle: Secret\nkind: person\ndraft: true\n---\n",
-    );
+    project.write("content/sources/secret.md", "---\ntitle: Secret\nkind: person\ndraft: true\n---\n");
     project.build(&[]);
     assert!(!project.path("public/sources/secret/index.html").exists());
     project.build(&["--drafts"]);
@@ -235,10 +183,7 @@ fn the_shipped_dossier_builds() {
     let project = Project::shipped();
     project.build(&[]);
     let page = project.page("articles/defectors/index.html");
-    assert!(
-        !select(&page, "figure[id^=fig-] svg").is_empty(),
-        "the edited article embeds a chart"
-    );
+    assert!(!select(&page, "figure[id^=fig-] svg").is_empty(), "the edited article embeds a chart");
     let received = project.page("articles/defectors-as-received/index.html");
     assert!(select(&received, "mark[data-kind=correction]").len() > 20);
 }

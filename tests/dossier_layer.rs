@@ -11,74 +11,34 @@ fn annotations_become_marks_with_margin_notes_and_an_index() {
     project.build(&[]);
     let page = project.page("articles/report/index.html");
     let marks = select(&page, "mark[data-annotation=emph]");
-    assert_eq!(
-        marks.len(),
-        4,
-        "pieces: before <em>, inside it, between, inside the link"
-    );
-    assert!(
-        marks
-            .iter()
-            .all(|m| m.value().attr("data-kind") == Some("context"))
-    );
+    assert_eq!(marks.len(), 4, "pieces: before <em>, inside it, between, inside the link");
+    assert!(marks.iter().all(|m| m.value().attr("data-kind") == Some("context")));
     let note = select(&page, "#note-quoted")[0];
-    assert!(
-        text(&note).contains("all changed"),
-        "the suggested correction is in the margin note"
-    );
+    assert!(text(&note).contains("all changed"), "the suggested correction is in the margin note");
     // Narrow screens: a label toggles the note through a checkbox, no JavaScript.
-    assert_eq!(
-        select(
-            &page,
-            "label[for=toggle-quoted] + input#toggle-quoted.margin-toggle + .marginnote"
-        )
-        .len(),
-        1
-    );
+    assert_eq!(select(&page, "label[for=toggle-quoted] + input#toggle-quoted.margin-toggle + .marginnote").len(), 1);
     let index = project.page("annotations/index.html");
-    let links: Vec<&str> = select(&index, "a[href*='#anno-']")
-        .iter()
-        .filter_map(|a| a.value().attr("href"))
-        .collect();
-    assert!(
-        links.contains(&"/sub/articles/report/#anno-second-army"),
-        "{links:?}"
-    );
-    assert_eq!(
-        select(&index, "h2#group-disputed").len(),
-        1,
-        "grouped by kind"
-    );
+    let links: Vec<&str> = select(&index, "a[href*='#anno-']").iter().filter_map(|a| a.value().attr("href")).collect();
+    assert!(links.contains(&"/sub/articles/report/#anno-second-army"), "{links:?}");
+    assert_eq!(select(&index, "h2#group-disputed").len(), 1, "grouped by kind");
 }
 
 #[test]
 fn annotations_export_as_w3c_web_annotations() {
     let project = Project::fixture("basic");
     project.build(&[]);
-    let json: serde_json::Value =
-        serde_json::from_str(&project.read("public/annotations.jsonld")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&project.read("public/annotations.jsonld")).unwrap();
     assert_eq!(json["@context"][0], "http://www.w3.org/ns/anno.jsonld");
     assert_eq!(json["type"], "AnnotationCollection");
     let items = json["first"]["items"].as_array().unwrap();
-    let quoted = items
-        .iter()
-        .find(|i| i["id"].as_str().unwrap().ends_with("#anno-quoted"))
-        .unwrap();
+    let quoted = items.iter().find(|i| i["id"].as_str().unwrap().ends_with("#anno-quoted")).unwrap();
     assert_eq!(quoted["motivation"], "editing");
     let selectors = quoted["target"]["selector"].as_array().unwrap();
     assert_eq!(selectors[0]["type"], "TextQuoteSelector");
     assert_eq!(selectors[0]["exact"], "\"everything changed\"");
-    assert!(
-        selectors[0]["prefix"]
-            .as_str()
-            .unwrap()
-            .ends_with("rules said ")
-    );
+    assert!(selectors[0]["prefix"].as_str().unwrap().ends_with("rules said "));
     assert_eq!(selectors[1]["type"], "TextPositionSelector");
-    let (start, end) = (
-        selectors[1]["start"].as_u64().unwrap(),
-        selectors[1]["end"].as_u64().unwrap(),
-    );
+    let (start, end) = (selectors[1]["start"].as_u64().unwrap(), selectors[1]["end"].as_u64().unwrap());
     assert_eq!(end - start, "\"everything changed\"".chars().count() as u64);
 }
 
@@ -87,37 +47,13 @@ fn versions_link_to_each_other_and_changes_link_to_annotations() {
     let project = Project::fixture("basic");
     project.build(&[]);
     let page = project.page("articles/report/index.html");
-    assert_eq!(
-        select(
-            &page,
-            ".versions-nav a[href='/sub/articles/report-as-received/']"
-        )
-        .len(),
-        1
-    );
-    assert_eq!(
-        select(
-            &page,
-            "a.changes-link[href='/sub/articles/report/changes/']"
-        )
-        .len(),
-        1
-    );
+    assert_eq!(select(&page, ".versions-nav a[href='/sub/articles/report-as-received/']").len(), 1);
+    assert_eq!(select(&page, "a.changes-link[href='/sub/articles/report/changes/']").len(), 1);
     let changes = project.page("articles/report/changes/index.html");
-    assert!(
-        !select(&changes, ".change del").is_empty() && !select(&changes, ".change ins").is_empty()
-    );
+    assert!(!select(&changes, ".change del").is_empty() && !select(&changes, ".change ins").is_empty());
     // The as-received text said "Lopes Foundation": the change links to the correction there.
-    let fix = select(
-        &changes,
-        "a.change-note[href='/sub/articles/report-as-received/#anno-lopez-spelling']",
-    );
-    assert_eq!(
-        fix.len(),
-        1,
-        "{}",
-        project.read("public/articles/report/changes/index.html")
-    );
+    let fix = select(&changes, "a.change-note[href='/sub/articles/report-as-received/#anno-lopez-spelling']");
+    assert_eq!(fix.len(), 1, "{}", project.read("public/articles/report/changes/index.html"));
 }
 
 #[test]
@@ -125,10 +61,7 @@ fn the_timeline_lists_events_in_date_order_with_their_pages() {
     let project = Project::fixture("basic");
     project.build(&[]);
     let page = project.page("timeline/index.html");
-    let dates: Vec<&str> = select(&page, ".timeline time")
-        .iter()
-        .filter_map(|t| t.value().attr("datetime"))
-        .collect();
+    let dates: Vec<&str> = select(&page, ".timeline time").iter().filter_map(|t| t.value().attr("datetime")).collect();
     assert_eq!(dates, ["2021-02-01", "2021-07"]);
     assert!(!select(&page, ".timeline a[href='/sub/articles/report/']").is_empty());
     assert!(!select(&page, ".timeline a[href='/sub/sources/outlet/']").is_empty());
@@ -140,24 +73,10 @@ fn source_pages_quote_each_mention_and_link_to_its_spot() {
     project.build(&[]);
     let page = project.page("sources/maria-lopez/index.html");
     let mentions = select(&page, "section[aria-labelledby=mentioned-heading] li");
-    assert_eq!(
-        mentions.len(),
-        4,
-        "one in the as-received version, three in the edited one"
-    );
-    let first = *mentions
-        .iter()
-        .find(|m| text(m).contains("both spoke"))
-        .unwrap();
-    assert_eq!(
-        select_in(&first, "a"),
-        "/sub/articles/report/#m-maria-lopez-1"
-    );
-    assert!(
-        text(&first).contains("The Lopez Foundation and Lopez both spoke."),
-        "{}",
-        text(&first)
-    );
+    assert_eq!(mentions.len(), 4, "one in the as-received version, three in the edited one");
+    let first = *mentions.iter().find(|m| text(m).contains("both spoke")).unwrap();
+    assert_eq!(select_in(&first, "a"), "/sub/articles/report/#m-maria-lopez-1");
+    assert!(text(&first).contains("The Lopez Foundation and Lopez both spoke."), "{}", text(&first));
     // the anchor exists in the article
     let article = project.page("articles/report/index.html");
     assert_eq!(select(&article, "#m-maria-lopez-1").len(), 1);
@@ -165,14 +84,7 @@ fn source_pages_quote_each_mention_and_link_to_its_spot() {
 
 fn select_in(element: &scraper::ElementRef, css: &str) -> String {
     let selector = scraper::Selector::parse(css).unwrap();
-    element
-        .select(&selector)
-        .next()
-        .unwrap()
-        .value()
-        .attr("href")
-        .unwrap()
-        .to_string()
+    element.select(&selector).next().unwrap().value().attr("href").unwrap().to_string()
 }
 
 #[test]
@@ -180,11 +92,7 @@ fn a_pseudonym_is_marked_at_its_first_mention_and_on_its_page() {
     let project = Project::fixture("basic");
     project.build(&[]);
     let article = project.page("articles/report/index.html");
-    assert_eq!(
-        select(&article, ".article-body .name-changed").len(),
-        1,
-        "first mention only"
-    );
+    assert_eq!(select(&article, ".article-body .name-changed").len(), 1, "first mention only");
     let source = project.page("sources/maria-lopez/index.html");
     assert!(text(&select(&source, "h1")[0]).contains("name changed"));
 }
@@ -196,37 +104,19 @@ fn articles_carry_news_article_json_ld_with_escaped_text() {
     let original = project.read(path);
     project.write(
         path,
-        &original.replace(
-            "title: \"The report\"",
-            "title: \"The </script><script>alert(1)</script> report\"",
-        ),
+        &original.replace("title: \"The report\"", "title: \"The </script><script>alert(1)</script> report\""),
     );
     project.build(&[]);
     let html = project.read("public/articles/report/index.html");
     let page = scraper::Html::parse_document(&html);
     let scripts = select(&page, "script[type='application/ld+json']");
-    assert_eq!(
-        scripts.len(),
-        1,
-        "the title did not break out of the JSON-LD script"
-    );
+    assert_eq!(scripts.len(), 1, "the title did not break out of the JSON-LD script");
     let json: serde_json::Value = serde_json::from_str(&text(&scripts[0])).unwrap();
     assert_eq!(json["@type"], "NewsArticle");
-    assert_eq!(
-        json["headline"],
-        "The </script><script>alert(1)</script> report"
-    );
+    assert_eq!(json["headline"], "The </script><script>alert(1)</script> report");
     assert_eq!(json["isBasedOn"]["name"], "The Outlet");
     assert_eq!(json["datePublished"], "2021-12-20");
-    let cited: Vec<&str> = json["citation"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let cited: Vec<&str> = json["citation"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(cited, ["The Outlet", "Maria Lopez"]);
-    assert!(
-        text(&select(&page, "h1")[0]).contains("</script>"),
-        "shown as text in the heading"
-    );
+    assert!(text(&select(&page, "h1")[0]).contains("</script>"), "shown as text in the heading");
 }

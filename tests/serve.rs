@@ -23,11 +23,7 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn serve(project: &Project) -> Server {
@@ -57,18 +53,11 @@ fn serve(project: &Project) -> Server {
 /// A plain HTTP/1.1 GET: (status, body).
 fn get(port: u16, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
     (status, body)
 }
 
@@ -76,10 +65,7 @@ fn get(port: u16, path: &str) -> (u16, String) {
 fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     let started = Instant::now();
     while !check() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "timed out waiting for: {what}"
-        );
+        assert!(started.elapsed() < Duration::from_secs(10), "timed out waiting for: {what}");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -90,49 +76,27 @@ fn edits_creates_deletes_and_renames_are_served() {
     let server = serve(&project);
     let port = server.port;
     assert_eq!(get(port, "/articles/report/").0, 200);
-    assert!(
-        !project.path("public").exists(),
-        "serve never writes public/"
-    );
+    assert!(!project.path("public").exists(), "serve never writes public/");
 
     // edit
     let report = project.read("content/articles/report.md");
-    project.write(
-        "content/articles/report.md",
-        &report.replace("Another army marched.", "Another army marched home."),
-    );
-    eventually("the edit is served", || {
-        get(port, "/articles/report/").1.contains("marched home")
-    });
+    project.write("content/articles/report.md", &report.replace("Another army marched.", "Another army marched home."));
+    eventually("the edit is served", || get(port, "/articles/report/").1.contains("marched home"));
 
     // create
-    project.write(
-        "content/sources/newcomer.md",
-        "---\ntitle: Newcomer\nkind: person\n---\nNew.\n",
-    );
-    eventually("a new page appears", || {
-        get(port, "/sources/newcomer/").0 == 200
-    });
+    project.write("content/sources/newcomer.md", "---\ntitle: Newcomer\nkind: person\n---\nNew.\n");
+    eventually("a new page appears", || get(port, "/sources/newcomer/").0 == 200);
 
     // rename
-    std::fs::rename(
-        project.path("content/sources/newcomer.md"),
-        project.path("content/sources/renamed.md"),
-    )
-    .unwrap();
+    std::fs::rename(project.path("content/sources/newcomer.md"), project.path("content/sources/renamed.md")).unwrap();
     eventually("a renamed page moves", || {
         get(port, "/sources/renamed/").0 == 200 && get(port, "/sources/newcomer/").0 == 404
     });
 
     // delete
     std::fs::remove_file(project.path("content/sources/renamed.md")).unwrap();
-    eventually("a deleted page disappears", || {
-        get(port, "/sources/renamed/").0 == 404
-    });
-    assert!(
-        get(port, "/sources/renamed/").1.contains("Page not found"),
-        "the 404 page is served"
-    );
+    eventually("a deleted page disappears", || get(port, "/sources/renamed/").0 == 404);
+    assert!(get(port, "/sources/renamed/").1.contains("Page not found"), "the 404 page is served");
 }
 
 #[test]
@@ -144,38 +108,15 @@ fn an_editors_atomic_save_and_a_burst_of_edits_settle_on_the_last_state() {
     let original = project.read(path);
     // Write a temporary file and rename it over the page, as vim and VS Code do.
     project.write("content/articles/.report.md.swp", "noise");
-    project.write(
-        "content/articles/report.md.tmp-save",
-        &original.replace("marched.", "marched atomically."),
-    );
-    std::fs::rename(
-        project.path("content/articles/report.md.tmp-save"),
-        project.path(path),
-    )
-    .unwrap();
-    eventually("the rename-over save is served", || {
-        get(port, "/articles/report/")
-            .1
-            .contains("marched atomically.")
-    });
+    project.write("content/articles/report.md.tmp-save", &original.replace("marched.", "marched atomically."));
+    std::fs::rename(project.path("content/articles/report.md.tmp-save"), project.path(path)).unwrap();
+    eventually("the rename-over save is served", || get(port, "/articles/report/").1.contains("marched atomically."));
     for n in 0..20 {
-        project.write(
-            path,
-            &original.replace("marched.", &format!("marched burst{n}.")),
-        );
+        project.write(path, &original.replace("marched.", &format!("marched burst{n}.")));
     }
-    eventually("the last edit wins", || {
-        get(port, "/articles/report/")
-            .1
-            .contains("marched burst19.")
-    });
+    eventually("the last edit wins", || get(port, "/articles/report/").1.contains("marched burst19."));
     std::thread::sleep(Duration::from_millis(300));
-    assert!(
-        get(port, "/articles/report/")
-            .1
-            .contains("marched burst19."),
-        "and stays"
-    );
+    assert!(get(port, "/articles/report/").1.contains("marched burst19."), "and stays");
 }
 
 #[test]
@@ -184,27 +125,12 @@ fn a_source_title_change_reaches_the_pages_that_cite_it() {
     let server = serve(&project);
     let port = server.port;
     let path = "content/sources/outlet.md";
-    project.write(
-        path,
-        &project
-            .read(path)
-            .replace("The Outlet", "The Renamed Outlet"),
-    );
+    project.write(path, &project.read(path).replace("The Outlet", "The Renamed Outlet"));
     eventually("citing article shows the new title", || {
-        get(port, "/articles/report/")
-            .1
-            .contains("Source 1: The Renamed Outlet")
+        get(port, "/articles/report/").1.contains("Source 1: The Renamed Outlet")
     });
-    assert!(
-        get(port, "/figures/strength/")
-            .1
-            .contains("The Renamed Outlet"),
-        "the figure it claims"
-    );
-    assert!(
-        get(port, "/sources/").1.contains("The Renamed Outlet"),
-        "the list of sources"
-    );
+    assert!(get(port, "/figures/strength/").1.contains("The Renamed Outlet"), "the figure it claims");
+    assert!(get(port, "/sources/").1.contains("The Renamed Outlet"), "the list of sources");
 }
 
 #[test]
@@ -216,38 +142,20 @@ fn a_broken_edit_keeps_the_last_good_site_until_it_is_fixed() {
     let good = project.read(path);
     project.write(path, "---\ntitle: [unclosed\nkind: outlet\n---\n");
     let events = read_events(port, "failed");
-    assert!(
-        events.contains("content/sources/outlet.md"),
-        "the overlay names the file: {events}"
-    );
-    assert_eq!(
-        get(port, "/sources/outlet/").0,
-        200,
-        "the last good site is still served"
-    );
+    assert!(events.contains("content/sources/outlet.md"), "the overlay names the file: {events}");
+    assert_eq!(get(port, "/sources/outlet/").0, 200, "the last good site is still served");
     assert!(get(port, "/sources/outlet/").1.contains("The Outlet"));
     project.write(path, &good.replace("A news outlet.", "A fixed outlet."));
-    eventually("recovery", || {
-        get(port, "/sources/outlet/").1.contains("A fixed outlet.")
-    });
+    eventually("recovery", || get(port, "/sources/outlet/").1.contains("A fixed outlet."));
     let (_, hello) = get_first_event(port);
-    assert!(
-        hello.contains("\"error\":null"),
-        "fixing it clears the overlay: {hello}"
-    );
+    assert!(hello.contains("\"error\":null"), "fixing it clears the overlay: {hello}");
 }
 
 /// Reads the event stream until an event of `kind` arrives; returns everything read.
 fn read_events(port: u16, kind: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /__dossier/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /__dossier/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
     let mut seen = String::new();
     let mut buffer = [0u8; 4096];
     while !seen.contains(&format!("event: {kind}"))
@@ -262,11 +170,7 @@ fn read_events(port: u16, kind: &str) -> String {
 
 fn get_first_event(port: u16) -> (String, String) {
     let seen = read_events(port, "hello");
-    let data = seen
-        .lines()
-        .find(|l| l.starts_with("data:"))
-        .unwrap_or("")
-        .to_string();
+    let data = seen.lines().find(|l| l.starts_with("data:")).unwrap_or("").to_string();
     ("hello".into(), data)
 }
 
@@ -285,10 +189,7 @@ fn requests_cannot_leave_the_site() {
     ] {
         let (status, body) = get(server.port, path);
         assert!(status == 400 || status == 404, "{path}: {status}");
-        assert!(
-            !body.contains("do not serve") && !body.contains("base_url"),
-            "{path} leaked"
-        );
+        assert!(!body.contains("do not serve") && !body.contains("base_url"), "{path} leaked");
     }
     let (status, body) = get(server.port, "/style.css");
     assert_eq!(status, 200);
@@ -300,12 +201,7 @@ fn build_output_has_no_live_reload_code() {
     let project = Project::fixture("basic");
     project.build(&[]);
     for page in ["index.html", "articles/report/index.html", "404.html"] {
-        assert!(
-            !project
-                .read(&format!("public/{page}"))
-                .contains("__dossier"),
-            "{page}"
-        );
+        assert!(!project.read(&format!("public/{page}")).contains("__dossier"), "{page}");
     }
 }
 
@@ -316,28 +212,18 @@ fn a_port_in_use_is_a_clear_error() {
     let project = Project::fixture("basic");
     let out = project.run(&["serve", "--port", &port]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        common::stderr(&out).contains("--port"),
-        "{}",
-        common::stderr(&out)
-    );
+    assert!(common::stderr(&out).contains("--port"), "{}", common::stderr(&out));
 }
 
 #[test]
 fn an_open_tab_reloads_by_itself_after_an_edit() {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/reload.cjs");
-    let ready = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/browser/node_modules/playwright-core")
-        .is_dir()
-        && std::path::Path::new("/usr/bin/chromium").exists();
+    let ready =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/playwright-core").is_dir()
+            && std::path::Path::new("/usr/bin/chromium").exists();
     if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install playwright-core (tests/browser) and chromium"
-        );
-        eprintln!(
-            "skipped: run `npm install --prefix tests/browser` and install chromium to run this test"
-        );
+        assert!(std::env::var_os("CI").is_none(), "CI must install playwright-core (tests/browser) and chromium");
+        eprintln!("skipped: run `npm install --prefix tests/browser` and install chromium to run this test");
         return;
     }
     let project = Project::fixture("basic");
@@ -352,16 +238,8 @@ fn an_open_tab_reloads_by_itself_after_an_edit() {
     let first = lines.next().unwrap().unwrap();
     assert_eq!(first, "loaded", "the page opened");
     let path = "content/articles/report.md";
-    project.write(
-        path,
-        &project
-            .read(path)
-            .replace("Another army marched.", "Another army reloaded."),
-    );
+    project.write(path, &project.read(path).replace("Another army marched.", "Another army reloaded."));
     let second = lines.next().unwrap().unwrap();
-    assert_eq!(
-        second, "reloaded: true",
-        "the tab reloaded and shows the edit"
-    );
+    assert_eq!(second, "reloaded: true", "the tab reloaded and shows the edit");
     assert!(browser.wait().unwrap().success());
 }

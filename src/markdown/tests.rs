@@ -61,20 +61,12 @@ fn note(id: &str, quote: &str) -> Annotation {
     }
 }
 
-fn render_with(
-    body: &str,
-    annotations: &[Annotation],
-    autolink: Option<Autolink>,
-) -> (Rendered, Diagnostics) {
+fn render_with(body: &str, annotations: &[Annotation], autolink: Option<Autolink>) -> (Rendered, Diagnostics) {
     let config = config();
     let content = Content {
         sources: vec![
             source("lopez", "Lopez", &[]),
-            source(
-                "lopez-foundation",
-                "Lopez Foundation",
-                &["Lopes Foundation"],
-            ),
+            source("lopez-foundation", "Lopez Foundation", &["Lopes Foundation"]),
         ],
         ..Content::default()
     };
@@ -104,29 +96,13 @@ fn highlights_split_into_well_nested_pieces() {
             "led <mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\" id=\"anno-a\">by </mark><em><mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\">Man</mark> Aung</em>",
         ),
         // across a link
-        (
-            "see [the army](https://x.org) now",
-            vec![note("b", "the army now")],
-            "<a href=\"https://x.org\"><mark",
-        ),
+        ("see [the army](https://x.org) now", vec![note("b", "the army now")], "<a href=\"https://x.org\"><mark"),
         // inside a code span
-        (
-            "run `cargo build` now",
-            vec![note("c", "cargo build")],
-            "<code><mark",
-        ),
+        ("run `cargo build` now", vec![note("c", "cargo build")], "<code><mark"),
         // smart quotes in the text, straight quotes in the quote
-        (
-            "he said \"stop\" loudly",
-            vec![note("d", "\"stop\"")],
-            "id=\"anno-d\">“stop”</mark>",
-        ),
+        ("he said \"stop\" loudly", vec![note("d", "\"stop\"")], "id=\"anno-d\">“stop”</mark>"),
         // NBSP in the text
-        (
-            "France\u{a0}24 said",
-            vec![note("e", "France 24")],
-            "id=\"anno-e\">France\u{a0}24</mark>",
-        ),
+        ("France\u{a0}24 said", vec![note("e", "France 24")], "id=\"anno-e\">France\u{a0}24</mark>"),
         // Burmese with a zero-width non-joiner
         (
             "\u{1019}\u{200C}\u{103C}\u{1014}\u{103A} x",
@@ -134,24 +110,12 @@ fn highlights_split_into_well_nested_pieces() {
             "id=\"anno-f\">\u{1019}\u{200C}\u{103C}\u{1014}\u{103A}</mark>",
         ),
         // at a paragraph's edges: the quote runs from the end of one paragraph into the next
-        (
-            "first end.\n\nSecond start",
-            vec![note("g", "end. Second")],
-            "id=\"anno-g\">end.</mark></p>",
-        ),
+        ("first end.\n\nSecond start", vec![note("g", "end. Second")], "id=\"anno-g\">end.</mark></p>"),
     ];
     for (body, annotations, expected) in cases {
         let (rendered, diagnostics) = render_with(body, &annotations, None);
-        assert!(
-            !diagnostics.has_errors(),
-            "{body}: {:?}",
-            diagnostics.snapshot()
-        );
-        assert!(
-            rendered.html.contains(expected),
-            "{body}\nwant {expected}\ngot  {}",
-            rendered.html
-        );
+        assert!(!diagnostics.has_errors(), "{body}: {:?}", diagnostics.snapshot());
+        assert!(rendered.html.contains(expected), "{body}\nwant {expected}\ngot  {}", rendered.html);
         assert_balanced(&rendered.html);
     }
 }
@@ -164,25 +128,14 @@ fn assert_balanced(html: &str) {
         rest = &rest[open + 1..];
         let end = rest.find('>').unwrap();
         let tag = &rest[..end];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_alphanumeric())
-            .collect();
-        if [
-            "br", "input", "img", "hr", "line", "circle", "rect", "polyline",
-        ]
-        .contains(&name.as_str())
+        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_alphanumeric()).collect();
+        if ["br", "input", "img", "hr", "line", "circle", "rect", "polyline"].contains(&name.as_str())
             || tag.ends_with('/')
         {
             continue;
         }
         if tag.starts_with('/') {
-            assert_eq!(
-                stack.pop().as_deref(),
-                Some(name.as_str()),
-                "badly nested at {rest:.60}"
-            );
+            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "badly nested at {rest:.60}");
         } else {
             stack.push(name);
         }
@@ -192,34 +145,14 @@ fn assert_balanced(html: &str) {
 
 #[test]
 fn overlapping_highlights_nest_and_reopen() {
-    let (rendered, _) = render_with(
-        "alpha beta gamma delta",
-        &[
-            note("outer", "alpha beta gamma"),
-            note("cross", "gamma delta"),
-        ],
-        None,
-    );
+    let (rendered, _) =
+        render_with("alpha beta gamma delta", &[note("outer", "alpha beta gamma"), note("cross", "gamma delta")], None);
     assert_balanced(&rendered.html);
-    assert_eq!(
-        rendered.html.matches("data-annotation=\"cross\"").count(),
-        2,
-        "{}",
-        rendered.html
-    );
-    let (rendered, _) = render_with(
-        "alpha beta gamma",
-        &[note("outer", "alpha beta gamma"), note("inner", "beta")],
-        None,
-    );
-    assert!(rendered.html.contains(&format!(
-        "{MARK}\"inner\" data-kind=\"correction\" id=\"anno-inner\">beta</mark>"
-    )));
-    assert_eq!(
-        rendered.html.matches("data-annotation=\"outer\"").count(),
-        1,
-        "inner nests without splitting outer"
-    );
+    assert_eq!(rendered.html.matches("data-annotation=\"cross\"").count(), 2, "{}", rendered.html);
+    let (rendered, _) =
+        render_with("alpha beta gamma", &[note("outer", "alpha beta gamma"), note("inner", "beta")], None);
+    assert!(rendered.html.contains(&format!("{MARK}\"inner\" data-kind=\"correction\" id=\"anno-inner\">beta</mark>")));
+    assert_eq!(rendered.html.matches("data-annotation=\"outer\"").count(), 1, "inner nests without splitting outer");
 }
 
 #[test]
@@ -227,11 +160,7 @@ fn occurrence_picks_the_match_and_all_marks_every_one() {
     let mut second = note("s", "army");
     second.occurrence = Some(Occurrence::Nth(2));
     let (rendered, _) = render_with("army one, army two", &[second], None);
-    assert!(
-        rendered.html.starts_with("<p>army one, <mark"),
-        "{}",
-        rendered.html
-    );
+    assert!(rendered.html.starts_with("<p>army one, <mark"), "{}", rendered.html);
     let mut all = note("all", "army");
     all.occurrence = Some(Occurrence::All);
     let (rendered, _) = render_with("army one, army two", &[all], None);
@@ -244,71 +173,33 @@ fn unanchored_quotes_are_errors_with_candidates() {
     let (_, diagnostics) = render_with("The Army marched.", &[note("x", "the Army marched")], None);
     let all = diagnostics.snapshot();
     assert_eq!(all.len(), 1);
-    assert!(
-        all[0].message.contains("annotation `x`"),
-        "{}",
-        all[0].message
-    );
-    assert!(
-        all[0]
-            .help
-            .as_deref()
-            .unwrap_or("")
-            .contains("The Army marched"),
-        "{:?}",
-        all[0].help
-    );
+    assert!(all[0].message.contains("annotation `x`"), "{}", all[0].message);
+    assert!(all[0].help.as_deref().unwrap_or("").contains("The Army marched"), "{:?}", all[0].help);
 }
 
 #[test]
 fn autolinks_take_the_longest_whole_word_match_outside_links_and_headings() {
-    let body = "# Lopez\n\nThe Lopez Foundation and Lopez met. Lopezville is not a name. [Lopez](https://x.org) is linked.";
+    let body =
+        "# Lopez\n\nThe Lopez Foundation and Lopez met. Lopezville is not a name. [Lopez](https://x.org) is linked.";
     let (rendered, _) = render_with(body, &[], Some(Autolink::First));
     let html = &rendered.html;
-    assert!(
-        html.contains("<h1 id=\"lopez\">Lopez</h1>"),
-        "never in headings: {html}"
-    );
-    assert!(
-        html.contains("href=\"/sources/lopez-foundation/\">Lopez Foundation</a>"),
-        "{html}"
-    );
-    assert!(
-        html.contains("href=\"/sources/lopez/\">Lopez</a> met"),
-        "{html}"
-    );
+    assert!(html.contains("<h1 id=\"lopez\">Lopez</h1>"), "never in headings: {html}");
+    assert!(html.contains("href=\"/sources/lopez-foundation/\">Lopez Foundation</a>"), "{html}");
+    assert!(html.contains("href=\"/sources/lopez/\">Lopez</a> met"), "{html}");
     assert!(!html.contains(">Lopezville"), "whole words only: {html}");
-    assert_eq!(
-        rendered.mentions.len(),
-        2,
-        "the existing link is not a mention: {:?}",
-        rendered.mentions
-    );
+    assert_eq!(rendered.mentions.len(), 2, "the existing link is not a mention: {:?}", rendered.mentions);
     let (all, _) = render_with("Lopez and Lopez.", &[], Some(Autolink::All));
     assert_eq!(all.html.matches("<a class=\"mention\"").count(), 2);
     let (off, _) = render_with("Lopez and Lopez.", &[], Some(Autolink::Off));
     assert_eq!(off.html.matches("<a class=\"mention\"").count(), 0);
-    assert_eq!(
-        off.mentions.len(),
-        2,
-        "mentions are still recorded for backlinks"
-    );
+    assert_eq!(off.mentions.len(), 2, "mentions are still recorded for backlinks");
 }
 
 #[test]
 fn mentions_and_citations_carry_their_sentence() {
-    let (rendered, _) = render_with(
-        "First sentence. The Lopez Foundation said so [@lopez]. Last one.",
-        &[],
-        Some(Autolink::First),
-    );
-    assert_eq!(
-        rendered.mentions[0].sentence,
-        "The Lopez Foundation said so."
-    );
-    assert_eq!(
-        rendered.citations[0].sentence,
-        "The Lopez Foundation said so."
-    );
+    let (rendered, _) =
+        render_with("First sentence. The Lopez Foundation said so [@lopez]. Last one.", &[], Some(Autolink::First));
+    assert_eq!(rendered.mentions[0].sentence, "The Lopez Foundation said so.");
+    assert_eq!(rendered.citations[0].sentence, "The Lopez Foundation said so.");
     assert!(rendered.html.contains("data-cite=\"lopez\""));
 }

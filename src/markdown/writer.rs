@@ -13,9 +13,8 @@ use std::fmt::Write as _;
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
 
 use super::{
-    CitationUse, Collected, Entry, FigureUse, Item, Mention, MentionSpot, PlacedAnnotation,
-    RenderOptions, Rendered, annotation_id, note_carriers, number_figures, placed_annotations,
-    render_inline, sentence_at,
+    CitationUse, Collected, Entry, FigureUse, Item, Mention, MentionSpot, PlacedAnnotation, RenderOptions, Rendered,
+    annotation_id, note_carriers, number_figures, placed_annotations, render_inline, sentence_at,
 };
 use crate::annotate::Anchor;
 use crate::config::Autolink;
@@ -77,27 +76,12 @@ pub(super) fn write(
     let mut notes_at = vec![Vec::new(); segments];
     let carriers = note_carriers(anchors);
     for (k, anchor) in anchors.iter().enumerate() {
-        let (first, last) = (
-            collected.text.origin(anchor.start),
-            collected.text.origin(anchor.end - 1),
-        );
+        let (first, last) = (collected.text.origin(anchor.start), collected.text.origin(anchor.end - 1));
         for segment in first.segment..=last.segment {
-            let start = if segment == first.segment {
-                first.start
-            } else {
-                0
-            };
-            let end = if segment == last.segment {
-                last.end
-            } else {
-                collected.text.segment_len(segment)
-            };
+            let start = if segment == first.segment { first.start } else { 0 };
+            let end = if segment == last.segment { last.end } else { collected.text.segment_len(segment) };
             if start < end {
-                pieces[segment as usize].push(Piece {
-                    start,
-                    end,
-                    anchor: k,
-                });
+                pieces[segment as usize].push(Piece { start, end, anchor: k });
             }
         }
         if carriers.contains(&k) {
@@ -113,9 +97,7 @@ pub(super) fn write(
     let mut open: Option<(String, usize)> = None;
     for (i, entry) in entries.iter().enumerate() {
         match &entry.item {
-            Item::Md(Event::Start(Tag::FootnoteDefinition(label))) => {
-                open = Some((label.to_string(), i))
-            }
+            Item::Md(Event::Start(Tag::FootnoteDefinition(label))) => open = Some((label.to_string(), i)),
             Item::Md(Event::End(TagEnd::FootnoteDefinition)) => {
                 if let Some((label, start)) = open.take() {
                     footnotes.insert(label, (start, i));
@@ -164,19 +146,11 @@ pub(super) fn write(
     let mut figures: Vec<FigureUse> = writer
         .figure_numbers
         .iter()
-        .map(|(slug, &number)| FigureUse {
-            figure: slug.clone(),
-            number,
-            embedded: writer.embedded.contains(slug),
-        })
+        .map(|(slug, &number)| FigureUse { figure: slug.clone(), number, embedded: writer.embedded.contains(slug) })
         .collect();
     figures.sort_by_key(|f| f.number);
     facts.figures = figures;
-    let mut bibliography: Vec<(usize, String)> = writer
-        .cite_numbers
-        .into_iter()
-        .map(|(s, n)| (n, s))
-        .collect();
+    let mut bibliography: Vec<(usize, String)> = writer.cite_numbers.into_iter().map(|(s, n)| (n, s)).collect();
     bibliography.sort();
     facts.bibliography = bibliography.into_iter().map(|(_, s)| s).collect();
     facts
@@ -207,20 +181,11 @@ impl Writer<'_, '_> {
                 } else {
                     self.options.index.figure_url(slug)
                 };
-                let _ = write!(
-                    self.out,
-                    "<a class=\"figref\" href=\"{}\">Figure {number}</a>",
-                    escape(&href)
-                );
+                let _ = write!(self.out, "<a class=\"figref\" href=\"{}\">Figure {number}</a>", escape(&href));
             }
             Item::FigEmbed(slug) => self.embed_figure(i, slug),
             Item::WikiTitle { url, title } => {
-                let _ = write!(
-                    self.out,
-                    "<a class=\"wikilink\" href=\"{}\">{}</a>",
-                    escape(url),
-                    escape(title)
-                );
+                let _ = write!(self.out, "<a class=\"wikilink\" href=\"{}\">{}</a>", escape(url), escape(title));
             }
         }
         i
@@ -253,15 +218,8 @@ impl Writer<'_, '_> {
             Event::HardBreak => self.out.push_str(if sidenote { "<br>" } else { "<br>\n" }),
             Event::Rule => self.out.push_str("<hr>\n"),
             Event::TaskListMarker(done) => {
-                let (mark, label) = if *done {
-                    ("☑", "done")
-                } else {
-                    ("☐", "not done")
-                };
-                let _ = write!(
-                    self.out,
-                    "<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> "
-                );
+                let (mark, label) = if *done { ("☑", "done") } else { ("☐", "not done") };
+                let _ = write!(self.out, "<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> ");
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => self.out.push_str(&escape(t)),
         }
@@ -274,10 +232,7 @@ impl Writer<'_, '_> {
             Tag::Paragraph if sidenote => self.out.push_str("<span class=\"sidenote-p\">"),
             Tag::Paragraph => self.out.push_str("<p>"),
             Tag::Heading { level, id, .. } => {
-                let id = id
-                    .as_ref()
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| self.heading_text(i));
+                let id = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| self.heading_text(i));
                 let id = self.unique_heading_id(&id);
                 self.in_heading = true;
                 let _ = write!(self.out, "<{level} id=\"{}\">", escape(&id));
@@ -326,23 +281,12 @@ impl Writer<'_, '_> {
             Tag::Strikethrough => self.open_inline("<del>"),
             Tag::Superscript => self.open_inline("<sup>"),
             Tag::Subscript => self.open_inline("<sub>"),
-            Tag::Link {
-                dest_url, title, ..
-            } => {
-                let title = if title.is_empty() {
-                    String::new()
-                } else {
-                    format!(" title=\"{}\"", escape(title))
-                };
+            Tag::Link { dest_url, title, .. } => {
+                let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
                 self.open_inline(&format!("<a href=\"{}\"{title}>", escape(dest_url)));
             }
-            Tag::Image {
-                dest_url, title, ..
-            } => return self.image(i, dest_url, title),
-            Tag::DefinitionList
-            | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-            | Tag::MetadataBlock(_) => {}
+            Tag::Image { dest_url, title, .. } => return self.image(i, dest_url, title),
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition | Tag::MetadataBlock(_) => {}
         }
         i
     }
@@ -350,9 +294,7 @@ impl Writer<'_, '_> {
     fn end(&mut self, tag: &TagEnd) {
         let sidenote = self.sidenote_depth > 0;
         match tag {
-            TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) if sidenote => {
-                self.out.push_str("</span>")
-            }
+            TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) if sidenote => self.out.push_str("</span>"),
             TagEnd::Paragraph => self.out.push_str("</p>\n"),
             TagEnd::Heading(level) => {
                 let _ = writeln!(self.out, "</{level}>");
@@ -428,11 +370,7 @@ impl Writer<'_, '_> {
             }
         }
         let slug = slugify(&text);
-        if slug.is_empty() {
-            "section".into()
-        } else {
-            slug
-        }
+        if slug.is_empty() { "section".into() } else { slug }
     }
 
     fn unique_heading_id(&mut self, id: &str) -> String {
@@ -457,19 +395,11 @@ impl Writer<'_, '_> {
             CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
             CodeBlockKind::Indented => String::new(),
         };
-        let highlighted = (!language.is_empty())
-            .then(|| highlight::highlight(&code, &language))
-            .flatten();
-        let class = if language.is_empty() {
-            String::new()
-        } else {
-            format!(" class=\"language-{}\"", escape(&language))
-        };
+        let highlighted = (!language.is_empty()).then(|| highlight::highlight(&code, &language)).flatten();
+        let class =
+            if language.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(&language)) };
         let body = highlighted.unwrap_or_else(|| escape(&code));
-        let _ = writeln!(
-            self.out,
-            "<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>"
-        );
+        let _ = writeln!(self.out, "<pre class=\"code\" tabindex=\"0\"><code{class}>{body}</code></pre>");
         end
     }
 
@@ -486,12 +416,7 @@ impl Writer<'_, '_> {
         } else {
             let path = dest.trim_start_matches('/');
             if let Err((message, help)) = self.options.index.check_static_path(path) {
-                self.options.error(
-                    self.diagnostics,
-                    &self.entries[i].range,
-                    message,
-                    Some(help),
-                );
+                self.options.error(self.diagnostics, &self.entries[i].range, message, Some(help));
             }
             self.options.index.config.url(path)
         };
@@ -503,17 +428,8 @@ impl Writer<'_, '_> {
                 Some("describe the image between the brackets: `![a map of the border](static/map.png)`".into()),
             );
         }
-        let title = if title.is_empty() {
-            String::new()
-        } else {
-            format!(" title=\"{}\"", escape(title))
-        };
-        let _ = write!(
-            self.out,
-            "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\">",
-            escape(&src),
-            escape(&alt)
-        );
+        let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
+        let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\">", escape(&src), escape(&alt));
         end
     }
 
@@ -523,9 +439,7 @@ impl Writer<'_, '_> {
                 self.diagnostics,
                 &self.entries[i].range,
                 format!("figure `fig-{slug}` is embedded twice on this page"),
-                Some(format!(
-                    "embed it once; refer to it elsewhere with `@fig-{slug}`"
-                )),
+                Some(format!("embed it once; refer to it elsewhere with `@fig-{slug}`")),
             );
             return;
         }
@@ -545,15 +459,8 @@ impl Writer<'_, '_> {
             let next = self.cite_numbers.len() + 1;
             let number = *self.cite_numbers.entry(slug.clone()).or_insert(next);
             let anchor = format!("cite-{}", self.facts.citations.len() + 1);
-            let sentence = position
-                .map(|p| sentence_at(self.collected, p))
-                .unwrap_or_default();
-            self.facts.citations.push(CitationUse {
-                source: slug.clone(),
-                number,
-                anchor: anchor.clone(),
-                sentence,
-            });
+            let sentence = position.map(|p| sentence_at(self.collected, p)).unwrap_or_default();
+            self.facts.citations.push(CitationUse { source: slug.clone(), number, anchor: anchor.clone(), sentence });
             if k > 0 {
                 html.push_str("<span class=\"cite-sep\">,</span>");
             }
@@ -581,10 +488,7 @@ impl Writer<'_, '_> {
         };
         let key = slugify(label);
         if let Some(&n) = self.footnote_numbers.get(label) {
-            let _ = write!(
-                self.out,
-                "<sup class=\"sidenote-ref\"><a href=\"#fn-{key}\">{n}</a></sup>"
-            );
+            let _ = write!(self.out, "<sup class=\"sidenote-ref\"><a href=\"#fn-{key}\">{n}</a></sup>");
             return;
         }
         let n = self.footnote_numbers.len() + 1;
@@ -615,10 +519,7 @@ impl Writer<'_, '_> {
     }
 
     fn mention(&mut self, segment: u32, text: &str, mention: &MentionSpot, code: bool) {
-        let count = self
-            .mention_counts
-            .entry(mention.source.clone())
-            .or_insert(0);
+        let count = self.mention_counts.entry(mention.source.clone()).or_insert(0);
         *count += 1;
         let anchor = format!("m-{}-{}", mention.source, count);
         let linked = !code
@@ -629,24 +530,15 @@ impl Writer<'_, '_> {
             };
         let url = self.options.index.source_url(&mention.source);
         if linked {
-            let _ = write!(
-                self.out,
-                "<a class=\"mention\" id=\"{anchor}\" href=\"{}\">",
-                escape(&url)
-            );
+            let _ = write!(self.out, "<a class=\"mention\" id=\"{anchor}\" href=\"{}\">", escape(&url));
         } else {
             let _ = write!(self.out, "<span class=\"mention\" id=\"{anchor}\">");
         }
         self.marked(segment, text, mention.start, mention.end);
         self.out.push_str(if linked { "</a>" } else { "</span>" });
-        let pseudonym = self
-            .options
-            .index
-            .source(&mention.source)
-            .is_some_and(|s| s.meta.pseudonym);
+        let pseudonym = self.options.index.source(&mention.source).is_some_and(|s| s.meta.pseudonym);
         if pseudonym && self.flagged_pseudonyms.insert(mention.source.clone()) {
-            self.out
-                .push_str(" <span class=\"name-changed\">(name changed)</span>");
+            self.out.push_str(" <span class=\"name-changed\">(name changed)</span>");
         }
         self.facts.mentions.push(Mention {
             source: mention.source.clone(),
@@ -663,29 +555,20 @@ impl Writer<'_, '_> {
         let pieces: Vec<Piece> = self.pieces[segment as usize]
             .iter()
             .filter(|p| p.start < hi && p.end > lo)
-            .map(|p| Piece {
-                start: p.start.max(lo),
-                end: p.end.min(hi),
-                ..*p
-            })
+            .map(|p| Piece { start: p.start.max(lo), end: p.end.min(hi), ..*p })
             .collect();
         if pieces.is_empty() {
             self.out.push_str(&escape(&text[lo as usize..hi as usize]));
             return;
         }
-        let mut points: Vec<u32> = pieces
-            .iter()
-            .flat_map(|p| [p.start, p.end])
-            .chain([hi])
-            .collect();
+        let mut points: Vec<u32> = pieces.iter().flat_map(|p| [p.start, p.end]).chain([hi]).collect();
         points.sort_unstable();
         points.dedup();
         let mut stack: Vec<Piece> = Vec::new();
         let mut next = 0;
         let mut cursor = lo;
         for x in points {
-            self.out
-                .push_str(&escape(&text[cursor as usize..x as usize]));
+            self.out.push_str(&escape(&text[cursor as usize..x as usize]));
             cursor = x;
             if stack.iter().any(|p| p.end == x) {
                 let mut reopen = Vec::new();
@@ -749,18 +632,11 @@ impl Writer<'_, '_> {
                 label = kind.label(),
             );
             if let Some(correction) = &annotation.correction {
-                let _ = write!(
-                    note,
-                    "<span class=\"note-correction\">→ <strong>{}</strong></span> ",
-                    escape(correction)
-                );
+                let _ =
+                    write!(note, "<span class=\"note-correction\">→ <strong>{}</strong></span> ", escape(correction));
             }
             if let Some(text) = &annotation.note {
-                let _ = write!(
-                    note,
-                    "<span class=\"note-text\">{}</span>",
-                    render_inline(text)
-                );
+                let _ = write!(note, "<span class=\"note-text\">{}</span>", render_inline(text));
             }
             if !annotation.cites.is_empty() {
                 let cites = annotation.cites.clone();

@@ -43,31 +43,21 @@ pub fn start(
     stop: Arc<AtomicBool>,
 ) -> std::io::Result<Server> {
     listener.set_nonblocking(true)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let thread = std::thread::Builder::new()
-        .name("http".into())
-        .spawn(move || {
-            runtime.block_on(async move {
-                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                    return;
-                };
-                let state = AppState { live, notices };
-                let app = Router::new()
-                    .route("/__dossier/events", get(events))
-                    .fallback(get(page))
-                    .with_state(state);
-                let shutdown = async move {
-                    let _ = tokio::signal::ctrl_c().await;
-                    stop.store(true, Ordering::SeqCst);
-                };
-                let _ = axum::serve(listener, app)
-                    .with_graceful_shutdown(shutdown)
-                    .await;
-            });
-        })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let thread = std::thread::Builder::new().name("http".into()).spawn(move || {
+        runtime.block_on(async move {
+            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                return;
+            };
+            let state = AppState { live, notices };
+            let app = Router::new().route("/__dossier/events", get(events)).fallback(get(page)).with_state(state);
+            let shutdown = async move {
+                let _ = tokio::signal::ctrl_c().await;
+                stop.store(true, Ordering::SeqCst);
+            };
+            let _ = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        });
+    })?;
     Ok(Server { _thread: thread })
 }
 
@@ -82,15 +72,9 @@ async fn events(State(state): State<AppState>) -> impl IntoResponse {
         .data(json!({ "version": version, "error": error }).to_string());
     let updates = BroadcastStream::new(state.notices.subscribe()).filter_map(|notice| {
         let event = match notice.ok()? {
-            Notice::Reload(v) => Event::default()
-                .event("reload")
-                .data(json!({ "version": v }).to_string()),
-            Notice::Css(v) => Event::default()
-                .event("css")
-                .data(json!({ "version": v }).to_string()),
-            Notice::Error(text) => Event::default()
-                .event("failed")
-                .data(json!({ "error": text }).to_string()),
+            Notice::Reload(v) => Event::default().event("reload").data(json!({ "version": v }).to_string()),
+            Notice::Css(v) => Event::default().event("css").data(json!({ "version": v }).to_string()),
+            Notice::Error(text) => Event::default().event("failed").data(json!({ "error": text }).to_string()),
         };
         Some(Ok::<Event, Infallible>(event))
     });
@@ -99,25 +83,15 @@ async fn events(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn page(State(state): State<AppState>, uri: Uri) -> Response {
-    let site = state
-        .live
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .site
-        .clone();
+    let site = state.live.read().unwrap_or_else(|p| p.into_inner()).site.clone();
     let Some(path) = site_path(uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
     let candidates = [path.clone(), format!("{path}index.html")];
-    let found = candidates
-        .iter()
-        .find(|p| site.files.contains_key(p.as_str()));
+    let found = candidates.iter().find(|p| site.files.contains_key(p.as_str()));
     match found {
         Some(p) => file_response(StatusCode::OK, p, site.files[p.as_str()].clone()),
-        None if !path.is_empty()
-            && !path.ends_with('/')
-            && site.files.contains_key(&format!("{path}/index.html")) =>
-        {
+        None if !path.is_empty() && !path.ends_with('/') && site.files.contains_key(&format!("{path}/index.html")) => {
             let target = format!("{}/", uri.path());
             (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, target)]).into_response()
         }
@@ -166,13 +140,8 @@ fn percent_decode(text: &str) -> Option<String> {
 
 fn file_response(status: StatusCode, path: &str, bytes: Arc<[u8]>) -> Response {
     let mut response = (status, bytes.to_vec()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type(path)),
-    );
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(path)));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

@@ -84,26 +84,14 @@ pub fn run(options: ServeOptions) -> u8 {
             return 2;
         }
     };
-    let host = if options.bind == "0.0.0.0" {
-        "127.0.0.1"
-    } else {
-        options.bind.as_str()
-    };
+    let host = if options.bind == "0.0.0.0" { "127.0.0.1" } else { options.bind.as_str() };
     let base_url = format!("http://{host}:{}/", options.port);
-    let overrides = Overrides {
-        base_url: Some(base_url.clone()),
-        drafts: options.drafts,
-    };
+    let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts };
     let (notices, _) = broadcast::channel::<Notice>(64);
     // Versions start from the clock, so a tab reconnecting to a restarted server reloads.
-    let first_version = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
-    let live = Arc::new(RwLock::new(Live {
-        site: Arc::new(Site::default()),
-        version: first_version,
-        error: None,
-    }));
+    let first_version =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    let live = Arc::new(RwLock::new(Live { site: Arc::new(Site::default()), version: first_version, error: None }));
     let mut state = Rebuilder {
         options: &options,
         overrides,
@@ -123,10 +111,7 @@ pub fn run(options: ServeOptions) -> u8 {
     state.full_rebuild();
     if !options.quiet {
         let pages = live.read().map(|l| l.site.files.len()).unwrap_or(0);
-        eprintln!(
-            "Built {pages} files in {} ms",
-            started.elapsed().as_millis()
-        );
+        eprintln!("Built {pages} files in {} ms", started.elapsed().as_millis());
     }
     let stop = Arc::new(AtomicBool::new(false));
     let server = match http::start(listener, live.clone(), notices.clone(), stop.clone()) {
@@ -138,9 +123,7 @@ pub fn run(options: ServeOptions) -> u8 {
     };
     eprintln!("Serving on {base_url} (Ctrl-C to stop)");
     if options.open {
-        let _ = std::process::Command::new("xdg-open")
-            .arg(&base_url)
-            .spawn();
+        let _ = std::process::Command::new("xdg-open").arg(&base_url).spawn();
     }
     while !stop.load(Ordering::SeqCst) {
         let Some(batch) = watcher.next_batch(Duration::from_millis(200)) else {
@@ -168,11 +151,7 @@ struct Rebuilder<'a> {
 impl Rebuilder<'_> {
     fn apply(&mut self, batch: watch::Batch) {
         let started = Instant::now();
-        let paths: Vec<PathBuf> = batch
-            .paths
-            .into_iter()
-            .filter(|p| self.changed(p))
-            .collect();
+        let paths: Vec<PathBuf> = batch.paths.into_iter().filter(|p| self.changed(p)).collect();
         if paths.is_empty() && !batch.structural {
             return;
         }
@@ -189,10 +168,7 @@ impl Rebuilder<'_> {
                 Rebuilt::Pages(n) => format!("{n} page(s) re-rendered"),
                 Rebuilt::Full(n) => format!("full rebuild, {n} files"),
             };
-            eprintln!(
-                "Rebuilt in {:.1} ms ({what})",
-                started.elapsed().as_secs_f64() * 1e3
-            );
+            eprintln!("Rebuilt in {:.1} ms ({what})", started.elapsed().as_secs_f64() * 1e3);
         }
     }
 
@@ -256,8 +232,7 @@ impl Rebuilder<'_> {
             site.add(name, bytes);
         }
         let static_root = session.config.root.join("content");
-        site.files
-            .retain(|path, _| !path.starts_with("static/") || static_root.join(path).is_file());
+        site.files.retain(|path, _| !path.starts_with("static/") || static_root.join(path).is_file());
         for path in walk_files(&static_root.join("static")) {
             if let (Ok(rel), Ok(bytes)) = (path.strip_prefix(&static_root), std::fs::read(&path)) {
                 site.add(rel.to_string_lossy().replace('\\', "/"), bytes);
@@ -278,19 +253,12 @@ impl Rebuilder<'_> {
             live.error = None;
             live.version
         };
-        let _ = self.notices.send(if css_only {
-            Notice::Css(version)
-        } else {
-            Notice::Reload(version)
-        });
+        let _ = self.notices.send(if css_only { Notice::Css(version) } else { Notice::Reload(version) });
     }
 
     fn failed(&mut self, diagnostics: &Diagnostics) -> Option<Rebuilt> {
         let all = diagnostics.snapshot();
-        let errors: Vec<&Diagnostic> = all
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
+        let errors: Vec<&Diagnostic> = all.iter().filter(|d| d.severity == Severity::Error).collect();
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
         let mut text = String::new();
         for d in &errors {
@@ -298,10 +266,7 @@ impl Rebuilder<'_> {
             text.push_str(&d.render(false));
             text.push('\n');
         }
-        eprintln!(
-            "error: rebuild failed with {} error(s); still serving the last good site",
-            errors.len()
-        );
+        eprintln!("error: rebuild failed with {} error(s); still serving the last good site", errors.len());
         self.live.write().unwrap_or_else(|p| p.into_inner()).error = Some(text.clone());
         let _ = self.notices.send(Notice::Error(text));
         self.session = None;
@@ -313,40 +278,23 @@ impl Rebuilder<'_> {
             return;
         }
         for d in diagnostics.snapshot() {
-            eprint!(
-                "{}",
-                d.render(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            );
+            eprint!("{}", d.render(std::io::IsTerminal::is_terminal(&std::io::stderr())));
         }
     }
 }
 
 /// Decides how much a batch of changed paths needs rebuilt.
 fn classify(root: &Path, paths: &[PathBuf], structural: bool) -> ChangeKind {
-    let rel = |p: &PathBuf| {
-        p.strip_prefix(root)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| p.clone())
-    };
+    let rel = |p: &PathBuf| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
     let mut pages = Vec::new();
     let mut statics = 0;
     let mut css = true;
     for path in paths {
         let r = rel(path);
-        let first = r
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let is_theme_static = first == "themes"
-            && r.components()
-                .nth(2)
-                .is_some_and(|c| c.as_os_str() == "static");
+        let first = r.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+        let is_theme_static = first == "themes" && r.components().nth(2).is_some_and(|c| c.as_os_str() == "static");
         let is_content_static = r.starts_with("content/static");
-        if r == Path::new(CONFIG_FILE)
-            || first == "templates"
-            || (first == "themes" && !is_theme_static)
-        {
+        if r == Path::new(CONFIG_FILE) || first == "templates" || (first == "themes" && !is_theme_static) {
             return ChangeKind::Full;
         }
         if is_theme_static || is_content_static {
@@ -365,11 +313,7 @@ fn classify(root: &Path, paths: &[PathBuf], structural: bool) -> ChangeKind {
     if statics > 0 {
         return ChangeKind::Static { css };
     }
-    if structural {
-        ChangeKind::Full
-    } else {
-        ChangeKind::Pages(Vec::new())
-    }
+    if structural { ChangeKind::Full } else { ChangeKind::Pages(Vec::new()) }
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
@@ -410,26 +354,10 @@ mod tests {
         let cases = [
             (vec![p("dossier.yaml")], false, ChangeKind::Full),
             (vec![p("templates/base.html")], false, ChangeKind::Full),
-            (
-                vec![p("themes/default/templates/article.html")],
-                false,
-                ChangeKind::Full,
-            ),
-            (
-                vec![p("themes/default/static/style.css")],
-                false,
-                ChangeKind::Static { css: true },
-            ),
-            (
-                vec![p("themes/default/static/search.js")],
-                false,
-                ChangeKind::Static { css: false },
-            ),
-            (
-                vec![p("content/static/map.svg")],
-                false,
-                ChangeKind::Static { css: false },
-            ),
+            (vec![p("themes/default/templates/article.html")], false, ChangeKind::Full),
+            (vec![p("themes/default/static/style.css")], false, ChangeKind::Static { css: true }),
+            (vec![p("themes/default/static/search.js")], false, ChangeKind::Static { css: false }),
+            (vec![p("content/static/map.svg")], false, ChangeKind::Static { css: false }),
             // a page that no longer exists (deleted) needs a full rebuild
             (vec![p("content/articles/gone.md")], false, ChangeKind::Full),
         ];

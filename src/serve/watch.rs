@@ -14,7 +14,7 @@ use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, FileIdMap, RecommendedCache, new_debouncer_opt};
 
 /// Debounce window: long enough to gather an editor's save, short enough to feel instant.
-const DEBOUNCE: Duration = Duration::from_millis(25);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// One batch of changes.
 #[derive(Debug, Default)]
@@ -37,7 +37,7 @@ impl Watcher {
         let (tx, events) = channel();
         let native = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
             DEBOUNCE,
-            Some(Duration::from_millis(10)),
+            Some(Duration::from_millis(5)),
             tx.clone(),
             RecommendedCache::new(),
             notify::Config::default(),
@@ -49,25 +49,15 @@ impl Watcher {
                 eprintln!(
                     "warning: the OS limit on watched folders is reached; falling back to polling (slower).\n  = help: raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (and max_user_instances)"
                 );
-                let config =
-                    notify::Config::default().with_poll_interval(Duration::from_millis(250));
-                let mut d = new_debouncer_opt::<_, PollWatcher, FileIdMap>(
-                    DEBOUNCE,
-                    None,
-                    tx,
-                    FileIdMap::new(),
-                    config,
-                )?;
+                let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+                let mut d =
+                    new_debouncer_opt::<_, PollWatcher, FileIdMap>(DEBOUNCE, None, tx, FileIdMap::new(), config)?;
                 watch_all(&root, |p, m| d.watch(p, m))?;
                 Box::new(d)
             }
             Err(e) => return Err(e),
         };
-        Ok(Watcher {
-            _debouncer: debouncer,
-            events,
-            root,
-        })
+        Ok(Watcher { _debouncer: debouncer, events, root })
     }
 
     /// The next batch of relevant changes, or `None` after `timeout` without one.
@@ -83,16 +73,12 @@ impl Watcher {
                 if matches!(event.kind, EventKind::Access(_)) {
                     continue;
                 }
-                let relevant: Vec<&PathBuf> =
-                    event.paths.iter().filter(|p| self.relevant(p)).collect();
+                let relevant: Vec<&PathBuf> = event.paths.iter().filter(|p| self.relevant(p)).collect();
                 if relevant.is_empty() {
                     continue;
                 }
                 let structural = matches!(event.kind, EventKind::Create(_) | EventKind::Remove(_))
-                    || matches!(
-                        event.kind,
-                        EventKind::Modify(notify::event::ModifyKind::Name(_))
-                    );
+                    || matches!(event.kind, EventKind::Modify(notify::event::ModifyKind::Name(_)));
                 // An editor's rename-over save leaves the file in place: an edit, not a new page.
                 // (A brand-new file is found out later: the session cannot place it and rebuilds fully.)
                 batch.structural |= structural && relevant.iter().any(|p| !p.is_file());
@@ -123,10 +109,7 @@ impl Watcher {
     }
 }
 
-fn watch_all(
-    root: &Path,
-    mut watch: impl FnMut(&Path, RecursiveMode) -> notify::Result<()>,
-) -> notify::Result<()> {
+fn watch_all(root: &Path, mut watch: impl FnMut(&Path, RecursiveMode) -> notify::Result<()>) -> notify::Result<()> {
     watch(root, RecursiveMode::NonRecursive)?;
     for folder in ["content", "themes", "templates"] {
         let path = root.join(folder);
@@ -143,20 +126,9 @@ fn is_editor_noise(name: &str) -> bool {
         || name.starts_with('#')
         || name.ends_with('~')
         || name == "4913"
-        || [
-            ".swp",
-            ".swx",
-            ".swo",
-            ".tmp",
-            ".bak",
-            ".kate-swp",
-            "___jb_tmp___",
-            "___jb_old___",
-            ".crdownload",
-            ".part",
-        ]
-        .iter()
-        .any(|suffix| name.ends_with(suffix))
+        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".kate-swp", "___jb_tmp___", "___jb_old___", ".crdownload", ".part"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
 }
 
 #[cfg(test)]
@@ -165,15 +137,9 @@ mod tests {
 
     #[test]
     fn editor_temporary_files_are_ignored() {
-        for noise in [
-            ".article.md.swp",
-            "article.md~",
-            "#article.md#",
-            "4913",
-            "x.md.tmp",
-            ".#lock",
-            "a.md___jb_tmp___",
-        ] {
+        for noise in
+            [".article.md.swp", "article.md~", "#article.md#", "4913", "x.md.tmp", ".#lock", "a.md___jb_tmp___"]
+        {
             assert!(is_editor_noise(noise), "{noise}");
         }
         for real in ["article.md", "style.css", "dossier.yaml"] {

@@ -15,9 +15,7 @@ pub struct Project {
 impl Project {
     pub fn fixture(name: &str) -> Project {
         let dir = tempfile::tempdir().expect("temp dir");
-        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
         copy_dir(&from, dir.path());
         Project { dir }
     }
@@ -65,11 +63,7 @@ impl Project {
         let mut args = vec!["build"];
         args.extend_from_slice(extra);
         let out = self.run(&args);
-        assert!(
-            out.status.success(),
-            "build failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "build failed:\n{}", String::from_utf8_lossy(&out.stderr));
         out
     }
 
