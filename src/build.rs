@@ -22,6 +22,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::exports;
 use crate::figure;
 use crate::highlight;
+use crate::lint;
 use crate::markdown::{self, RenderOptions, Rendered, render_inline};
 use crate::model::{AnnotationKind, Article, Content, Event, SourceKind};
 use crate::templates::{self, Templates};
@@ -63,6 +64,7 @@ pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) ->
         }
     };
     let rendered = render_markdown(&index, diagnostics);
+    lint::check(&index, rendered.all(), diagnostics);
     let templates = templates?;
     let site = SiteView {
         title: config.title.clone(),
@@ -83,10 +85,15 @@ pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) ->
         .map(|page| page.render(&templates).map(|html| (page.path(), html)))
         .collect();
     let mut out = Site::default();
+    let mut reported = std::collections::HashSet::new();
     for result in outputs {
         match result {
             Ok((path, html)) => out.add(path, html),
-            Err(d) => diagnostics.push(d),
+            // A broken shared template fails every page: report each spot once.
+            Err(d) if reported.insert((d.file.clone(), d.location.clone(), d.message.clone())) => {
+                diagnostics.push(d)
+            }
+            Err(_) => {}
         }
     }
     if diagnostics.has_errors() {
@@ -117,6 +124,17 @@ pub struct RenderedPages {
     pub sources: Vec<Rendered>,
     pub figures: Vec<Rendered>,
     pub index: Option<Rendered>,
+}
+
+impl RenderedPages {
+    /// Every rendered page: articles, sources, figures, then the landing page.
+    fn all(&self) -> impl Iterator<Item = &Rendered> {
+        self.articles
+            .iter()
+            .chain(&self.sources)
+            .chain(&self.figures)
+            .chain(&self.index)
+    }
 }
 
 fn render_markdown(index: &Index, diagnostics: &Diagnostics) -> RenderedPages {

@@ -287,7 +287,7 @@ fn read_text(path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<Str
 }
 
 /// Parses one file's front matter into `M`; problems become diagnostics.
-fn parse_page<M: DeserializeOwned>(
+pub(crate) fn parse_page<M: DeserializeOwned>(
     shown: &Path,
     id: &str,
     text: String,

@@ -18,7 +18,7 @@ pub enum Severity {
 }
 
 /// A point in a file, 1-based, with the text of that line for the caret.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Location {
     pub line: usize,
     pub column: usize,
@@ -65,6 +65,8 @@ pub struct Diagnostic {
     pub file: PathBuf,
     pub location: Option<Location>,
     pub message: String,
+    /// Context that is not a fix, e.g. the template include chain.
+    pub note: Option<String>,
     pub help: Option<String>,
 }
 
@@ -75,6 +77,7 @@ impl Diagnostic {
             file: file.into(),
             location: None,
             message: message.into(),
+            note: None,
             help: None,
         }
     }
@@ -93,6 +96,11 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.note = Some(note.into());
         self
     }
 
@@ -141,6 +149,9 @@ impl Diagnostic {
             None => {
                 let _ = writeln!(out, " {blue}-->{reset} {file}");
             }
+        }
+        if let Some(note) = &self.note {
+            let _ = writeln!(out, "  {blue}={reset} {bold}note{reset}: {note}");
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "  {blue}={reset} {bold}help{reset}: {help}");

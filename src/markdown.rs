@@ -598,10 +598,19 @@ pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
         .get(block)
         .copied()
         .unwrap_or(collected.text.char_len());
+    // Look no further than a window around the spot: a sentence is shown
+    // cut at 320 characters anyway, and a huge paragraph with many
+    // citations must not cost its length per citation.
+    const WINDOW: usize = 640;
     let (lo, hi) = (
-        collected.text.byte_offset(block_start),
-        collected.text.byte_offset(block_end.max(block_start)),
+        collected
+            .text
+            .byte_offset(block_start.max(position.saturating_sub(WINDOW))),
+        collected
+            .text
+            .byte_offset(block_end.max(block_start).min(position + WINDOW)),
     );
+    let hi = hi.max(lo);
     let at = collected.text.byte_offset(position).clamp(lo, hi);
     let is_end = |s: &str| {
         s.ends_with(". ") || s.ends_with("? ") || s.ends_with("! ") || s.ends_with(".\" ")
