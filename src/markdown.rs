@@ -224,7 +224,7 @@ fn preprocess<'a>(
             Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with("@fig-") => {
                 skip_until_link_end = Some(0);
                 let slug = dest_url["@fig-".len()..].to_string();
-                if options.index.figure(&slug).is_none() {
+                if options.index.figure(&slug).is_none() && !options.index.unloaded(&slug) {
                     let (message, help) = options.index.unknown(RefKind::Figure, &slug);
                     options.error(diagnostics, &range, message, help);
                 }
@@ -323,7 +323,7 @@ fn parse_citation(
             );
             continue;
         };
-        if options.index.source(slug).is_none() {
+        if options.index.source(slug).is_none() && !options.index.unloaded(slug) {
             let (message, help) = options.index.unknown(RefKind::Source, slug);
             options.error(diagnostics, range, format!("citation: {message}"), help);
         }
@@ -362,7 +362,7 @@ fn split_figure_refs<'a>(
                 range: range.clone(),
             });
         }
-        if options.index.figure(slug).is_none() {
+        if options.index.figure(slug).is_none() && !options.index.unloaded(slug) {
             let (message, help) = options.index.unknown(RefKind::Figure, slug);
             let spot = range.start + at..range.start + at + 5 + slug.len();
             options.error(diagnostics, &spot, message, help);

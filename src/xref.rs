@@ -89,6 +89,12 @@ impl<'a> Index<'a> {
         self.articles.get(slug).copied()
     }
 
+    /// Is `slug` a page that exists but failed to load? Its own error was
+    /// reported; references to it are not reported again as unknown.
+    pub fn unloaded(&self, slug: &str) -> bool {
+        self.content.unloaded.iter().any(|s| s == slug)
+    }
+
     /// Source names for auto-linking: (normalised name, source slug).
     pub fn names(&self) -> &[(String, &'a str)] {
         &self.names
@@ -159,6 +165,7 @@ impl<'a> Index<'a> {
                 fragment.map_or(url.clone(), |f| format!("{url}#{f}")),
                 title,
             )),
+            None if self.unloaded(slug) => Ok(("#".into(), slug.to_string())),
             None => Err(self.unknown(RefKind::Page, id)),
         }
     }
@@ -217,7 +224,7 @@ impl<'a> Index<'a> {
         }
         if let Some(from) = &article.meta.edited_from {
             let slug = from.trim_start_matches("articles/");
-            if self.article(slug).is_none() {
+            if self.article(slug).is_none() && !self.unloaded(slug) {
                 let (message, help) = self.unknown(RefKind::Page, from);
                 push(
                     diagnostics,
@@ -348,7 +355,7 @@ impl<'a> Index<'a> {
     }
 
     fn expect_source<M>(&self, page: &Page<M>, field: &str, id: &str, diagnostics: &Diagnostics) {
-        if self.source(id).is_none() {
+        if self.source(id).is_none() && !self.unloaded(id) {
             let (message, help) = self.unknown(RefKind::Source, id);
             push(
                 diagnostics,
