@@ -211,7 +211,10 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|c| (levenshtein(wanted, c), c))
-        .filter(|(d, c)| *d <= limit || c.starts_with(wanted) || wanted.starts_with(*c))
+        .filter(|(d, c)| {
+            let contained = c.contains(wanted) || wanted.contains(*c);
+            *d <= limit || (contained && wanted.len().min(c.len()) >= 4)
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -251,6 +254,7 @@ mod tests {
         let ids = ["national-unity-government", "france24", "phil-robertson"];
         assert_eq!(did_you_mean("france-24", ids), Some("france24"));
         assert_eq!(did_you_mean("phil-robertsen", ids), Some("phil-robertson"));
+        assert_eq!(did_you_mean("the-france24", ids), Some("france24"));
         assert_eq!(did_you_mean("zzz", ids), None);
     }
 
