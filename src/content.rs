@@ -206,9 +206,10 @@ fn walk(dir: &Path, content_root: &Path, out: &mut Walk, diagnostics: &Diagnosti
                 .zip(content_root.canonicalize().ok())
                 .is_some_and(|(target, root)| target.starts_with(root) && target.is_file());
             if !inside {
+                let shown = display_path(content_root.parent().unwrap_or(content_root), &path);
                 diagnostics.push(
                     Diagnostic::warning(
-                        &path,
+                        shown,
                         "symbolic link skipped: it points to a folder or outside `content/`",
                     )
                     .help("copy the file into `content/` instead of linking to it"),

@@ -63,7 +63,8 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 pub struct Diagnostic {
     pub severity: Severity,
     pub file: PathBuf,
-    pub location: Option<Location>,
+    /// Boxed to keep `Result<_, Diagnostic>` small.
+    pub location: Option<Box<Location>>,
     pub message: String,
     /// Context that is not a fix, e.g. the template include chain.
     pub note: Option<String>,
@@ -90,7 +91,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Option<Location>) -> Diagnostic {
-        self.location = location;
+        self.location = location.map(Box::new);
         self
     }
 

@@ -113,7 +113,11 @@ fn search_index(index: &Index, rendered: &RenderedPages) -> String {
     for (f, r) in content.figures.iter().zip(&rendered.figures) {
         pages.push(entry(&f.id, &f.meta.title, "figure", &r.text));
     }
-    serde_json::to_string(&pages).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&pages)
+        .unwrap_or_else(|_| "[]".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// Every annotation as a W3C Web Annotation collection.
@@ -159,7 +163,8 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
         "first": { "type": "AnnotationPage", "startIndex": 0, "items": items }
     });
     debug_assert!(views.len() <= collection["total"].as_u64().unwrap_or(0) as usize);
-    serde_json::to_string_pretty(&collection).unwrap_or_default()
+    // Escaped like JSON in `<script>`, so pasting it into a page can never run markup.
+    json_for_script(&collection)
 }
 
 /// schema.org `NewsArticle` JSON-LD for an article page, safe inside `<script>`.

@@ -519,3 +519,236 @@ fn the_shipped_dossier_checks_clean_but_for_its_single_source_figures() {
         );
     }
 }
+
+/// Seconds `dossier check` takes on the fixture plus an article of about `bytes` bytes.
+fn check_seconds(bytes: usize) -> f64 {
+    let paragraph = "The army that *currently* rules said Lopez spoke [@outlet] and Maria Lopez agreed, \
+        see @fig-strength and [[sources/outlet|the outlet]]; the Lopez Foundation answered with `code`.[^n]\n\n";
+    let project = Project::fixture("basic");
+    let mut text = String::from("---\ntitle: Big\narticle: big\n---\n");
+    text.push_str(&paragraph.repeat(bytes / paragraph.len()));
+    text.push_str("[^n]: A footnote cited in every paragraph.\n");
+    project.write("content/articles/big.md", &text);
+    let started = std::time::Instant::now();
+    run_ok(&project.run(&["check"]));
+    started.elapsed().as_secs_f64()
+}
+
+#[test]
+fn a_20_mb_article_is_checked_in_linear_time() {
+    let small = check_seconds(2_000_000);
+    let large = check_seconds(20_000_000);
+    // Ten times the text: linear is ~10x (less, with start-up); quadratic would be ~100x.
+    assert!(
+        large < small * 30.0,
+        "2 MB took {small:.1}s, 20 MB took {large:.1}s"
+    );
+}
+
+#[test]
+fn deep_nesting_neither_overflows_the_stack_nor_stalls() {
+    let depth = 20_000;
+    let footnotes: String = (0..depth / 4)
+        .map(|i| format!("[^f{i}]: note [^f{}]\n", i + 1))
+        .collect();
+    let body = format!(
+        "{}deep quote\n\n{}deep list\n\n{}emphasis{}\n\n{}link{}\n\nStart[^f0].\n\n{footnotes}\n{}",
+        "> ".repeat(depth),
+        "- ".repeat(depth),
+        "*".repeat(depth),
+        "*".repeat(depth),
+        "[".repeat(depth),
+        "](x)".repeat(depth),
+        "# Same heading\n\n".repeat(depth),
+    );
+    let project = Project::fixture("basic");
+    project.write(
+        "content/articles/deep.md",
+        &format!("---\ntitle: Deep\narticle: deep\n---\n{body}"),
+    );
+    let started = std::time::Instant::now();
+    let err = run_ok(&project.run(&["build"]));
+    assert!(!err.contains("overflow"), "{err}");
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+    let page = project.read("public/articles/deep/index.html");
+    assert!(
+        page.contains("id=\"same-heading-20000\""),
+        "headings keep unique ids"
+    );
+    assert!(
+        page.contains("id=\"fn-f4999\""),
+        "every chained footnote is written"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_in_content_are_skipped_with_a_warning() {
+    use std::os::unix::fs::symlink;
+    let project = Project::fixture("basic");
+    symlink(
+        project.path("content"),
+        project.path("content/sources/loop"),
+    )
+    .unwrap();
+    symlink("self.md", project.path("content/sources/self.md")).unwrap();
+    let err = run_ok(&project.run(&["build"]));
+    for link in ["content/sources/loop", "content/sources/self.md"] {
+        assert!(err.contains(&format!("--> {link}")), "{link}:\n{err}");
+    }
+    assert!(err.contains("symbolic link skipped"), "{err}");
+}
+
+#[test]
+fn build_refuses_output_folders_that_are_not_its_own() {
+    let project = Project::fixture("basic");
+    project.build(&[]);
+    let before = snapshot(project.root());
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().display().to_string();
+    for (output, why) in [
+        (".", "the project folder or one of its ancestors"),
+        ("..", "the project folder or one of its ancestors"),
+        ("content", "inside the project's `content/` folder"),
+        ("content/static", "inside the project's `content/` folder"),
+        ("themes", "inside the project's `themes/` folder"),
+        ("templates", "inside the project's `templates/` folder"),
+        (home_path.as_str(), "the home folder"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(["build", "--output", output, "--root"])
+            .arg(project.root())
+            .env("HOME", home.path())
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{output}: {err}");
+        assert!(err.contains("refusing to write to"), "{output}: {err}");
+        assert!(err.contains(why), "{output}: {err}");
+    }
+    assert_eq!(snapshot(project.root()), before, "nothing was touched");
+}
+
+#[test]
+fn a_non_empty_folder_dossier_did_not_create_needs_force() {
+    let project = Project::fixture("basic");
+    project.write("site/notes.txt", "mine");
+    project.write("beside.txt", "next to the output");
+    let out = project.run(&["build", "--output", "site"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("non-empty folder that dossier did not create"),
+        "{err}"
+    );
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(project.read("site/notes.txt"), "mine");
+    run_ok(&project.run(&["build", "--output", "site", "--force"]));
+    assert!(project.path("site/index.html").is_file());
+    assert!(
+        project.path("site/.dossier-output").is_file(),
+        "marked as dossier's own"
+    );
+    assert!(
+        !project.path("site/notes.txt").exists(),
+        "--force replaces the folder"
+    );
+    assert_eq!(project.read("beside.txt"), "next to the output");
+    // Marked now: later builds need no --force.
+    run_ok(&project.run(&["build", "--output", "site"]));
+}
+
+/// A title that would run script if any page, feed or JSON-LD let it through as markup.
+const HOSTILE: &str = "Bad </script><script>alert(1)</script> & \"Co\" 'x'";
+
+#[test]
+fn script_in_titles_stays_text_in_html_attributes_feeds_sitemap_and_json_ld() {
+    let project = Project::fixture("basic");
+    let yaml = HOSTILE.replace('"', "\\\"");
+    project.write(
+        "dossier.yaml",
+        &format!(
+            "title: \"{yaml}\"\ndescription: \"{yaml}\"\nbase_url: \"https://example.org/sub/\"\n"
+        ),
+    );
+    project.write(
+        OUTLET,
+        &format!("---\ntitle: \"{yaml}\"\nkind: outlet\naliases: [\"{yaml}\"]\n---\n"),
+    );
+    project.write(
+        "content/figures/strength.md",
+        &format!("---\ntitle: \"{yaml}\"\nkind: stat\nvalue: 1\nunit: \"{yaml}\"\nclaimed_by: outlet\n---\n"),
+    );
+    let report =
+        project
+            .read(REPORT)
+            .replacen("title: \"The report\"", &format!("title: \"{yaml}\""), 1);
+    let report = report.replacen(
+        "summary: \"An edited report.\"",
+        &format!("summary: \"{yaml}\""),
+        1,
+    );
+    let report = report.replacen("label: \"The coup\"", &format!("label: \"{yaml}\""), 1);
+    project.write(REPORT, &report);
+    project.build(&[]);
+    let mut headlines = 0;
+    for (path, bytes) in snapshot(&project.path("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        let shown = path.display();
+        assert!(
+            !text.contains("<script>alert(1)"),
+            "{shown} lets the script through"
+        );
+        if path.extension().is_some_and(|e| e == "html") {
+            let page = scraper::Html::parse_document(&text);
+            for script in common::select(&page, "script") {
+                assert!(
+                    !common::text(&script).contains("alert(1)</script>"),
+                    "{shown}"
+                );
+                if script.value().attr("type") == Some("application/ld+json") {
+                    let json: serde_json::Value = serde_json::from_str(&common::text(&script))
+                        .unwrap_or_else(|e| panic!("{shown}: JSON-LD does not parse: {e}"));
+                    if path.ends_with("articles/report/index.html") {
+                        assert_eq!(json["headline"], HOSTILE, "{shown}");
+                        headlines += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(headlines, 1, "the article's JSON-LD was read");
+    let article = project.page("articles/report/index.html");
+    let title = common::select(&article, "title");
+    assert!(
+        common::text(&title[0]).contains(HOSTILE),
+        "the title reads as written"
+    );
+    let source = project.page("sources/outlet/index.html");
+    assert!(common::text(&common::select(&source, "h1")[0]).contains(HOSTILE));
+    for feed in ["atom.xml", "sitemap.xml"] {
+        let xml = project.read(&format!("public/{feed}"));
+        assert!(!xml.contains("<script"), "{feed}");
+    }
+    assert!(
+        project
+            .read("public/atom.xml")
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    // The JSON files carry the text exactly, and `<` only as `\u003c`.
+    let search: serde_json::Value =
+        serde_json::from_str(&project.read("public/search-index.json")).expect("valid JSON");
+    let titles: Vec<&str> = search
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["title"].as_str())
+        .collect();
+    assert!(titles.contains(&HOSTILE), "{titles:?}");
+    let annotations = project.read("public/annotations.jsonld");
+    serde_json::from_str::<serde_json::Value>(&annotations).expect("valid JSON-LD");
+}
