@@ -160,11 +160,23 @@ pub fn head_chars(s: &str, n: usize) -> &str {
     &s[..end]
 }
 
+/// `text` in lower case, if lowering keeps every character's byte length
+/// (so offsets found in the result are offsets in `text`).
+fn lowercase_in_place(text: &str) -> Option<String> {
+    let mut lower = String::with_capacity(text.len());
+    for c in text.chars() {
+        let mut folded = c.to_lowercase();
+        match (folded.next(), folded.next()) {
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => lower.push(l),
+            _ => return None,
+        }
+    }
+    Some(lower)
+}
+
 /// The places that come closest to `quote`: same text in another case, else its longest leading words.
 fn nearest(full: &str, quote: &str) -> Vec<String> {
-    let lower_full = full.to_lowercase();
-    let lower_quote = quote.to_lowercase();
-    if lower_full.len() == full.len()
+    if let (Some(lower_full), Some(lower_quote)) = (lowercase_in_place(full), lowercase_in_place(quote))
         && let Some(i) = lower_full.find(&lower_quote)
     {
         return vec![format!("{} (differs in case)", context(full, i, quote.len()))];
@@ -246,6 +258,9 @@ mod tests {
             (&[&["end of one."], &["Start of two"]], note("one. Start"), Ok("one. Start")),
             // case-sensitive
             (&[&["The Army"]], note("the army"), Err("differs in case")),
+            // lower-casing that changes byte lengths (ẞ → ß, Ⱥ → ⱥ) never misplaces offsets
+            // (it panicked on a char boundary before: "ab" was found at byte 2, inside the ẞ)
+            (&[&["\u{1E9E}ab \u{23A}"]], note("AB"), Err("not in the article")),
             // ambiguous without occurrence
             (&[&["army and army"]], note("army"), Err("matches 2 places")),
             (&[&["army and army"]], with(note("army"), &|a| a.occurrence = Some(Occurrence::Nth(2))), Ok("army")),

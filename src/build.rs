@@ -25,6 +25,7 @@ use crate::content::{self, Reloaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::exports;
 use crate::highlight;
+use crate::lint;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
 use crate::templates::{self, Templates};
@@ -60,6 +61,11 @@ pub struct RenderedPages {
 impl RenderedPages {
     fn empty() -> RenderedPages {
         RenderedPages { articles: Vec::new(), sources: Vec::new(), figures: Vec::new(), index: None }
+    }
+
+    /// Every rendered page: articles, sources, figures, then the landing page.
+    fn all(&self) -> impl Iterator<Item = &Rendered> {
+        self.articles.iter().chain(&self.sources).chain(&self.figures).chain(&self.index)
     }
 }
 
@@ -180,6 +186,7 @@ impl Session {
         index.check_front_matter(diagnostics);
         phases.done("index");
         let rendered = render_markdown(&index, None, Select::All, diagnostics);
+        lint::check(&index, rendered.all(), diagnostics);
         phases.done("markdown");
         let templates = templates?;
         if diagnostics.has_errors() {

@@ -13,6 +13,8 @@ use crate::assemble::Assembler;
 use crate::html::escape;
 use crate::views::{AnnotationView, ChangeView, ChangesView};
 
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A run of removed and added words between two unchanged runs.
 #[derive(Default)]
 struct Hunk {
@@ -29,8 +31,12 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
     let (old_facts, new_facts) = (&assembler.rendered.articles[old], &assembler.rendered.articles[new]);
     let old_notes = assembler.annotation_views(old);
     let new_notes = assembler.annotation_views(new);
+    // Word diffs are quadratic when two long versions share little; past the
+    // deadline `similar` settles for a coarser (still correct) diff, so a
+    // huge rewrite costs seconds, not hours.
     let diff = TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
+        .timeout(DIFF_TIMEOUT)
         .diff_words(old_facts.text.as_str(), new_facts.text.as_str());
 
     let mut html = String::from("<p class=\"diff\">");

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean, display_path};
 use crate::model::{Content, Page};
 
 /// Front matter split off a Markdown file.
@@ -56,17 +56,60 @@ pub fn yaml_diagnostic(file: &Path, text: &str, yaml_line: usize, error: &serde_
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
-    let location = error.location().map(|l| Location::at_line(text, l.line() + yaml_line - 1, l.column()));
+    let unclosed =
+        message.contains("found unexpected end of stream") || message.contains("while scanning a quoted scalar");
+    let location = match unclosed.then(|| unclosed_quote(text, yaml_line)).flatten() {
+        Some(opening) => Some(opening),
+        None => error.location().map(|l| Location::at_line(text, l.line() + yaml_line - 1, l.column())),
+    };
     let help = yaml_help(&message, location.as_ref());
     Diagnostic::error(file, format!("invalid front matter: {message}")).at(location).help_opt(help)
+}
+
+/// The opening quote of the first line of YAML whose double or single quotes do not balance.
+fn unclosed_quote(text: &str, yaml_line: usize) -> Option<Location> {
+    for (n, line) in text.lines().enumerate().skip(yaml_line - 1) {
+        if line.trim_end() == "---" {
+            break;
+        }
+        let value_start = line.find(": ").map_or(0, |i| i + 2);
+        let value = line[value_start..].trim_start_matches(['-', ' ']);
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let body = &value[1..];
+        let closed = if quote == '"' {
+            body.replace("\\\\", "").replace("\\\"", "").contains('"')
+        } else {
+            body.replace("''", "").contains('\'')
+        };
+        if !closed {
+            let column = line.len() - value.len();
+            return Some(Location::at_offset(line, column, n + 1));
+        }
+    }
+    None
 }
 
 fn yaml_help(message: &str, location: Option<&Location>) -> Option<String> {
     if location.is_some_and(|l| l.line_text.starts_with('\t') || l.line_text.contains(":\t")) {
         return Some("YAML does not allow tabs for indentation; use spaces".into());
     }
-    if message.contains("unknown field") {
-        return Some("remove the field or fix its spelling (fields are listed after `expected`)".into());
+    let quoted = |after: &str| -> Vec<&str> {
+        message.split_once(after).map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect()).unwrap_or_default()
+    };
+    for (what, expected) in [("field", "expected one of"), ("variant", "expected one of")] {
+        if let Some(rest) = message.split_once(&format!("unknown {what} `")) {
+            let wrong = rest.1.split('`').next().unwrap_or("");
+            let choices = quoted(expected);
+            return Some(match did_you_mean(wrong, choices.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if what == "field" => {
+                    "remove the field or fix its spelling (fields are listed after `expected`)".into()
+                }
+                None => format!("use one of: {}", choices.join(", ")),
+            });
+        }
     }
     if message.contains("missing field") {
         return Some("add the field to the front matter".into());
@@ -76,6 +119,14 @@ fn yaml_help(message: &str, location: Option<&Location>) -> Option<String> {
     }
     if message.contains("mapping values are not allowed") {
         return Some("a value contains `: `; put the whole value in double quotes".into());
+    }
+    if let Some((_, expected)) = message.split_once("invalid type: ").and_then(|(_, r)| r.split_once(", expected ")) {
+        let expected = match expected {
+            "f64" | "f32" | "i64" | "u64" | "usize" => "a number",
+            "a boolean" => "`true` or `false`",
+            other => other,
+        };
+        return Some(format!("write {expected} here"));
     }
     None
 }
@@ -121,8 +172,9 @@ fn walk(dir: &Path, content_root: &Path, out: &mut Walk, diagnostics: &Diagnosti
                 .zip(content_root.canonicalize().ok())
                 .is_some_and(|(target, root)| target.starts_with(root) && target.is_file());
             if !inside {
+                let shown = display_path(content_root.parent().unwrap_or(content_root), &path);
                 diagnostics.push(
-                    Diagnostic::warning(&path, "symbolic link skipped: it points to a folder or outside `content/`")
+                    Diagnostic::warning(shown, "symbolic link skipped: it points to a folder or outside `content/`")
                         .help("copy the file into `content/` instead of linking to it"),
                 );
                 continue;
@@ -189,14 +241,20 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
             continue;
         }
         seen.insert(slug.to_string(), shown.clone());
-        match section {
+        let loaded = match section {
             "articles" => push_page(&mut content.articles, parse_page(&shown, &id, text, diagnostics), config),
             "sources" => push_page(&mut content.sources, parse_page(&shown, &id, text, diagnostics), config),
             "figures" => push_page(&mut content.figures, parse_page(&shown, &id, text, diagnostics), config),
-            _ => diagnostics.push(
-                Diagnostic::error(&shown, format!("unknown section `{section}`"))
-                    .help("Markdown pages belong in `content/articles/`, `content/sources/` or `content/figures/`"),
-            ),
+            _ => {
+                diagnostics
+                    .push(Diagnostic::error(&shown, format!("unknown section `{section}`")).help(
+                        "Markdown pages belong in `content/articles/`, `content/sources/` or `content/figures/`",
+                    ));
+                true
+            }
+        };
+        if !loaded {
+            content.unloaded.push(slug.to_string());
         }
     }
     content
@@ -221,10 +279,13 @@ impl Draft for crate::model::FigureMeta {
     }
 }
 
-fn push_page<M: Draft>(pages: &mut Vec<Page<M>>, page: Option<Page<M>>, config: &Config) {
+/// Keeps `page` unless it is a draft left out; returns whether it parsed at all.
+fn push_page<M: Draft>(pages: &mut Vec<Page<M>>, page: Option<Page<M>>, config: &Config) -> bool {
+    let parsed = page.is_some();
     if let Some(page) = page.filter(|p| config.drafts || !p.meta.is_draft()) {
         pages.push(page);
     }
+    parsed
 }
 
 fn read_text(path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<String> {
@@ -252,7 +313,12 @@ fn read_text(path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<Str
 }
 
 /// Parses one file's front matter into `M`; problems become diagnostics.
-fn parse_page<M: DeserializeOwned>(shown: &Path, id: &str, text: String, diagnostics: &Diagnostics) -> Option<Page<M>> {
+pub(crate) fn parse_page<M: DeserializeOwned>(
+    shown: &Path,
+    id: &str,
+    text: String,
+    diagnostics: &Diagnostics,
+) -> Option<Page<M>> {
     if text.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(shown, "file is empty")

@@ -18,7 +18,7 @@ pub enum Severity {
 }
 
 /// A point in a file, 1-based, with the text of that line for the caret.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Location {
     pub line: usize,
     pub column: usize,
@@ -57,14 +57,24 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 pub struct Diagnostic {
     pub severity: Severity,
     pub file: PathBuf,
-    pub location: Option<Location>,
+    /// Boxed to keep `Result<_, Diagnostic>` small.
+    pub location: Option<Box<Location>>,
     pub message: String,
+    /// Context that is not a fix, e.g. the template include chain.
+    pub note: Option<String>,
     pub help: Option<String>,
 }
 
 impl Diagnostic {
     pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, file: file.into(), location: None, message: message.into(), help: None }
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            location: None,
+            message: message.into(),
+            note: None,
+            help: None,
+        }
     }
 
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
@@ -72,12 +82,17 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Option<Location>) -> Diagnostic {
-        self.location = location;
+        self.location = location.map(Box::new);
         self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.note = Some(note.into());
         self
     }
 
@@ -110,6 +125,9 @@ impl Diagnostic {
             None => {
                 let _ = writeln!(out, " {blue}-->{reset} {file}");
             }
+        }
+        if let Some(note) = &self.note {
+            let _ = writeln!(out, "  {blue}={reset} {bold}note{reset}: {note}");
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "  {blue}={reset} {bold}help{reset}: {help}");
@@ -157,7 +175,10 @@ pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a s
     candidates
         .into_iter()
         .map(|c| (levenshtein(wanted, c), c))
-        .filter(|(d, c)| *d <= limit || c.starts_with(wanted) || wanted.starts_with(*c))
+        .filter(|(d, c)| {
+            let contained = c.contains(wanted) || wanted.contains(*c);
+            *d <= limit || (contained && wanted.len().min(c.len()) >= 4)
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -191,6 +212,7 @@ mod tests {
         let ids = ["national-unity-government", "france24", "phil-robertson"];
         assert_eq!(did_you_mean("france-24", ids), Some("france24"));
         assert_eq!(did_you_mean("phil-robertsen", ids), Some("phil-robertson"));
+        assert_eq!(did_you_mean("the-france24", ids), Some("france24"));
         assert_eq!(did_you_mean("zzz", ids), None);
     }
 

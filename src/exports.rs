@@ -116,7 +116,9 @@ impl SearchEntries {
         let mut put = |order: usize, id: &String, title: &str, kind: &str, text: &str| {
             let text: String = text.chars().take(20_000).collect();
             let entry = json!({ "title": title, "url": index.page_url(id), "kind": kind, "text": text });
-            self.entries.insert((order, id.clone()), entry.to_string());
+            // Safe to inline in a page: no `</script>` or `<!--` can appear in the JSON.
+            let entry = entry.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+            self.entries.insert((order, id.clone()), entry);
         };
         for (a, r) in content.articles.iter().zip(&rendered.articles).filter(|(a, _)| wanted(&a.id)) {
             put(0, &a.id, &a.meta.title, "article", &r.text);
@@ -188,7 +190,8 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
         "first": { "type": "AnnotationPage", "startIndex": 0, "items": items }
     });
     debug_assert!(views.len() <= collection["total"].as_u64().unwrap_or(0) as usize);
-    serde_json::to_string_pretty(&collection).unwrap_or_default()
+    // Escaped like JSON in `<script>`, so pasting it into a page can never run markup.
+    json_for_script(&collection)
 }
 
 /// schema.org `NewsArticle` JSON-LD for an article page, safe inside `<script>`.

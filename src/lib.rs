@@ -15,8 +15,12 @@ mod content;
 mod diagnostics;
 mod exports;
 mod figure;
+/// The `cargo fuzz` entry point (see `fuzz/`); not a stable API.
+#[doc(hidden)]
+pub mod fuzzing;
 mod highlight;
 mod html;
+mod lint;
 mod markdown;
 mod output;
 mod scaffold;

@@ -189,7 +189,7 @@ fn preprocess<'a>(
             Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with("@fig-") => {
                 skip_until_link_end = Some(0);
                 let slug = dest_url["@fig-".len()..].to_string();
-                if options.index.figure(&slug).is_none() {
+                if options.index.figure(&slug).is_none() && !options.index.unloaded(&slug) {
                     let (message, help) = options.index.unknown(RefKind::Figure, &slug);
                     options.error(diagnostics, &range, message, help);
                 }
@@ -263,7 +263,7 @@ fn parse_citation(keys: &str, options: &RenderOptions, range: &Range<usize>, dia
             );
             continue;
         };
-        if options.index.source(slug).is_none() {
+        if options.index.source(slug).is_none() && !options.index.unloaded(slug) {
             let (message, help) = options.index.unknown(RefKind::Source, slug);
             options.error(diagnostics, range, format!("citation: {message}"), help);
         }
@@ -299,7 +299,7 @@ fn split_figure_refs<'a>(
                 range: range.clone(),
             });
         }
-        if options.index.figure(slug).is_none() {
+        if options.index.figure(slug).is_none() && !options.index.unloaded(slug) {
             let (message, help) = options.index.unknown(RefKind::Figure, slug);
             let spot = range.start + at..range.start + at + 5 + slug.len();
             options.error(diagnostics, &spot, message, help);
@@ -496,7 +496,15 @@ pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
     let block = collected.block_starts.partition_point(|&b| b <= position);
     let block_start = collected.block_starts.get(block.wrapping_sub(1)).copied().unwrap_or(0);
     let block_end = collected.block_starts.get(block).copied().unwrap_or(collected.text.char_len());
-    let (lo, hi) = (collected.text.byte_offset(block_start), collected.text.byte_offset(block_end.max(block_start)));
+    // Look no further than a window around the spot: a sentence is shown
+    // cut at 320 characters anyway, and a huge paragraph with many
+    // citations must not cost its length per citation.
+    const WINDOW: usize = 640;
+    let (lo, hi) = (
+        collected.text.byte_offset(block_start.max(position.saturating_sub(WINDOW))),
+        collected.text.byte_offset(block_end.max(block_start).min(position + WINDOW)),
+    );
+    let hi = hi.max(lo);
     let at = collected.text.byte_offset(position).clamp(lo, hi);
     let is_end = |s: &str| s.ends_with(". ") || s.ends_with("? ") || s.ends_with("! ") || s.ends_with(".\" ");
     let mut start = lo;

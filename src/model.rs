@@ -425,6 +425,9 @@ pub struct Content {
     pub figures: Vec<Figure>,
     /// Files under `content/static/`, relative to `content/` (`static/map.svg`).
     pub static_files: Vec<PathBuf>,
+    /// Slugs of pages that exist but could not be loaded (already reported):
+    /// references to them are not reported again as unknown.
+    pub unloaded: Vec<String>,
 }
 
 #[cfg(test)]

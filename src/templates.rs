@@ -5,6 +5,7 @@
 //! `templates/` (as in Zola and Hugo). Template errors become diagnostics
 //! with the template's file, line and column.
 
+use std::collections::{HashMap, VecDeque};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,7 @@ use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Location, did_you_mean};
 
 /// The default theme, compiled in so a dossier without `themes/` still builds.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -41,6 +42,8 @@ pub struct Templates {
     tera: Tera,
     /// Where each template came from, for error messages.
     origins: Vec<(String, PathBuf)>,
+    /// Each template's text, for carets and include/extends chains.
+    texts: Vec<(String, String)>,
 }
 
 impl Templates {
@@ -77,51 +80,151 @@ impl Templates {
         tera.autoescape_on([".html", ".xml"]);
         let origins: Vec<(String, PathBuf)> = sources.iter().map(|(n, _, p)| (n.clone(), p.clone())).collect();
         let texts: Vec<(String, String)> = sources.iter().map(|(n, t, _)| (n.clone(), t.clone())).collect();
-        let templates = Templates { tera: Tera::new(), origins };
-        match tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-            Ok(()) => Ok(Templates { tera, ..templates }),
-            Err(e) => Err(vec![templates.diagnostic(&e, &texts)]),
+        let result = tera.add_raw_templates(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        let templates = Templates { tera, origins, texts };
+        match result {
+            Ok(()) => Ok(templates),
+            Err(e) => Err(match e.kind() {
+                ErrorKind::Msg(text) if text.contains("\n") => templates.reports(text),
+                _ => vec![templates.diagnostic(&e, None)],
+            }),
         }
     }
 
     /// Renders `name` with `view` as its context.
     pub fn render<V: Serialize>(&self, name: &str, view: &V) -> Result<String, Diagnostic> {
         let context = Context::from_serialize(view).map_err(|e| Diagnostic::error(self.origin(name), e.to_string()))?;
-        self.tera.render(name, &context).map_err(|e| self.diagnostic(&e, &[]))
+        self.tera.render(name, &context).map_err(|e| self.diagnostic(&e, Some(name)))
     }
 
     fn origin(&self, name: &str) -> PathBuf {
         self.origins.iter().find(|(n, _)| n == name).map_or_else(|| PathBuf::from(name), |(_, p)| p.clone())
     }
 
-    fn diagnostic(&self, error: &tera::Error, texts: &[(String, String)]) -> Diagnostic {
+    fn text(&self, name: &str) -> &str {
+        self.texts.iter().find(|(n, _)| n == name).map_or("", |(_, t)| t.as_str())
+    }
+
+    /// A Tera error as a diagnostic; `rendering` is the page template being rendered, if any.
+    fn diagnostic(&self, error: &tera::Error, rendering: Option<&str>) -> Diagnostic {
         match error.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
                 let name = report.filename();
                 let span = report.span();
-                let text = texts
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, t)| t.clone())
-                    .or_else(|| fs::read_to_string(self.origin(name)).ok())
-                    .or_else(|| DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string()))
-                    .unwrap_or_default();
-                let kind = if matches!(error.kind(), ErrorKind::SyntaxError(_)) {
-                    "syntax error"
-                } else {
-                    "error while rendering"
-                };
-                Diagnostic::error(self.origin(name), format!("template {kind}: {}", report.message()))
-                    .at(Some(Location::at_line(&text, span.start_line, span.start_col + 1)))
-                    .help(template_help(report.message()))
+                let kind = if matches!(error.kind(), ErrorKind::SyntaxError(_)) { "syntax error" } else { "error" };
+                let diagnostic =
+                    Diagnostic::error(self.origin(name), format!("template {kind} in `{name}`: {}", report.message()))
+                        .at(Some(Location::at_line(self.text(name), span.start_line, span.start_col + 1)))
+                        .help(template_help(report.message()));
+                match rendering.and_then(|top| self.chain(top, name)) {
+                    Some(chain) => diagnostic.note(chain),
+                    None => diagnostic,
+                }
             }
             ErrorKind::MissingParent { current, parent } => Diagnostic::error(
                 self.origin(current),
                 format!("template `{current}` extends `{parent}`, which does not exist"),
             )
-            .help(format!("templates available: {}", self.names().join(", "))),
-            other => Diagnostic::error("templates", format!("template error: {other}")),
+            .at(self.locate(current, parent))
+            .help(self.suggest(parent)),
+            ErrorKind::TemplateNotFound(missing) => {
+                let user = self.texts.iter().find(|(_, t)| uses(t).iter().any(|(_, n)| n == missing));
+                let file = user.map_or_else(|| PathBuf::from("templates"), |(n, _)| self.origin(n));
+                Diagnostic::error(file, format!("template `{missing}` not found"))
+                    .at(user.and_then(|(n, _)| self.locate(n, missing)))
+                    .help(self.suggest(missing))
+            }
+            ErrorKind::CircularExtend { tpl, inheritance_chain } => Diagnostic::error(
+                self.origin(tpl),
+                format!("template `{tpl}` extends itself through {}", inheritance_chain.join(" → ")),
+            )
+            .help("remove one `{% extends %}` so the chain ends in a template that extends nothing"),
+            ErrorKind::CircularInclude { tpl, include_chain } => Diagnostic::error(
+                self.origin(tpl),
+                format!("template `{tpl}` includes itself through {}", include_chain.join(" → ")),
+            )
+            .help("remove one `{% include %}` from the loop"),
+            other => Diagnostic::error(
+                rendering.map_or_else(|| PathBuf::from("templates"), |n| self.origin(n)),
+                format!("template error: {other}"),
+            ),
         }
+    }
+
+    /// Tera's pre-rendered reports (unknown templates, filters, functions found
+    /// when templates are linked) as diagnostics pointing into our files.
+    fn reports(&self, text: &str) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for report in text.split("\n\n") {
+            let message = report.lines().find_map(|l| l.strip_prefix("error: "));
+            let place = report.lines().find_map(|l| l.trim_start().strip_prefix("--> ")).and_then(|p| {
+                let mut parts = p.rsplitn(3, ':');
+                let column = parts.next()?.parse::<usize>().ok()?;
+                let line = parts.next()?.parse::<usize>().ok()?;
+                Some((parts.next()?.to_string(), line, column))
+            });
+            let (Some(message), Some((name, line, column))) = (message, place) else {
+                continue;
+            };
+            let help = match message.strip_prefix("Unknown template `") {
+                Some(rest) => self.suggest(rest.trim_end_matches('`')),
+                None => {
+                    "check the name's spelling; Tera 2 filters and functions are listed in its documentation".into()
+                }
+            };
+            found.push(
+                Diagnostic::error(self.origin(&name), format!("template error in `{name}`: {message}"))
+                    .at(Some(Location::at_line(self.text(&name), line, column)))
+                    .help(help),
+            );
+        }
+        if found.is_empty() {
+            found.push(Diagnostic::error("templates", format!("template error: {text}")));
+        }
+        found
+    }
+
+    /// Where `needle` (a template name) is written in template `name`.
+    fn locate(&self, name: &str, needle: &str) -> Option<Location> {
+        let text = self.text(name);
+        let offset = text.find(&format!("\"{needle}\"")).or_else(|| text.find(needle))?;
+        Some(Location::at_offset(text, offset, 1))
+    }
+
+    fn suggest(&self, missing: &str) -> String {
+        let names = self.names();
+        match did_you_mean(missing, names.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("templates available: {}", names.join(", ")),
+        }
+    }
+
+    /// How template `from` reaches template `to`: "`article.html` extends `base.html`, which includes `nav.html`".
+    fn chain(&self, from: &str, to: &str) -> Option<String> {
+        if from == to {
+            return None;
+        }
+        let mut came_from: HashMap<String, (String, &'static str)> = HashMap::new();
+        let mut queue = VecDeque::from([from.to_string()]);
+        while let Some(name) = queue.pop_front() {
+            for (verb, used) in uses(self.text(&name)) {
+                if used != from && !came_from.contains_key(&used) {
+                    came_from.insert(used.clone(), (name.clone(), verb));
+                    queue.push_back(used);
+                }
+            }
+        }
+        let mut steps = Vec::new();
+        let mut at = to.to_string();
+        while let Some((parent, verb)) = came_from.get(&at) {
+            steps.push(format!("{verb} `{at}`"));
+            at = parent.clone();
+        }
+        if steps.is_empty() {
+            return None;
+        }
+        steps.reverse();
+        Some(format!("while rendering `{from}`, which {}", steps.join(", which ")))
     }
 
     fn names(&self) -> Vec<String> {
@@ -129,8 +232,36 @@ impl Templates {
     }
 }
 
+/// The templates a template names in `{% extends %}`, `{% include %}` and `{% import %}` tags.
+fn uses(text: &str) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices("{%") {
+        let rest = &text[start + 2..];
+        let tag = &rest[..rest.find("%}").unwrap_or(rest.len())];
+        let tag = tag.trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let verb = match tag.split_whitespace().next() {
+            Some("extends") => "extends",
+            Some("include") => "includes",
+            Some("import") => "imports",
+            _ => continue,
+        };
+        let mut quoted = tag.split(['"', '\'']).skip(1).step_by(2);
+        let names: Vec<String> = if verb == "includes" {
+            quoted.map(str::to_string).collect()
+        } else {
+            quoted.next().map(str::to_string).into_iter().collect()
+        };
+        found.extend(names.into_iter().map(|n| (verb, n)));
+    }
+    found
+}
+
 fn template_help(message: &str) -> String {
-    if message.contains("not found") || message.contains("undefined") || message.contains("Undefined") {
+    if message.contains("not found")
+        || message.contains("not defined")
+        || message.contains("undefined")
+        || message.contains("Undefined")
+    {
         "check the variable's spelling; templates see the fields listed in the README's \"Templates\" section".into()
     } else {
         "check the tag or expression at the caret; Tera syntax is `{{ value }}` and `{% tag %}`".into()

@@ -123,6 +123,12 @@ impl<'a> Index<'a> {
         self.articles.get(slug).copied()
     }
 
+    /// Is `slug` a page that exists but failed to load? Its own error was
+    /// reported; references to it are not reported again as unknown.
+    pub fn unloaded(&self, slug: &str) -> bool {
+        self.content.unloaded.iter().any(|s| s == slug)
+    }
+
     /// Source names for auto-linking: (normalised name, source slug).
     pub fn names(&self) -> &[(String, String)] {
         &self.names.list
@@ -165,7 +171,13 @@ impl<'a> Index<'a> {
             Some(_) => None,
             None => source().or_else(figure).or_else(article),
         };
-        let (id, title) = found.ok_or_else(|| self.unknown(RefKind::Page, id))?;
+        let Some((id, title)) = found else {
+            if self.unloaded(slug) {
+                // The page exists but failed to load; its own error was reported.
+                return Ok(Resolved { id: id.to_string(), url: "#".into(), title: slug.to_string() });
+            }
+            return Err(self.unknown(RefKind::Page, id));
+        };
         let page = if id == "_index" { self.config.url("") } else { self.page_url(&id) };
         let url = fragment.map_or(page.clone(), |f| format!("{page}#{f}"));
         Ok(Resolved { id, url, title })
@@ -226,7 +238,7 @@ impl<'a> Index<'a> {
         }
         if let Some(from) = &article.meta.edited_from {
             let slug = from.trim_start_matches("articles/");
-            if self.article(slug).is_none() {
+            if self.article(slug).is_none() && !self.unloaded(slug) {
                 let (message, help) = self.unknown(RefKind::Page, from);
                 push(diagnostics, article, "edited_from", from, format!("`edited_from`: {message}"), help);
             }
@@ -322,7 +334,7 @@ impl<'a> Index<'a> {
     }
 
     fn expect_source<M>(&self, page: &Page<M>, field: &str, id: &str, diagnostics: &Diagnostics) {
-        if self.source(id).is_none() {
+        if self.source(id).is_none() && !self.unloaded(id) {
             let (message, help) = self.unknown(RefKind::Source, id);
             push(diagnostics, page, field, id, format!("`{field}`: {message}"), help);
         }

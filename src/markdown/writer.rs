@@ -54,10 +54,13 @@ struct Writer<'w, 'a> {
     cite_numbers: HashMap<String, usize>,
     footnotes: HashMap<String, (usize, usize)>,
     footnote_numbers: HashMap<String, usize>,
+    /// Footnotes cited inside a sidenote: (definition start, end, key, number).
+    deferred_footnotes: Vec<(usize, usize, String, usize)>,
     linked_sources: HashSet<String>,
     flagged_pseudonyms: HashSet<String>,
     mention_counts: HashMap<String, usize>,
     heading_ids: HashSet<String>,
+    heading_counters: HashMap<String, usize>,
     table_alignments: Vec<Alignment>,
     table_cell: usize,
     in_table_head: bool,
@@ -129,10 +132,12 @@ pub(super) fn write(
         cite_numbers: HashMap::new(),
         footnotes,
         footnote_numbers: HashMap::new(),
+        deferred_footnotes: Vec::new(),
         linked_sources: HashSet::new(),
         flagged_pseudonyms: HashSet::new(),
         mention_counts: HashMap::new(),
         heading_ids: HashSet::new(),
+        heading_counters: HashMap::new(),
         table_alignments: Vec::new(),
         table_cell: 0,
         in_table_head: false,
@@ -373,11 +378,16 @@ impl Writer<'_, '_> {
         if slug.is_empty() { "section".into() } else { slug }
     }
 
+    /// `id`, or `id-2`, `id-3`… if taken; the next number to try is kept per id,
+    /// so thousands of equal headings stay linear.
     fn unique_heading_id(&mut self, id: &str) -> String {
+        let n = self.heading_counters.entry(id.to_string()).or_insert(1);
         let mut candidate = id.to_string();
-        let mut n = 1;
+        if *n > 1 {
+            candidate = format!("{id}-{n}");
+        }
         while !self.heading_ids.insert(candidate.clone()) {
-            n += 1;
+            *n += 1;
             candidate = format!("{id}-{n}");
         }
         candidate
@@ -493,6 +503,25 @@ impl Writer<'_, '_> {
         }
         let n = self.footnote_numbers.len() + 1;
         self.footnote_numbers.insert(label.to_string(), n);
+        if self.sidenote_depth > 0 {
+            // Cited inside another footnote: numbered here, written after the
+            // outer sidenote (sidenotes never nest, and writing never recurses).
+            let _ = write!(self.out, "<sup class=\"sidenote-ref\"><a href=\"#fn-{key}\">{n}</a></sup>");
+            self.deferred_footnotes.push((start, end, key, n));
+            return;
+        }
+        self.sidenote(start, end, &key, n);
+        let mut next = 0;
+        while next < self.deferred_footnotes.len() {
+            let (start, end, key, n) = self.deferred_footnotes[next].clone();
+            self.sidenote(start, end, &key, n);
+            next += 1;
+        }
+        self.deferred_footnotes.clear();
+    }
+
+    /// Writes footnote definition `start..end` as sidenote number `n`.
+    fn sidenote(&mut self, start: usize, end: usize, key: &str, n: usize) {
         let _ = write!(
             self.out,
             "<label for=\"sn-{key}\" class=\"margin-toggle sidenote-number\"><span class=\"visually-hidden\">Footnote </span>{n}</label>\
