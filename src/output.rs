@@ -7,9 +7,12 @@
 //! without it is refused (unless `--force`), as are the project root, its
 //! source folders, the home folder and any ancestor of the project.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::build::Site;
 
@@ -91,27 +94,94 @@ pub fn check_target(root: &Path, output: &Path, force: bool) -> Result<(), Outpu
 }
 
 /// Writes `site` to `output`, replacing the previous contents in one step.
+///
+/// The new site is written into a spare folder beside the output
+/// (`.<name>.dossier-spare`), which is then exchanged with the output in one
+/// atomic rename. The previous site stays in the spare folder, so the next
+/// build rewrites only the files that changed and reuses the folders: on
+/// ext4, creating and deleting thousands of folders per build costs seconds.
 pub fn write_atomic(site: &Site, root: &Path, output: &Path, force: bool) -> Result<(), OutputError> {
     check_target(root, output, force)?;
     let out = absolute(output);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     fs::create_dir_all(&parent).map_err(io_at(&parent))?;
-    let staging = parent.join(format!(".{name}.dossier-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.dossier-old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    let result = write_tree(site, &staging).and_then(|()| swap(&staging, &out, &retired));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    let spare = parent.join(format!(".{name}.dossier-spare"));
+    if spare.exists() && !spare.join(MARKER).is_file() {
+        return Err(OutputError::Refused {
+            path: spare,
+            why: "dossier keeps its previous build there, but this folder is not one it made".into(),
+            help: "move the folder away".into(),
+        });
     }
-    result
+    let previous = out.join(MARKER).is_file().then_some(out.as_path());
+    write_tree(site, &spare, previous)?;
+    prune(site, &spare).map_err(io_at(&spare))?;
+    if !out.exists() {
+        return fs::rename(&spare, &out).map_err(io_at(&out));
+    }
+    exchange(&spare, &out).map_err(io_at(&out))?;
+    if !spare.join(MARKER).is_file() {
+        // The output was a folder of someone else's, replaced on `--force`: not kept as spare.
+        fs::remove_dir_all(&spare).map_err(io_at(&spare))?;
+    }
+    Ok(())
 }
 
-fn write_tree(site: &Site, dir: &Path) -> Result<(), OutputError> {
+/// Swaps two folders in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`), or, where the
+/// file system cannot, with three renames.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (ca, cb) =
+            (std::ffi::CString::new(a.as_os_str().as_bytes())?, std::ffi::CString::new(b.as_os_str().as_bytes())?);
+        // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+        let status =
+            unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+        if status == 0 {
+            return Ok(());
+        }
+    }
+    let aside = a.with_extension("swap");
+    fs::rename(b, &aside)?;
+    if let Err(e) = fs::rename(a, b) {
+        fs::rename(&aside, b)?;
+        return Err(e);
+    }
+    fs::rename(&aside, a)
+}
+
+/// Removes from `dir` every file and folder that is not part of `site`.
+fn prune(site: &Site, dir: &Path) -> io::Result<()> {
+    let mut stack = vec![PathBuf::new()];
+    let mut folders = Vec::new();
+    while let Some(rel) = stack.pop() {
+        for entry in fs::read_dir(dir.join(&rel))? {
+            let entry = entry?;
+            let child = rel.join(entry.file_name());
+            let key = child.to_string_lossy().replace('\\', "/");
+            if entry.file_type()?.is_dir() {
+                stack.push(child.clone());
+                folders.push(child);
+            } else if key != MARKER && !site.files.contains_key(&key) {
+                fs::remove_file(entry.path())?;
+            }
+        }
+    }
+    for folder in folders.iter().rev() {
+        let _ = fs::remove_dir(dir.join(folder)); // only succeeds when empty
+    }
+    Ok(())
+}
+
+/// Writes every file of `site` under `dir`: folders first, then the files in parallel.
+fn write_tree(site: &Site, dir: &Path, previous: Option<&Path>) -> Result<(), OutputError> {
     fs::create_dir_all(dir).map_err(io_at(dir))?;
     fs::write(dir.join(MARKER), "This folder is written by `dossier build`; it is replaced on every build.\n")
         .map_err(io_at(dir))?;
-    for (rel, bytes) in &site.files {
+    let mut folders = BTreeSet::new();
+    for rel in site.files.keys() {
         let relative = Path::new(rel);
         if relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
             return Err(OutputError::Refused {
@@ -120,29 +190,25 @@ fn write_tree(site: &Site, dir: &Path) -> Result<(), OutputError> {
                 help: "rename the file so it stays inside `content/static/`".into(),
             });
         }
-        let path = dir.join(relative);
-        if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder).map_err(io_at(folder))?;
+        folders.extend(relative.parent().filter(|p| !p.as_os_str().is_empty()));
+    }
+    for folder in folders {
+        let path = dir.join(folder);
+        fs::create_dir_all(&path).map_err(io_at(&path))?;
+    }
+    site.files.par_iter().try_for_each(|(rel, bytes)| {
+        let path = dir.join(rel);
+        if fs::read(&path).is_ok_and(|old| old == **bytes) {
+            return Ok(()); // the spare folder already holds this version
         }
-        fs::write(&path, bytes).map_err(io_at(&path))?;
-    }
-    Ok(())
-}
-
-fn swap(staging: &Path, out: &Path, retired: &Path) -> Result<(), OutputError> {
-    let had_previous = out.exists();
-    if had_previous {
-        let _ = fs::remove_dir_all(retired);
-        fs::rename(out, retired).map_err(io_at(out))?;
-    }
-    if let Err(error) = fs::rename(staging, out) {
-        if had_previous {
-            let _ = fs::rename(retired, out);
+        // A file unchanged since the last build is hard-linked from it, not rewritten.
+        let _ = fs::remove_file(&path);
+        if let Some(previous) = previous.map(|p| p.join(rel))
+            && fs::read(&previous).is_ok_and(|old| old == **bytes)
+            && fs::hard_link(&previous, &path).is_ok()
+        {
+            return Ok(());
         }
-        return Err(OutputError::Io { path: out.to_path_buf(), error });
-    }
-    if had_previous {
-        fs::remove_dir_all(retired).map_err(io_at(retired))?;
-    }
-    Ok(())
+        fs::write(&path, bytes).map_err(|error| OutputError::Io { path, error })
+    })
 }

@@ -187,3 +187,23 @@ fn the_shipped_dossier_builds() {
     let received = project.page("articles/defectors-as-received/index.html");
     assert!(select(&received, "mark[data-kind=correction]").len() > 20);
 }
+
+#[test]
+fn rebuilds_replace_the_output_and_drop_pages_that_are_gone() {
+    let project = Project::fixture("basic");
+    project.build(&[]);
+    project.build(&[]); // the previous build is kept beside the output, as a spare
+    std::fs::remove_file(project.path("content/figures/map.md")).unwrap();
+    let report = project.read("content/articles/report.md");
+    project.write("content/articles/report.md", &report.replace("A footnote.", "A changed footnote."));
+    project.build(&[]); // the spare is brought up to date and swapped in
+    assert!(!project.path("public/figures/map/index.html").exists(), "a deleted page is gone");
+    assert!(!project.path("public/figures/map").exists(), "and its folder");
+    assert!(project.read("public/articles/report/index.html").contains("A changed footnote."));
+    assert!(project.path("public/.dossier-output").is_file());
+    let spare = project.path(".public.dossier-spare");
+    assert!(spare.join("figures/map/index.html").is_file(), "the spare holds the previous build");
+    let before = snapshot(&project.path("public"));
+    project.build(&[]);
+    assert_eq!(snapshot(&project.path("public")), before, "an unchanged rebuild gives the same files");
+}
