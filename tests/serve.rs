@@ -243,3 +243,43 @@ fn an_open_tab_reloads_by_itself_after_an_edit() {
     assert_eq!(second, "reloaded: true", "the tab reloaded and shows the edit");
     assert!(browser.wait().unwrap().success());
 }
+
+#[test]
+fn a_stylesheet_edit_swaps_css_without_a_reload() {
+    let project = Project::fixture("basic");
+    let css = include_str!("../themes/default/static/style.css");
+    project.write("themes/default/static/style.css", css);
+    let server = serve(&project);
+    let port = server.port;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /__dossier/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    project.write("themes/default/static/style.css", &format!("{css}\n.edited {{ color: red; }}\n"));
+    let mut seen = String::new();
+    let mut buffer = [0u8; 4096];
+    while !seen.contains("event: css") && !seen.contains("event: reload") {
+        let n = stream.read(&mut buffer).expect("event stream");
+        assert!(n > 0, "stream closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    }
+    assert!(seen.contains("event: css") && !seen.contains("event: reload"), "{seen}");
+    assert!(get(port, "/style.css").1.contains(".edited"));
+}
+
+#[test]
+fn a_theme_folder_created_while_serving_is_watched() {
+    let project = Project::fixture("basic");
+    let server = serve(&project);
+    let port = server.port;
+    project.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Custom missing page</p>{% endblock content %}",
+    );
+    eventually("the new template folder is used", || get(port, "/nope/").1.contains("Custom missing page"));
+    project.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Edited missing page</p>{% endblock content %}",
+    );
+    eventually("and later edits in it are seen", || get(port, "/nope/").1.contains("Edited missing page"));
+}

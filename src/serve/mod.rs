@@ -100,7 +100,7 @@ pub fn run(options: ServeOptions) -> u8 {
         notices: notices.clone(),
         hashes: HashMap::new(),
     };
-    let watcher = match watch::Watcher::start(&options.root) {
+    let mut watcher = match watch::Watcher::start(&options.root) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch `{}`: {e}", options.root.display());

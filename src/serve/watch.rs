@@ -24,11 +24,27 @@ pub struct Batch {
     pub structural: bool,
 }
 
+/// The debouncer in use: native (inotify) or, past the OS watch limit, polling.
+enum Debouncer {
+    Native(notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>),
+    Polling(notify_debouncer_full::Debouncer<PollWatcher, FileIdMap>),
+}
+
+impl Debouncer {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Debouncer::Native(d) => d.watch(path, mode),
+            Debouncer::Polling(d) => d.watch(path, mode),
+        }
+    }
+}
+
 pub struct Watcher {
-    /// The debouncer (native or polling): watching stops when it is dropped.
-    _debouncer: Box<dyn std::any::Any>,
+    debouncer: Debouncer,
     events: Receiver<DebounceEventResult>,
     root: PathBuf,
+    /// Which of `content/`, `themes/`, `templates/` are watched (they may appear later).
+    watched: Vec<PathBuf>,
 }
 
 impl Watcher {
@@ -42,26 +58,34 @@ impl Watcher {
             RecommendedCache::new(),
             notify::Config::default(),
         )
-        .and_then(|mut d| watch_all(&root, |p, m| d.watch(p, m)).map(|()| d));
+        .map(Debouncer::Native);
+        let mut watched = Vec::new();
+        let native = native.and_then(|mut d| watch_all(&root, &mut d, &mut watched).map(|()| d));
         let debouncer = match native {
-            Ok(d) => Box::new(d) as Box<dyn std::any::Any>,
+            Ok(d) => d,
             Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
                 eprintln!(
                     "warning: the OS limit on watched folders is reached; falling back to polling (slower).\n  = help: raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (and max_user_instances)"
                 );
                 let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
-                let mut d =
-                    new_debouncer_opt::<_, PollWatcher, FileIdMap>(DEBOUNCE, None, tx, FileIdMap::new(), config)?;
-                watch_all(&root, |p, m| d.watch(p, m))?;
-                Box::new(d)
+                let mut d = Debouncer::Polling(new_debouncer_opt::<_, PollWatcher, FileIdMap>(
+                    DEBOUNCE,
+                    None,
+                    tx,
+                    FileIdMap::new(),
+                    config,
+                )?);
+                watched.clear();
+                watch_all(&root, &mut d, &mut watched)?;
+                d
             }
             Err(e) => return Err(e),
         };
-        Ok(Watcher { _debouncer: debouncer, events, root })
+        Ok(Watcher { debouncer, events, root, watched })
     }
 
     /// The next batch of relevant changes, or `None` after `timeout` without one.
-    pub fn next_batch(&self, timeout: Duration) -> Option<Batch> {
+    pub fn next_batch(&mut self, timeout: Duration) -> Option<Batch> {
         let first = match self.events.recv_timeout(timeout) {
             Ok(result) => result,
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
@@ -89,6 +113,10 @@ impl Watcher {
                 }
             }
         }
+        // A `content/`, `themes/` or `templates/` folder created after start is watched from now on.
+        if batch.structural {
+            let _ = watch_all(&self.root, &mut self.debouncer, &mut self.watched);
+        }
         (!batch.paths.is_empty()).then_some(batch)
     }
 
@@ -109,12 +137,18 @@ impl Watcher {
     }
 }
 
-fn watch_all(root: &Path, mut watch: impl FnMut(&Path, RecursiveMode) -> notify::Result<()>) -> notify::Result<()> {
-    watch(root, RecursiveMode::NonRecursive)?;
+/// Watches the root (not recursively: it sees `dossier.yaml` replaced by a rename) and,
+/// recursively, each of `content/`, `themes/`, `templates/` that exists and is not watched yet.
+fn watch_all(root: &Path, debouncer: &mut Debouncer, watched: &mut Vec<PathBuf>) -> notify::Result<()> {
+    if watched.is_empty() {
+        debouncer.watch(root, RecursiveMode::NonRecursive)?;
+        watched.push(root.to_path_buf());
+    }
     for folder in ["content", "themes", "templates"] {
         let path = root.join(folder);
-        if path.is_dir() {
-            watch(&path, RecursiveMode::Recursive)?;
+        if path.is_dir() && !watched.contains(&path) {
+            debouncer.watch(&path, RecursiveMode::Recursive)?;
+            watched.push(path);
         }
     }
     Ok(())
