@@ -243,6 +243,7 @@ impl<'a> Assembler<'a> {
 
     fn backlink_views(&self, uses: Option<&Vec<(usize, usize)>>, kind: Use) -> Vec<BacklinkView> {
         let c = self.content();
+        let mut seen = HashSet::new();
         uses.into_iter()
             .flatten()
             .map(|&(a, k)| {
@@ -263,6 +264,8 @@ impl<'a> Assembler<'a> {
                 let url = if anchor.is_empty() { page.url.clone() } else { format!("{}#{anchor}", page.url) };
                 BacklinkView { page, url, sentence, number }
             })
+            // The same sentence twice (a citation in the text and in a margin note on it) is listed once.
+            .filter(|b| seen.insert((b.page.url.clone(), b.sentence.clone())) || b.sentence.is_empty())
             .collect()
     }
 

@@ -493,7 +493,9 @@ fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
 /// The sentence around character `position`, for backlinks.
 pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
     let text = collected.text.as_str();
-    let block = collected.block_starts.partition_point(|&b| b <= position);
+    // A citation at the very end of a paragraph sits at the next block's start: it belongs
+    // to the paragraph before. (A name opening a paragraph comes after the block's space.)
+    let block = collected.block_starts.partition_point(|&b| b < position);
     let block_start = collected.block_starts.get(block.wrapping_sub(1)).copied().unwrap_or(0);
     let block_end = collected.block_starts.get(block).copied().unwrap_or(collected.text.char_len());
     // Look no further than a window around the spot: a sentence is shown

@@ -202,4 +202,7 @@ fn mentions_and_citations_carry_their_sentence() {
     assert_eq!(rendered.mentions[0].sentence, "The Lopez Foundation said so.");
     assert_eq!(rendered.citations[0].sentence, "The Lopez Foundation said so.");
     assert!(rendered.html.contains("data-cite=\"lopez\""));
+    // A citation closing a paragraph belongs to that paragraph, not the next one.
+    let (rendered, _) = render_with("Earlier. It ends here. [@lopez]\n\nNext paragraph.", &[], None);
+    assert_eq!(rendered.citations[0].sentence, "It ends here.");
 }
