@@ -42,6 +42,7 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
     let mut html = String::from("<p class=\"diff\">");
     let mut changes: Vec<ChangeView> = Vec::new();
     let (mut old_pos, mut new_pos) = (0usize, 0usize);
+    let mut next_block = new_facts.block_starts.partition_point(|&b| b == 0);
     let mut hunk: Option<Hunk> = None;
     let finish = |hunk: &mut Option<Hunk>, html: &mut String, changes: &mut Vec<ChangeView>| {
         let Some(h) = hunk.take() else { return };
@@ -57,8 +58,11 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
                 .collect();
             notes.iter().filter(|n| ids.contains(&n.id.as_str())).cloned().collect()
         };
+        // What explains a change: any note on the old text it replaces, and corrections or
+        // translation notes on the new text (context notes there explain facts, not edits).
         let mut notes = touches(&old_notes, old_facts, h.old_range);
-        notes.extend(touches(&new_notes, new_facts, h.new_range));
+        let explains = |n: &AnnotationView| n.kind == "correction" || n.kind == "translation";
+        notes.extend(touches(&new_notes, new_facts, h.new_range).into_iter().filter(explains));
         let id = format!("change-{}", changes.len() + 1);
         let kind = match (h.old.trim().is_empty(), h.new.trim().is_empty()) {
             (true, _) => "added",
@@ -94,6 +98,11 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
                 html.push_str(&escape(value));
                 old_pos += len;
                 new_pos += len;
+                // Paragraphs of the new version start a new paragraph here too.
+                if new_facts.block_starts.get(next_block).is_some_and(|&b| b <= new_pos) {
+                    html.push_str("</p>\n<p class=\"diff\">");
+                    next_block = new_facts.block_starts.partition_point(|&b| b <= new_pos);
+                }
             }
             ChangeTag::Delete => {
                 let h = hunk.get_or_insert_with(|| Hunk {

@@ -93,6 +93,8 @@ pub struct Rendered {
     pub annotations: Vec<PlacedAnnotation>,
     /// Page ids named by wikilinks (their titles may appear in the HTML).
     pub links: Vec<String>,
+    /// Where paragraphs and other blocks start in `text` (character positions).
+    pub block_starts: Vec<usize>,
 }
 
 /// The events of the page after the dossier's syntax is picked out.

@@ -147,6 +147,8 @@ pub(super) fn write(
     let mut facts = writer.facts;
     facts.html = writer.out;
     facts.text = collected.text.as_str().to_string();
+    facts.block_starts = collected.block_starts.clone();
+    facts.block_starts.dedup();
     facts.annotations = writer.placed;
     let mut figures: Vec<FigureUse> = writer
         .figure_numbers
