@@ -37,17 +37,7 @@ fn article(words: usize) -> Vec<String> {
 
 fn annotations(count: usize, paragraphs: usize) -> Vec<Annotation> {
     (0..count)
-        .map(|i| Annotation {
-            quote: format!("marker{}'s", i * paragraphs / count),
-            prefix: None,
-            suffix: None,
-            occurrence: None,
-            id: None,
-            kind: AnnotationKind::Context,
-            note: None,
-            correction: None,
-            cites: Vec::new(),
-        })
+        .map(|i| Annotation::new(&format!("marker{}'s", i * paragraphs / count), AnnotationKind::Context))
         .collect()
 }
 

@@ -209,17 +209,7 @@ mod tests {
     use crate::text::TextMap;
 
     fn note(quote: &str) -> Annotation {
-        Annotation {
-            quote: quote.into(),
-            prefix: None,
-            suffix: None,
-            occurrence: None,
-            id: None,
-            kind: AnnotationKind::Context,
-            note: None,
-            correction: None,
-            cites: Vec::new(),
-        }
+        Annotation::new(quote, AnnotationKind::Context)
     }
 
     fn text_of(blocks: &[&[&str]]) -> TextMap {

@@ -71,73 +71,23 @@ enum Use {
     Figure,
 }
 
-/// One output page: which template, and the view it sees.
-pub enum PageJob {
-    Index(Box<IndexView>),
-    Article(Box<ArticleView>),
-    Changes(Box<ChangesView>),
-    Source(Box<SourceView>),
-    Sources(Box<SourcesView>),
-    Figure(Box<FigureView>),
-    Figures(Box<FiguresView>),
-    Timeline(Box<TimelineView>),
-    Annotations(Box<AnnotationsView>),
-    Search(Box<SimpleView>),
-    NotFound(Box<SimpleView>),
+/// One output page: its file, its template, and the view that template sees.
+pub struct PageJob {
+    /// The output file: pretty URLs (`sources/x/index.html`), and `404.html`.
+    pub path: String,
+    template: &'static str,
+    context: Result<tera::Context, String>,
 }
 
 impl PageJob {
-    fn url(&self) -> &str {
-        match self {
-            PageJob::Index(v) => &v.url,
-            PageJob::Article(v) => &v.url,
-            PageJob::Changes(v) => &v.url,
-            PageJob::Source(v) => &v.url,
-            PageJob::Sources(v) => &v.url,
-            PageJob::Figure(v) => &v.url,
-            PageJob::Figures(v) => &v.url,
-            PageJob::Timeline(v) => &v.url,
-            PageJob::Annotations(v) => &v.url,
-            PageJob::Search(v) => &v.url,
-            PageJob::NotFound(v) => &v.url,
-        }
-    }
-
-    /// The output file: pretty URLs (`sources/x/index.html`), and `404.html`.
-    pub fn path(&self) -> String {
-        if let PageJob::NotFound(_) = self {
-            return "404.html".into();
-        }
-        let base = match self {
-            PageJob::Index(v) => v.site.base_path.clone(),
-            PageJob::Article(v) => v.site.base_path.clone(),
-            PageJob::Changes(v) => v.site.base_path.clone(),
-            PageJob::Source(v) => v.site.base_path.clone(),
-            PageJob::Sources(v) => v.site.base_path.clone(),
-            PageJob::Figure(v) => v.site.base_path.clone(),
-            PageJob::Figures(v) => v.site.base_path.clone(),
-            PageJob::Timeline(v) => v.site.base_path.clone(),
-            PageJob::Annotations(v) => v.site.base_path.clone(),
-            PageJob::Search(v) => v.site.base_path.clone(),
-            PageJob::NotFound(v) => v.site.base_path.clone(),
-        };
-        let rel = self.url().strip_prefix(base.as_str()).unwrap_or(self.url());
-        format!("{rel}index.html")
+    fn new<V: serde::Serialize>(template: &'static str, path: String, view: &V) -> PageJob {
+        PageJob { path, template, context: tera::Context::from_serialize(view).map_err(|e| e.to_string()) }
     }
 
     pub fn render(&self, templates: &Templates) -> Result<String, Diagnostic> {
-        match self {
-            PageJob::Index(v) => templates.render("index.html", v),
-            PageJob::Article(v) => templates.render("article.html", v),
-            PageJob::Changes(v) => templates.render("changes.html", v),
-            PageJob::Source(v) => templates.render("source.html", v),
-            PageJob::Sources(v) => templates.render("sources.html", v),
-            PageJob::Figure(v) => templates.render("figure.html", v),
-            PageJob::Figures(v) => templates.render("figures.html", v),
-            PageJob::Timeline(v) => templates.render("timeline.html", v),
-            PageJob::Annotations(v) => templates.render("annotations.html", v),
-            PageJob::Search(v) => templates.render("search.html", v),
-            PageJob::NotFound(v) => templates.render("404.html", v),
+        match &self.context {
+            Ok(context) => templates.render_context(self.template, context),
+            Err(e) => Err(Diagnostic::error(self.template, e.clone())),
         }
     }
 }
@@ -308,50 +258,60 @@ impl<'a> Assembler<'a> {
     /// The view of one job; `None` if its page no longer exists.
     pub fn view(&self, job: &JobId) -> Option<PageJob> {
         let site = || self.site.clone();
+        let config = self.index.config;
+        let page = |rel: &str| format!("{rel}index.html");
+        let simple = |title: &str, url: &str| SimpleView { site: site(), title: title.into(), url: config.url(url) };
         Some(match job {
-            JobId::Index => PageJob::Index(Box::new(self.index_view())),
-            JobId::Sources => PageJob::Sources(Box::new(SourcesView {
-                site: site(),
-                title: "Sources".into(),
-                url: self.index.config.url("sources/"),
-                groups: self.source_groups(),
-            })),
-            JobId::Figures => PageJob::Figures(Box::new(FiguresView {
-                site: site(),
-                title: "Figures".into(),
-                url: self.index.config.url("figures/"),
-                figures: self.content().figures.iter().map(|f| self.figure_summary(f)).collect(),
-            })),
-            JobId::Timeline => PageJob::Timeline(Box::new(TimelineView {
-                site: site(),
-                title: "Timeline".into(),
-                url: self.index.config.url("timeline/"),
-                events: self.events(None),
-            })),
-            JobId::Annotations => PageJob::Annotations(Box::new(self.annotations_view())),
-            JobId::Search => PageJob::Search(Box::new(SimpleView {
-                site: site(),
-                title: "Search".into(),
-                url: self.index.config.url("search/"),
-            })),
-            JobId::NotFound => PageJob::NotFound(Box::new(SimpleView {
-                site: site(),
-                title: "Page not found".into(),
-                url: self.index.config.url("404/"),
-            })),
+            JobId::Index => PageJob::new("index.html", page(""), &self.index_view()),
+            JobId::Sources => PageJob::new(
+                "sources.html",
+                page("sources/"),
+                &SourcesView {
+                    site: site(),
+                    title: "Sources".into(),
+                    url: config.url("sources/"),
+                    groups: self.source_groups(),
+                },
+            ),
+            JobId::Figures => PageJob::new(
+                "figures.html",
+                page("figures/"),
+                &FiguresView {
+                    site: site(),
+                    title: "Figures".into(),
+                    url: config.url("figures/"),
+                    figures: self.content().figures.iter().map(|f| self.figure_summary(f)).collect(),
+                },
+            ),
+            JobId::Timeline => PageJob::new(
+                "timeline.html",
+                page("timeline/"),
+                &TimelineView {
+                    site: site(),
+                    title: "Timeline".into(),
+                    url: config.url("timeline/"),
+                    events: self.events(None),
+                },
+            ),
+            JobId::Annotations => PageJob::new("annotations.html", page("annotations/"), &self.annotations_view()),
+            JobId::Search => PageJob::new("search.html", page("search/"), &simple("Search", "search/")),
+            JobId::NotFound => PageJob::new("404.html", "404.html".into(), &simple("Page not found", "404/")),
             JobId::Article(slug) => {
-                PageJob::Article(Box::new(self.article_view(self.position(&format!("articles/{slug}"))?)))
+                let i = self.position(&format!("articles/{slug}"))?;
+                PageJob::new("article.html", page(&format!("articles/{slug}/")), &self.article_view(i))
             }
             JobId::Changes(slug) => {
                 let i = self.position(&format!("articles/{slug}"))?;
                 let from = self.predecessor(&self.content().articles[i])?;
-                PageJob::Changes(Box::new(changes::view(self, i, from)))
+                PageJob::new("changes.html", page(&format!("articles/{slug}/changes/")), &changes::view(self, i, from))
             }
             JobId::Source(slug) => {
-                PageJob::Source(Box::new(self.source_view(self.position(&format!("sources/{slug}"))?)))
+                let i = self.position(&format!("sources/{slug}"))?;
+                PageJob::new("source.html", page(&format!("sources/{slug}/")), &self.source_view(i))
             }
             JobId::Figure(slug) => {
-                PageJob::Figure(Box::new(self.figure_view(self.position(&format!("figures/{slug}"))?)))
+                let i = self.position(&format!("figures/{slug}"))?;
+                PageJob::new("figure.html", page(&format!("figures/{slug}/")), &self.figure_view(i))
             }
         })
     }

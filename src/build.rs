@@ -546,7 +546,7 @@ fn render_jobs(
         .filter_map(|job| {
             let view = assembler.view(job)?;
             let output = match view.render(templates) {
-                Ok(html) => Some((view.path(), html)),
+                Ok(html) => Some((view.path.clone(), html)),
                 Err(d) => {
                     diagnostics.push(d);
                     None

@@ -222,6 +222,23 @@ pub struct Annotation {
     pub cites: Vec<String>,
 }
 
+impl Annotation {
+    /// An annotation of `kind` on `quote`, with every optional field empty.
+    pub fn new(quote: &str, kind: AnnotationKind) -> Annotation {
+        Annotation {
+            quote: quote.into(),
+            prefix: None,
+            suffix: None,
+            occurrence: None,
+            id: None,
+            kind,
+            note: None,
+            correction: None,
+            cites: Vec::new(),
+        }
+    }
+}
+
 /// A dated event for the timeline.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -9,7 +9,6 @@ use std::collections::{HashMap, VecDeque};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
 use crate::config::Config;
@@ -92,9 +91,9 @@ impl Templates {
     }
 
     /// Renders `name` with `view` as its context.
-    pub fn render<V: Serialize>(&self, name: &str, view: &V) -> Result<String, Diagnostic> {
-        let context = Context::from_serialize(view).map_err(|e| Diagnostic::error(self.origin(name), e.to_string()))?;
-        self.tera.render(name, &context).map_err(|e| self.diagnostic(&e, Some(name)))
+    /// Renders `name` with a context built from a view.
+    pub fn render_context(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| self.diagnostic(&e, Some(name)))
     }
 
     fn origin(&self, name: &str) -> PathBuf {

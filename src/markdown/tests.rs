@@ -48,17 +48,7 @@ fn source(slug: &str, title: &str, aliases: &[&str]) -> Page<SourceMeta> {
 }
 
 fn note(id: &str, quote: &str) -> Annotation {
-    Annotation {
-        quote: quote.into(),
-        prefix: None,
-        suffix: None,
-        occurrence: None,
-        id: Some(id.into()),
-        kind: AnnotationKind::Correction,
-        note: None,
-        correction: None,
-        cites: Vec::new(),
-    }
+    Annotation { id: Some(id.into()), ..Annotation::new(quote, AnnotationKind::Correction) }
 }
 
 fn render_with(body: &str, annotations: &[Annotation], autolink: Option<Autolink>) -> (Rendered, Diagnostics) {
