@@ -30,7 +30,7 @@ Who this is and why they matter to the dossier.
 const FIGURE: &str = r#"---
 title: "TITLE"               # required: what the number counts
 kind: stat                  # required: stat | chart | image | table
-# value: 0                  # kind stat: the number
+value: 0                    # kind stat: the number
 # unit: ""                  # e.g. soldiers
 approximate: false          # true for "about", "some", "an estimated"
 # as_of: 2021-12            # ISO 8601: 2021, 2021-12 or 2021-12-20

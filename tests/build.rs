@@ -207,3 +207,37 @@ fn rebuilds_replace_the_output_and_drop_pages_that_are_gone() {
     project.build(&[]);
     assert_eq!(snapshot(&project.path("public")), before, "an unchanged rebuild gives the same files");
 }
+
+#[test]
+fn new_scaffolds_a_source_and_a_figure_that_build() {
+    let project = Project::fixture("basic");
+    for (kind, id) in [("source", "new-witness"), ("figure", "new-count")] {
+        let out = project.run(&["new", kind, id]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = project.read(&format!("content/{kind}s/{id}.md"));
+        assert!(text.contains("title:") && text.contains("kind:") && text.contains("# "), "{text}");
+    }
+    let figure = project.read("content/figures/new-count.md");
+    for field in ["value", "unit", "approximate", "as_of", "claimed_by", "cites", "chart", "image", "alt", "credit"] {
+        assert!(figure.contains(&format!("{field}:")), "every field is present: {field}");
+    }
+    project.build(&[]);
+    assert!(project.path("public/sources/new-witness/index.html").is_file());
+    assert!(project.path("public/figures/new-count/index.html").is_file());
+    let again = project.run(&["new", "source", "new-witness"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists"));
+    let bad = project.run(&["new", "source", "Not A Slug"]);
+    assert!(stderr(&bad).contains("not-a-slug"), "suggests a slug: {}", stderr(&bad));
+}
+
+#[test]
+fn fenced_code_is_highlighted_with_classes_and_a_generated_stylesheet() {
+    let project = Project::fixture("basic");
+    project.build(&[]);
+    let page = project.page("articles/report/index.html");
+    let code = select(&page, "pre.code code.language-rust span[class^=hl-]");
+    assert!(!code.is_empty(), "highlighted into classes");
+    assert!(project.read("public/highlight.css").contains(".hl-"));
+    assert_eq!(select(&page, "link[href='/sub/highlight.css']").len(), 1);
+}

@@ -120,3 +120,26 @@ fn articles_carry_news_article_json_ld_with_escaped_text() {
     assert_eq!(cited, ["The Outlet", "Maria Lopez"]);
     assert!(text(&select(&page, "h1")[0]).contains("</script>"), "shown as text in the heading");
 }
+
+#[test]
+fn margin_notes_sit_beside_the_text_and_open_from_the_keyboard_on_a_phone() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !dir.join("node_modules/playwright-core").is_dir() || !std::path::Path::new("/usr/bin/chromium").exists() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install playwright-core (tests/browser) and chromium");
+        eprintln!("skipped: run `npm install --prefix tests/browser` and install chromium to run this test");
+        return;
+    }
+    let project = Project::fixture("basic");
+    // Served from disk: links carry the folder's absolute path.
+    let base = format!("{}/", project.path("public").display());
+    project.build(&["--base-url", &base]);
+    let url = format!("file://{}", project.path("public/articles/report/index.html").display());
+    let out = std::process::Command::new("node")
+        .arg(dir.join("notes.cjs"))
+        .args([&url, "#note-quoted", "#toggle-quoted"])
+        .output()
+        .unwrap();
+    let result = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(result.trim(), r#"{"wideVisible":true,"phoneBefore":false,"reachedByTab":true,"phoneAfter":true}"#);
+}

@@ -27,7 +27,10 @@ fn free_port() -> u16 {
 }
 
 fn serve(project: &Project) -> Server {
-    let port = free_port();
+    serve_on(project, free_port())
+}
+
+fn serve_on(project: &Project, port: u16) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["serve", "--port", &port.to_string(), "--root"])
         .arg(project.root())
@@ -282,4 +285,50 @@ fn a_theme_folder_created_while_serving_is_watched() {
         "{% extends \"base.html\" %}{% block content %}<p>Edited missing page</p>{% endblock content %}",
     );
     eventually("and later edits in it are seen", || get(port, "/nope/").1.contains("Edited missing page"));
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly_and_leaves_no_output_behind() {
+    let project = Project::fixture("basic");
+    let mut server = serve(&project);
+    assert_eq!(get(server.port, "/").0, 200);
+    let interrupted = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "serve did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err(), "the port is released");
+    assert!(!project.path("public").exists());
+}
+
+#[test]
+fn an_open_tab_reconnects_and_reloads_after_the_server_restarts() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !dir.join("node_modules/playwright-core").is_dir() || !std::path::Path::new("/usr/bin/chromium").exists() {
+        assert!(std::env::var_os("CI").is_none(), "CI must install playwright-core (tests/browser) and chromium");
+        return;
+    }
+    let project = Project::fixture("basic");
+    let first = serve(&project);
+    let port = first.port;
+    let mut browser = Command::new("node")
+        .arg(dir.join("reload.cjs"))
+        .arg(format!("http://127.0.0.1:{port}/articles/report/"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(browser.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "loaded");
+    drop(first); // the server goes away
+    let path = "content/articles/report.md";
+    project.write(path, &project.read(path).replace("Another army marched.", "Another army reloaded."));
+    let _second = serve_on(&project, port); // and comes back with new content
+    assert_eq!(lines.next().unwrap().unwrap(), "reloaded: true", "the tab reconnected and reloaded");
+    assert!(browser.wait().unwrap().success());
 }
