@@ -26,6 +26,8 @@ pub fn format_number(value: f64) -> String {
 }
 
 const WIDTH: f64 = 640.0;
+/// Height of one bar with its label.
+const ROW: f64 = 56.0;
 
 /// The chart as an `<svg>` element; `id` makes its title/desc ids unique on the page.
 pub fn svg(chart: &Chart, title: &str, id: &str) -> String {
@@ -37,7 +39,7 @@ pub fn svg(chart: &Chart, title: &str, id: &str) -> String {
         ChartType::Line => line(chart),
     };
     let height = match chart.chart_type {
-        ChartType::Bar => 24.0 + chart.series.len() as f64 * 44.0,
+        ChartType::Bar => 16.0 + chart.series.len() as f64 * ROW,
         ChartType::Line => 300.0,
     };
     format!(
@@ -53,14 +55,14 @@ fn max_value(chart: &Chart) -> f64 {
     chart.series.iter().map(|p| p.value).fold(0.0, f64::max).max(f64::MIN_POSITIVE)
 }
 
+/// Horizontal bars, each with its label above it (labels of any length stay readable).
 fn bars(chart: &Chart, unit: &str) -> String {
     let max = max_value(chart);
-    let label_width = 170.0;
-    let value_room = 130.0;
-    let span = WIDTH - label_width - value_room;
+    let (left, value_room) = (4.0, 140.0);
+    let span = WIDTH - left - value_room;
     let mut out = String::new();
     for (i, point) in chart.series.iter().enumerate() {
-        let y = 12.0 + i as f64 * 44.0;
+        let y = 8.0 + i as f64 * ROW;
         let width = if chart.log_scale {
             span * (point.value.max(1.0).ln() / max.max(1.0).ln().max(1.0))
         } else {
@@ -70,13 +72,14 @@ fn bars(chart: &Chart, unit: &str) -> String {
         let width = width.max(2.0);
         let _ = write!(
             out,
-            "<text class=\"chart-label\" x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{label}</text>\
-<rect class=\"chart-bar\" x=\"{label_width}\" y=\"{y}\" width=\"{width:.1}\" height=\"28\" rx=\"2\"/>\
-<text class=\"chart-value\" x=\"{vx:.1}\" y=\"{ty}\">{value}{unit}</text>",
-            lx = label_width - 10.0,
-            ty = y + 19.0,
+            "<text class=\"chart-label\" x=\"{left}\" y=\"{ly}\">{label}</text>\
+<rect class=\"chart-bar\" x=\"{left}\" y=\"{by}\" width=\"{width:.1}\" height=\"24\" rx=\"2\"/>\
+<text class=\"chart-value\" x=\"{vx:.1}\" y=\"{vy}\">{value}{unit}</text>",
+            ly = y + 14.0,
+            by = y + 22.0,
+            vy = y + 39.0,
             label = escape(&point.label),
-            vx = label_width + width + 8.0,
+            vx = left + width + 8.0,
             value = format_number(point.value),
             unit = escape(unit),
         );
