@@ -21,6 +21,7 @@ fn config() -> Config {
         autolink: Autolink::First,
         highlight_theme: "InspiredGitHub".into(),
         drafts: false,
+        timings: false,
     }
 }
 
