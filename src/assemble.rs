@@ -77,11 +77,20 @@ pub struct PageJob {
     pub path: String,
     template: &'static str,
     context: Result<tera::Context, String>,
+    /// The same variables as JSON, for the docs reference test.
+    #[cfg(test)]
+    json: serde_json::Value,
 }
 
 impl PageJob {
     fn new<V: serde::Serialize>(template: &'static str, path: String, view: &V) -> PageJob {
-        PageJob { path, template, context: tera::Context::from_serialize(view).map_err(|e| e.to_string()) }
+        PageJob {
+            path,
+            template,
+            context: tera::Context::from_serialize(view).map_err(|e| e.to_string()),
+            #[cfg(test)]
+            json: serde_json::to_value(view).unwrap_or_default(),
+        }
     }
 
     /// Adds `permalink`, the page's absolute address from `base_url` (empty
@@ -94,7 +103,17 @@ impl PageJob {
         if let Ok(context) = &mut self.context {
             context.insert("permalink", &permalink);
         }
+        #[cfg(test)]
+        if let Some(map) = self.json.as_object_mut() {
+            map.insert("permalink".into(), permalink.into());
+        }
         self
+    }
+
+    /// The template and the variables it sees, as JSON (for the docs reference test).
+    #[cfg(test)]
+    pub fn variables(&self) -> (&'static str, serde_json::Value) {
+        (self.template, self.json.clone())
     }
 
     pub fn render(&self, templates: &Templates) -> Result<String, Diagnostic> {

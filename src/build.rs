@@ -509,6 +509,17 @@ fn site_view(config: &Config, body_end_html: &str) -> SiteView {
     }
 }
 
+/// Every page's template and the variables it sees (for the docs reference test).
+#[cfg(test)]
+pub(crate) fn template_variables(config: &Config) -> Vec<(&'static str, serde_json::Value)> {
+    let diagnostics = Diagnostics::default();
+    let content = content::load(config, &diagnostics);
+    let index = Index::new(config, &content);
+    let rendered = render_markdown(&index, None, Select::All, &diagnostics);
+    let assembler = Assembler::new(&index, &rendered, site_view(config, ""));
+    assembler.jobs().iter().filter_map(|job| assembler.view(job)).map(|view| view.variables()).collect()
+}
+
 /// Checks that need no content: the highlight theme exists, the templates load.
 fn load_checks(config: &Config, diagnostics: &Diagnostics) -> Option<Templates> {
     if highlight::stylesheet(&config.highlight_theme).is_none() {

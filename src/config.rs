@@ -23,7 +23,7 @@ pub enum Autolink {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+pub(crate) struct RawConfig {
     title: String,
     description: Option<String>,
     base_url: String,

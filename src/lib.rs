@@ -23,6 +23,8 @@ mod html;
 mod lint;
 mod markdown;
 mod output;
+#[cfg(test)]
+mod reference;
 mod scaffold;
 mod serve;
 mod templates;
