@@ -625,4 +625,6 @@ fn number_figures(entries: &[Entry]) -> (HashMap<String, usize>, HashSet<String>
 }
 
 #[cfg(test)]
+mod spec_suite;
+#[cfg(test)]
 mod tests;
