@@ -204,6 +204,11 @@ fn preprocess<'a>(
                         (found.url, found.title)
                     }
                     Err((message, help)) => {
+                        // `[[…]]` is always a link to a page of the dossier, so that every
+                        // cross-link is checked at build time; say so, and how to opt out.
+                        let why = "`[[…]]` always links to a page of this dossier (as in Obsidian and MediaWiki), \
+                                   so the build can check it; for literal brackets write `\\[[…]]`";
+                        let help = Some(help.map_or_else(|| why.to_string(), |h| format!("{h}; {why}")));
                         options.error(diagnostics, &range, format!("wikilink [[{dest_url}]]: {message}"), help);
                         ("#".to_string(), dest_url.to_string())
                     }
