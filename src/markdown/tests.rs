@@ -292,6 +292,11 @@ fn footnote_ids_are_unique_even_when_labels_slugify_alike() {
     let (rendered, _) = render_article("a[^A] b[^a-] c[^注] d[^*]\n\n[^A]: 1\n\n[^a-]: 2\n\n[^注]: 3\n\n[^*]: 4\n");
     let ids: Vec<&str> = rendered.html.split("id=\"fn-").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
     assert_eq!(ids, ["a", "a-2", "note", "note-2"], "{}", rendered.html);
+    // Headings and notes share the page's ids, whichever comes first.
+    let (rendered, _) = render_article("# Fn a\n\nText[^a].\n\n# Fn b\n\n[^a]: 1\n\n[^b]: 2\n\nMore[^b].\n");
+    let html = &rendered.html;
+    assert!(html.contains("<h1 id=\"fn-a\">") && html.contains("id=\"fn-a-2\" role=\"note\""), "{html}");
+    assert!(html.contains("<h1 id=\"fn-b\">") && html.contains("id=\"fn-b-2\" role=\"note\""), "{html}");
 }
 
 #[test]

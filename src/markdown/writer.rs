@@ -663,10 +663,19 @@ impl Writer<'_, '_> {
         let base = if slug.is_empty() { "note".to_string() } else { slug };
         let mut key = base.clone();
         let mut k = 1;
-        while !self.note_keys.insert(key.clone()) {
+        // Unique among notes and among the page's heading ids (one id space).
+        let taken = |w: &Self, key: &str| {
+            w.note_keys.contains(key)
+                || w.heading_ids.contains(&format!("fn-{key}"))
+                || w.heading_ids.contains(&format!("sn-{key}"))
+        };
+        while taken(self, &key) {
             k += 1;
             key = format!("{base}-{k}");
         }
+        self.note_keys.insert(key.clone());
+        self.heading_ids.insert(format!("fn-{key}"));
+        self.heading_ids.insert(format!("sn-{key}"));
         self.note_ids.insert(label.to_string(), (number, key.clone()));
         (number, key)
     }
