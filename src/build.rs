@@ -30,6 +30,7 @@ use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
 use crate::templates::{self, Templates};
 use crate::text::TextMap;
+use crate::urls;
 use crate::views::SiteView;
 use crate::xref::{Index, Names};
 
@@ -461,7 +462,7 @@ impl Phases {
 
 fn source_names(source: &crate::model::Source) -> Vec<String> {
     let mut names: Vec<String> = std::iter::once(&source.meta.title).chain(&source.meta.aliases).cloned().collect();
-    names.push(format!("pseudonym: {}", source.meta.pseudonym));
+    names.push(format!("pseudonym: {:?}", source.meta.pseudonym));
     names
 }
 
@@ -546,7 +547,13 @@ fn render_jobs(
         .filter_map(|job| {
             let view = assembler.view(job)?;
             let output = match view.render(templates) {
-                Ok(html) => Some((view.path.clone(), html)),
+                Ok(html) if view.path == "404.html" => Some((
+                    view.path.clone(),
+                    urls::absolute_links(&html, &assembler.site.base_path, &assembler.site.base_url),
+                )),
+                Ok(html) => {
+                    Some((view.path.clone(), urls::relative_links(&html, &view.path, &assembler.site.base_path)))
+                }
                 Err(d) => {
                     diagnostics.push(d);
                     None

@@ -26,6 +26,7 @@ mod output;
 mod scaffold;
 mod serve;
 mod templates;
+mod urls;
 mod views;
 mod xref;
 

@@ -33,7 +33,8 @@ pub struct BibEntryView {
     pub url: String,
     pub kind: String,
     pub role: Option<String>,
-    pub pseudonym: bool,
+    /// "name changed", "name probably changed", or empty.
+    pub pseudonym: &'static str,
     /// Element ids of the citations that point here (`cite-3`).
     pub backrefs: Vec<String>,
 }
@@ -130,7 +131,8 @@ pub struct SourceSummaryView {
     pub url: String,
     pub kind: String,
     pub role: Option<String>,
-    pub pseudonym: bool,
+    /// "name changed", "name probably changed", or empty.
+    pub pseudonym: &'static str,
     pub uses: usize,
 }
 
@@ -156,7 +158,8 @@ pub struct SourceView {
     pub external_url: Option<String>,
     pub published: Option<String>,
     pub accessed: Option<String>,
-    pub pseudonym: bool,
+    /// "name changed", "name probably changed", or empty.
+    pub pseudonym: &'static str,
     pub body_html: String,
     pub citations: Vec<BacklinkView>,
     pub mentions: Vec<BacklinkView>,
@@ -259,4 +262,14 @@ pub struct SimpleView {
     pub site: SiteView,
     pub title: String,
     pub url: String,
+}
+
+/// `404.html`: served at any depth, so it carries its stylesheet inline.
+#[derive(Clone, Debug, Serialize)]
+pub struct NotFoundView {
+    pub site: SiteView,
+    pub title: String,
+    pub url: String,
+    /// The theme's `style.css`, trusted CSS for a `<style>` element.
+    pub stylesheet_css: String,
 }

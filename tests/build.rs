@@ -56,7 +56,7 @@ fn citations_are_numbered_and_link_to_the_bibliography_and_source_pages() {
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].value().attr("id"), Some("ref-outlet"));
     let link = select(&page, "#ref-maria-lopez a")[0];
-    assert_eq!(link.value().attr("href"), Some("/sub/sources/maria-lopez/"));
+    assert_eq!(link.value().attr("href"), Some("../../sources/maria-lopez/"));
     assert!(text(&select(&page, "#ref-maria-lopez")[0]).contains("(name changed)"));
 }
 
@@ -89,15 +89,15 @@ fn wikilinks_resolve_with_and_without_labels() {
     let project = Project::fixture("basic");
     project.build(&[]);
     let page = project.page("articles/report/index.html");
-    let labelled = select(&page, "a[href='/sub/sources/maria-lopez/']");
+    let labelled = select(&page, "a[href='../../sources/maria-lopez/']");
     assert!(labelled.iter().any(|a| text(a) == "the spokeswoman"));
     let titled = select(&page, "a.wikilink")[0];
     assert_eq!(
         (titled.value().attr("href"), text(&titled).as_str()),
-        (Some("/sub/figures/strength/"), "Troop strength")
+        (Some("../../figures/strength/"), "Troop strength")
     );
     let home = project.page("index.html");
-    assert!(select(&home, "a[href='/sub/articles/report/']").iter().any(|a| text(a) == "The report"));
+    assert!(select(&home, "a[href='articles/report/']").iter().any(|a| text(a) == "The report"));
 }
 
 #[test]
@@ -109,30 +109,72 @@ fn source_pages_link_back_to_every_citation_and_related_source() {
         .iter()
         .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
-    assert!(backlinks.contains(&"/sub/articles/report/#cite-1".to_string()), "{backlinks:?}");
+    assert!(backlinks.contains(&"../../articles/report/#cite-1".to_string()), "{backlinks:?}");
     // The sentence around the citation is quoted.
     assert!(text(&page.root_element()).contains("said \"everything changed\""));
     // Figures it claims.
-    assert!(!select(&page, "a[href='/sub/figures/strength/']").is_empty());
+    assert!(!select(&page, "a[href='../../figures/strength/']").is_empty());
     // Affiliation both ways.
     let person = project.page("sources/maria-lopez/index.html");
-    assert_eq!(select(&person, "dd a[href='/sub/sources/lopez-foundation/']").len(), 1);
+    assert_eq!(select(&person, "dd a[href='../lopez-foundation/']").len(), 1);
     let org = project.page("sources/lopez-foundation/index.html");
-    assert_eq!(select(&org, "section[aria-labelledby=members-heading] a[href='/sub/sources/maria-lopez/']").len(), 1);
+    assert_eq!(select(&org, "section[aria-labelledby=members-heading] a[href='../maria-lopez/']").len(), 1);
 }
 
 #[test]
-fn every_internal_link_honours_the_base_path() {
+fn internal_links_are_relative_so_one_build_works_anywhere() {
     let project = Project::fixture("basic");
     project.build(&["--base-url", "https://example.org/deep/sub/"]);
-    for page in ["index.html", "articles/report/index.html", "sources/maria-lopez/index.html", "404.html"] {
-        let html = project.page(page);
-        for a in select(&html, "a[href], link[href], img[src], script[src]") {
-            let url = a.value().attr("href").or(a.value().attr("src")).unwrap();
-            if url.starts_with('/') {
-                assert!(url.starts_with("/deep/sub/"), "{page}: {url}");
-            }
+    let public = project.path("public");
+    for (page, _) in common::snapshot(&public) {
+        let rel = page.strip_prefix(&public).unwrap().to_string_lossy().replace('\\', "/");
+        if !rel.ends_with(".html") || rel == "404.html" {
+            continue;
         }
+        let html = project.page(&rel);
+        for a in select(&html, "a[href], link[href], img[src], script[src], form[action]") {
+            let attr = |n| a.value().attr(n);
+            let url = attr("href").or(attr("src")).or(attr("action")).unwrap();
+            if url.starts_with("https://") || url.starts_with('#') || url.starts_with("mailto:") {
+                continue;
+            }
+            assert!(!url.starts_with('/'), "{rel}: `{url}` is site-absolute");
+            // It resolves to a file of the build, from the page's own folder.
+            let path = url.split(['#', '?']).next().unwrap();
+            let target = page.parent().unwrap().join(path);
+            let target = if path.is_empty() || path.ends_with('/') { target.join("index.html") } else { target };
+            assert!(target.is_file(), "{rel}: `{url}` points to nothing ({})", target.display());
+        }
+    }
+}
+
+#[test]
+fn canonical_links_are_absolute_at_the_root_and_under_a_sub_path() {
+    let project = Project::fixture("basic");
+    for (base, expected) in [
+        ("https://example.org/", "https://example.org/articles/report/"),
+        ("https://example.org/deep/sub/", "https://example.org/deep/sub/articles/report/"),
+    ] {
+        project.build(&["--base-url", base]);
+        let page = project.page("articles/report/index.html");
+        let canonical = select(&page, "link[rel=canonical]");
+        assert_eq!(canonical[0].value().attr("href"), Some(expected));
+        let home = project.page("index.html");
+        assert_eq!(select(&home, "link[rel=canonical]")[0].value().attr("href"), Some(base));
+    }
+}
+
+#[test]
+fn the_missing_page_works_at_any_depth() {
+    let project = Project::fixture("basic");
+    project.build(&["--base-url", "https://example.org/deep/sub/"]);
+    let page = project.page("404.html");
+    assert!(select(&page, "link[rel=canonical]").is_empty(), "404.html has no address of its own");
+    assert!(select(&page, "link[rel=stylesheet], script[src]").is_empty(), "nothing relative to fetch");
+    assert!(text(&select(&page, "style")[0]).contains("--measure"), "the theme's stylesheet, inline");
+    for a in select(&page, "a[href]") {
+        let href = a.value().attr("href").unwrap();
+        assert!(href.starts_with('#') || href.starts_with("https://example.org/deep/sub/"), "{href}");
     }
 }
 
@@ -239,7 +281,40 @@ fn fenced_code_is_highlighted_with_classes_and_a_generated_stylesheet() {
     let code = select(&page, "pre.code code.language-rust span[class^=hl-]");
     assert!(!code.is_empty(), "highlighted into classes");
     assert!(project.read("public/highlight.css").contains(".hl-"));
-    assert_eq!(select(&page, "link[href='/sub/highlight.css']").len(), 1);
+    assert_eq!(select(&page, "link[href='../../highlight.css']").len(), 1);
+}
+
+#[test]
+fn paths_mean_the_same_however_they_are_spelled() {
+    let project = Project::fixture("basic");
+    let bin = env!("CARGO_BIN_EXE_dossier");
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new(bin).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+        assert!(out.status.success(), "{args:?} in {}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // From a subfolder of the project, without --root: the project is found upwards.
+    let articles = project.path("content/articles");
+    run(&articles, &["build"]);
+    assert!(project.path("public/index.html").is_file(), "public/ lands in the project, not in the subfolder");
+    assert!(!articles.join("public").exists());
+    run(&articles, &["new", "source", "from-below"]);
+    assert!(project.path("content/sources/from-below.md").is_file());
+    let check = run(&articles, &["check"]);
+    assert!(check.contains("--> content/sources/from-below.md"), "diagnostics stay project-relative: {check}");
+    // A relative --root is read against the current folder, a relative --output against the project.
+    let parent = project.root().parent().unwrap();
+    let name = project.root().file_name().unwrap().to_str().unwrap();
+    let said = run(parent, &["build", "--root", name, "--output", "site"]);
+    assert!(project.path("site/index.html").is_file(), "--output is relative to the project folder");
+    assert!(said.contains(&format!("into {name}/site ")), "shown as the user would type it: {said}");
+    // An --output that resolves into content/ however it is spelled is still refused.
+    let refused = std::process::Command::new(bin)
+        .args(["build", "--output", "content/articles/../static/site"])
+        .current_dir(&articles)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
 }
 
 /// The footnotes fixture: notes holding lists, code and quotes keep their markup,

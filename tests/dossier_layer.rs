@@ -19,7 +19,7 @@ fn annotations_become_marks_with_margin_notes_and_an_index() {
     assert_eq!(select(&page, "label[for=toggle-quoted] + input#toggle-quoted.margin-toggle + .marginnote").len(), 1);
     let index = project.page("annotations/index.html");
     let links: Vec<&str> = select(&index, "a[href*='#anno-']").iter().filter_map(|a| a.value().attr("href")).collect();
-    assert!(links.contains(&"/sub/articles/report/#anno-second-army"), "{links:?}");
+    assert!(links.contains(&"../articles/report/#anno-second-army"), "{links:?}");
     assert_eq!(select(&index, "h2#group-disputed").len(), 1, "grouped by kind");
 }
 
@@ -47,12 +47,12 @@ fn versions_link_to_each_other_and_changes_link_to_annotations() {
     let project = Project::fixture("basic");
     project.build(&[]);
     let page = project.page("articles/report/index.html");
-    assert_eq!(select(&page, ".versions-nav a[href='/sub/articles/report-as-received/']").len(), 1);
-    assert_eq!(select(&page, "a.changes-link[href='/sub/articles/report/changes/']").len(), 1);
+    assert_eq!(select(&page, ".versions-nav a[href='../report-as-received/']").len(), 1);
+    assert_eq!(select(&page, "a.changes-link[href='changes/']").len(), 1);
     let changes = project.page("articles/report/changes/index.html");
     assert!(!select(&changes, ".change del").is_empty() && !select(&changes, ".change ins").is_empty());
     // The as-received text said "Lopes Foundation": the change links to the correction there.
-    let fix = select(&changes, "a.change-note[href='/sub/articles/report-as-received/#anno-lopez-spelling']");
+    let fix = select(&changes, "a.change-note[href='../../report-as-received/#anno-lopez-spelling']");
     assert_eq!(fix.len(), 1, "{}", project.read("public/articles/report/changes/index.html"));
 }
 
@@ -63,8 +63,8 @@ fn the_timeline_lists_events_in_date_order_with_their_pages() {
     let page = project.page("timeline/index.html");
     let dates: Vec<&str> = select(&page, ".timeline time").iter().filter_map(|t| t.value().attr("datetime")).collect();
     assert_eq!(dates, ["2021-02-01", "2021-07"]);
-    assert!(!select(&page, ".timeline a[href='/sub/articles/report/']").is_empty());
-    assert!(!select(&page, ".timeline a[href='/sub/sources/outlet/']").is_empty());
+    assert!(!select(&page, ".timeline a[href='../articles/report/']").is_empty());
+    assert!(!select(&page, ".timeline a[href='../sources/outlet/']").is_empty());
 }
 
 #[test]
@@ -75,7 +75,7 @@ fn source_pages_quote_each_mention_and_link_to_its_spot() {
     let mentions = select(&page, "section[aria-labelledby=mentioned-heading] li");
     assert_eq!(mentions.len(), 4, "one in the as-received version, three in the edited one");
     let first = *mentions.iter().find(|m| text(m).contains("both spoke")).unwrap();
-    assert_eq!(select_in(&first, "a"), "/sub/articles/report/#m-maria-lopez-1");
+    assert_eq!(select_in(&first, "a"), "../../articles/report/#m-maria-lopez-1");
     assert!(text(&first).contains("The Lopez Foundation and Lopez both spoke."), "{}", text(&first));
     // the anchor exists in the article
     let article = project.page("articles/report/index.html");
@@ -95,6 +95,23 @@ fn a_pseudonym_is_marked_at_its_first_mention_and_on_its_page() {
     assert_eq!(select(&article, ".article-body .name-changed").len(), 1, "first mention only");
     let source = project.page("sources/maria-lopez/index.html");
     assert!(text(&select(&source, "h1")[0]).contains("name changed"));
+}
+
+#[test]
+fn a_likely_pseudonym_says_probably_and_a_wrong_value_names_the_choices() {
+    let project = Project::fixture("basic");
+    let path = "content/sources/maria-lopez.md";
+    project.write(path, &project.read(path).replace("pseudonym: true", "pseudonym: likely"));
+    project.build(&[]);
+    let article = project.page("articles/report/index.html");
+    let marker = select(&article, ".article-body .name-changed");
+    assert_eq!(marker.iter().map(text).collect::<Vec<_>>(), ["(name probably changed)"]);
+    let source = project.page("sources/maria-lopez/index.html");
+    assert!(text(&select(&source, "h1")[0]).contains("name probably changed"));
+
+    project.write(path, &project.read(path).replace("pseudonym: likely", "pseudonym: maybe"));
+    let err = common::stderr(&project.run(&["check"]));
+    assert!(err.contains("maria-lopez.md:7:12") && err.contains("`likely`"), "{err}");
 }
 
 #[test]
