@@ -9,6 +9,9 @@
 //!    well-nested `<mark>` pieces and placing margin notes and sidenotes.
 //!
 //! Rendering never touches Tera; templates only see the HTML and the facts.
+//! The CommonMark and GFM example suites run against this writer in the
+//! `spec_suite` tests; the dialect and its intended differences are in
+//! `docs/markdown.md`.
 
 mod writer;
 
