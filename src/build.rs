@@ -179,7 +179,7 @@ pub struct Session {
 impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
     pub fn start(config: Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Session> {
-        let mut phases = Phases::new();
+        let mut phases = Phases::new(config.timings);
         let content = content::load(&config, diagnostics);
         phases.done("load");
         let templates = load_checks(&config, diagnostics);
@@ -236,7 +236,7 @@ impl Session {
     /// A broken edit gives `Err(Some(()))` with its problems in `diagnostics`; the caller
     /// keeps serving the last good site and must start a new session on the next change.
     pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Rebuilt, Option<()>> {
-        let mut phases = Phases::new();
+        let mut phases = Phases::new(self.config.timings);
         let before: HashMap<String, PageFront> =
             changed.iter().filter_map(|p| self.front_of_path(p)).map(|f| (f.id.clone(), f)).collect();
         let mut pages: HashSet<String> = HashSet::new();
@@ -441,15 +441,15 @@ fn front_text<M>(page: &crate::model::Page<M>) -> String {
     page.raw[..page.raw.len() - page.body.len()].to_string()
 }
 
-/// Phase timings, printed when `DOSSIER_TIMINGS` is set (for profiling builds).
+/// Phase timings, printed with `--verbose` (for profiling builds).
 struct Phases {
     on: bool,
     last: std::time::Instant,
 }
 
 impl Phases {
-    fn new() -> Phases {
-        Phases { on: std::env::var_os("DOSSIER_TIMINGS").is_some(), last: std::time::Instant::now() }
+    fn new(on: bool) -> Phases {
+        Phases { on, last: std::time::Instant::now() }
     }
 
     fn done(&mut self, phase: &str) {

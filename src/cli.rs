@@ -202,8 +202,9 @@ impl Printer {
     fn report(&self, diagnostics: &Diagnostics) -> (usize, usize) {
         let all = diagnostics.snapshot();
         for d in &all {
-            self.diagnostic(d);
-            eprintln!();
+            if !(self.quiet && d.severity == Severity::Warning) {
+                eprintln!("{}", d.render(self.color));
+            }
         }
         let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
         (errors, all.len() - errors)
@@ -211,7 +212,7 @@ impl Printer {
 }
 
 fn load_config(cli: &Resolved, site: &SiteArgs, printer: &Printer) -> Result<Config, u8> {
-    let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts };
+    let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts, timings: cli.verbose };
     Config::load(&cli.root, &overrides).map_err(|d| {
         printer.diagnostic(&d);
         if d.message.contains("cannot read") { 2 } else { 1 }

@@ -39,6 +39,8 @@ struct RawConfig {
 pub struct Overrides {
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Print each build phase's time (`--verbose`).
+    pub timings: bool,
 }
 
 /// The resolved settings of one build.
@@ -56,6 +58,8 @@ pub struct Config {
     pub autolink: Autolink,
     pub highlight_theme: String,
     pub drafts: bool,
+    /// Print each build phase's time (`--verbose`).
+    pub timings: bool,
 }
 
 pub const CONFIG_FILE: &str = "dossier.yaml";
@@ -98,6 +102,7 @@ impl Config {
             autolink: raw.autolink,
             highlight_theme: raw.highlight_theme.unwrap_or_else(|| "InspiredGitHub".into()),
             drafts: overrides.drafts,
+            timings: overrides.timings,
         })
     }
 

@@ -125,5 +125,6 @@ fn config() -> Config {
         autolink: Autolink::All,
         highlight_theme: "InspiredGitHub".into(),
         drafts: false,
+        timings: false,
     }
 }

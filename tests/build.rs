@@ -317,6 +317,66 @@ fn paths_mean_the_same_however_they_are_spelled() {
     assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
 }
 
+#[test]
+#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
+fn a_build_opened_from_disk_can_be_browsed_across_page_kinds() {
+    let dir = common::browser_scripts();
+    let project = Project::fixture("basic");
+    project.build(&[]);
+    let start = format!("file://{}", project.path("public/index.html").display());
+    // Home → an article → a cited source → a figure it claims → the figures list → search.
+    // Opened from disk, folder links are pointed at their index.html (file-links.js).
+    let out = std::process::Command::new("node")
+        .arg(dir.join("follow.cjs"))
+        .arg(&start)
+        .args([
+            "main a[href$='/articles/report/index.html']",
+            ".bibliography a[href$='/sources/outlet/index.html']",
+            "main a[href$='/figures/strength/index.html']",
+            "nav a[href$='/figures/index.html']",
+            "nav a[href$='/search/index.html']",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pages: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let public = format!("file://{}", project.path("public").display());
+    let reached: Vec<String> =
+        pages.iter().map(|p| p["url"].as_str().unwrap().trim_start_matches(&public).to_string()).collect();
+    assert_eq!(
+        reached,
+        [
+            "/index.html",
+            "/articles/report/index.html",
+            "/sources/outlet/index.html",
+            "/figures/strength/index.html",
+            "/figures/index.html",
+            "/search/index.html"
+        ]
+    );
+    for page in &pages {
+        assert_eq!(page["styled"], true, "the stylesheet loads from disk: {page}");
+        assert!(page["h1"].as_str().is_some_and(|h| !h.is_empty()), "{page}");
+    }
+    let search = pages.last().unwrap()["status"].as_str().unwrap();
+    assert!(search.contains("served over the web"), "search says why it cannot work from disk: {search}");
+}
+
+#[test]
+fn quiet_prints_nothing_and_verbose_prints_phase_timings() {
+    let project = Project::fixture("basic");
+    let quiet = project.build(&["--quiet"]);
+    assert_eq!(common::stderr(&quiet), "", "the fixture has warnings; --quiet shows none, not even blank lines");
+    let check = project.run(&["check", "--quiet"]);
+    assert_eq!(common::stderr(&check), "");
+    let verbose = common::stderr(&project.build(&["--verbose"]));
+    for phase in ["load", "markdown", "templates", "exports"] {
+        assert!(verbose.lines().any(|l| l.trim_start().starts_with(phase) && l.ends_with(" ms")), "{phase}: {verbose}");
+    }
+    assert!(verbose.contains("wrote index.html"), "{verbose}");
+}
+
 /// The footnotes fixture: notes holding lists, code and quotes keep their markup,
 /// outside any paragraph; ids stay unique; an unreferenced note is kept and warned about.
 #[test]

@@ -139,17 +139,11 @@ fn articles_carry_news_article_json_ld_with_escaped_text() {
 }
 
 #[test]
+#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
 fn margin_notes_sit_beside_the_text_and_open_from_the_keyboard_on_a_phone() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if !dir.join("node_modules/playwright-core").is_dir() || !std::path::Path::new("/usr/bin/chromium").exists() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install playwright-core (tests/browser) and chromium");
-        eprintln!("skipped: run `npm install --prefix tests/browser` and install chromium to run this test");
-        return;
-    }
+    let dir = common::browser_scripts();
     let project = Project::fixture("basic");
-    // Served from disk: links carry the folder's absolute path.
-    let base = format!("{}/", project.path("public").display());
-    project.build(&["--base-url", &base]);
+    project.build(&[]);
     let url = format!("file://{}", project.path("public/articles/report/index.html").display());
     let out = std::process::Command::new("node")
         .arg(dir.join("notes.cjs"))

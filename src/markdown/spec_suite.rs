@@ -16,8 +16,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::tests::config;
 use super::{RenderOptions, cmark_options, render};
-use crate::config::{Autolink, Config};
+use crate::config::Autolink;
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::model::Content;
 use crate::xref::Index;
@@ -70,21 +71,6 @@ fn examples(file: &'static str) -> Vec<Example> {
         out.push(Example { file, number: out.len() + 1, line: at + 1, section: section.clone(), markdown, html });
     }
     out
-}
-
-fn config() -> Config {
-    Config {
-        root: ".".into(),
-        title: "Spec".into(),
-        description: String::new(),
-        base_url: "https://example.org/".into(),
-        base_path: "/".into(),
-        language: "en".into(),
-        theme: "default".into(),
-        autolink: Autolink::First,
-        highlight_theme: "InspiredGitHub".into(),
-        drafts: false,
-    }
 }
 
 /// What dossier made of an example: its HTML, or the first error that refused it.

@@ -9,7 +9,8 @@ use crate::diagnostics::Diagnostics;
 use crate::model::{Annotation, AnnotationKind, Content, Occurrence, Page, SourceKind, SourceMeta};
 use crate::xref::Index;
 
-fn config() -> Config {
+/// A site at the domain root (the spec suite renders with it too).
+pub(super) fn config() -> Config {
     Config {
         root: ".".into(),
         title: "T".into(),
@@ -21,6 +22,7 @@ fn config() -> Config {
         autolink: Autolink::First,
         highlight_theme: "InspiredGitHub".into(),
         drafts: false,
+        timings: false,
     }
 }
 

@@ -86,7 +86,7 @@ pub fn run(options: ServeOptions) -> u8 {
     };
     let host = if options.bind == "0.0.0.0" { "127.0.0.1" } else { options.bind.as_str() };
     let base_url = format!("http://{host}:{}/", options.port);
-    let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts };
+    let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts, timings: false };
     let (notices, _) = broadcast::channel::<Notice>(64);
     // Versions start from the clock, so a tab reconnecting to a restarted server reloads.
     let first_version =
