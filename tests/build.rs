@@ -376,3 +376,42 @@ fn quiet_prints_nothing_and_verbose_prints_phase_timings() {
     }
     assert!(verbose.contains("wrote index.html"), "{verbose}");
 }
+
+/// The footnotes fixture: notes holding lists, code and quotes keep their markup,
+/// outside any paragraph; ids stay unique; an unreferenced note is kept and warned about.
+#[test]
+fn footnotes_with_blocks_become_sidenotes_a_browser_keeps_whole() {
+    let project = Project::fixture("footnotes");
+    let out = project.build(&[]);
+    let warnings = stderr(&out);
+    assert!(warnings.contains("footnote `[^orphan]` is defined but nothing in the text refers to it"), "{warnings}");
+    assert!(warnings.contains("content/articles/field-notes.md:55:1"), "{warnings}");
+    let page = project.page("articles/field-notes/index.html");
+    let method = select(&page, "div.sidenote#fn-method");
+    assert_eq!(method.len(), 1);
+    assert_eq!(select(&page, "div.sidenote#fn-method > ul > li").len(), 3, "the list keeps its bullets");
+    assert!(text(&select(&page, "div.sidenote#fn-tool pre code")[0]).contains("print(path, check(path))"));
+    assert_eq!(select(&page, "div.sidenote#fn-quote > blockquote").len(), 1);
+    // As written (a browser would silently close the `<p>` and spill the note into
+    // the text): no paragraph holds a block.
+    let raw = project.read("public/articles/field-notes/index.html");
+    for paragraph in raw.split("<p").skip(1).filter(|p| p.starts_with('>') || p.starts_with(' ')) {
+        let paragraph = &paragraph[..paragraph.find("</p>").expect("closed paragraph")];
+        for block in ["<div", "<pre", "<ul", "<ol", "<blockquote"] {
+            assert!(!paragraph.contains(block), "{block} inside <p{paragraph}</p>");
+        }
+    }
+    let ids: Vec<&str> =
+        select(&page, ".sidenote, .footnote-definition").iter().filter_map(|e| e.value().id()).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), 11, "{ids:?}");
+    assert_eq!(unique.len(), ids.len(), "footnote ids collide: {ids:?}");
+    for id in &ids {
+        let toggle = format!("label[for=\"sn-{}\"]", id.trim_start_matches("fn-"));
+        let is_orphan = *id == "fn-orphan";
+        assert_eq!(select(&page, &toggle).len(), usize::from(!is_orphan), "{toggle}");
+    }
+    assert!(text(&select(&page, ".footnote-definition#fn-orphan")[0]).contains("nothing in the text refers to"));
+}
