@@ -152,6 +152,15 @@ fn render_page<M>(
     markdown::render(&options, diagnostics)
 }
 
+/// One article rendered with `annotations` (for `dossier import`); problems are dropped.
+pub(crate) fn render_article(
+    index: &Index,
+    article: &crate::model::Article,
+    annotations: &[crate::model::Annotation],
+) -> Rendered {
+    render_page(index, article, annotations, Some(index.config.autolink), &Diagnostics::default())
+}
+
 /// What an incremental rebuild did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rebuilt {

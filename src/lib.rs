@@ -20,6 +20,7 @@ mod figure;
 pub mod fuzzing;
 mod highlight;
 mod html;
+mod import;
 mod lint;
 mod markdown;
 mod output;
