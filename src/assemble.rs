@@ -468,6 +468,7 @@ impl<'a> Assembler<'a> {
                 title: a.meta.title.clone(),
                 url: self.index.page_url(&a.id),
                 version: a.version().to_string(),
+                label: crate::views::version_label(a.version()),
                 current: a.slug == article.slug,
             })
             .collect()
@@ -546,6 +547,7 @@ impl<'a> Assembler<'a> {
             id: article.slug.clone(),
             title: meta.title.clone(),
             version: article.version().to_string(),
+            version_label: crate::views::version_label(article.version()),
             date: meta.date.map(|d| d.to_string()),
             date_human: meta.date.map(|d| d.human()),
             summary: meta.summary.clone(),
