@@ -524,6 +524,7 @@ impl<'a> Assembler<'a> {
                     id: slug.clone(),
                     title: source.meta.title.clone(),
                     url: self.index.source_url(slug),
+                    external_url: source.meta.url.clone(),
                     kind: source.meta.kind.as_str().into(),
                     role: source.meta.role.clone(),
                     pseudonym: source.meta.pseudonym.label(),

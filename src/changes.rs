@@ -83,12 +83,8 @@ fn tidy(text: &str) -> (String, Vec<usize>) {
 
 /// The annotations of `facts` whose highlight touches characters `lo..hi`.
 fn touching(notes: &[AnnotationView], facts: &Rendered, (lo, hi): (usize, usize)) -> Vec<AnnotationView> {
-    let ids: Vec<&str> = facts
-        .annotations
-        .iter()
-        .filter(|p| p.start < hi.max(lo + 1) && p.end > lo)
-        .map(|p| p.id.as_str())
-        .collect();
+    let ids: Vec<&str> =
+        facts.annotations.iter().filter(|p| p.start < hi.max(lo + 1) && p.end > lo).map(|p| p.id.as_str()).collect();
     notes.iter().filter(|n| ids.contains(&n.id.as_str())).cloned().collect()
 }
 
@@ -119,7 +115,8 @@ impl Sides<'_> {
 /// Cuts the word diff into sentence pairs.
 fn pairs(sides: &Sides, diff: &TextDiff<'_, '_, str>) -> (Vec<Pair>, usize) {
     let at = &sides.new_text.1;
-    let block_starts: Vec<usize> = sides.new_facts.block_starts.iter().map(|&b| at.partition_point(|&i| i < b)).collect();
+    let block_starts: Vec<usize> =
+        sides.new_facts.block_starts.iter().map(|&b| at.partition_point(|&i| i < b)).collect();
     let mut done: Vec<Pair> = Vec::new();
     let mut pair = Pair { paragraph: true, ..Pair::default() };
     let mut hunk: Option<Hunk> = None;
@@ -174,7 +171,7 @@ fn pairs(sides: &Sides, diff: &TextDiff<'_, '_, str>) -> (Vec<Pair>, usize) {
                     let next = Pair { paragraph, ..Pair::default() };
                     done.push(std::mem::replace(&mut pair, next));
                 }
-                if !(pair.old.is_empty() && pair.new.is_empty()) || !value.trim().is_empty() {
+                if !(pair.old.is_empty() && pair.new.is_empty() && value.trim().is_empty()) {
                     push(&mut pair.old, "same", value);
                     push(&mut pair.new, "same", value);
                 }

@@ -31,6 +31,8 @@ pub struct BibEntryView {
     pub id: String,
     pub title: String,
     pub url: String,
+    /// The source's own web address, if it has one (printed on paper).
+    pub external_url: Option<String>,
     pub kind: String,
     pub role: Option<String>,
     /// "name changed", "name probably changed", or empty.

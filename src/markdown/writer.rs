@@ -263,6 +263,12 @@ impl Writer<'_, '_> {
         match &entries[i].item {
             Item::Md(event) => return self.event(i, event),
             Item::Cite(slugs) => {
+                // The space before a citation becomes a word joiner (same length, so text
+                // positions hold): the marker sits on its word and never wraps away from it.
+                if self.out.ends_with(' ') {
+                    self.out.pop();
+                    self.out.push('\u{2060}');
+                }
                 let position = self.collected.position_at[i];
                 let html = self.citation(slugs, Some(position));
                 self.out.push_str(&html);

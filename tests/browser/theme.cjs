@@ -143,7 +143,7 @@ function kindStyles() {
       }
       if (shots) {
         await page.screenshot({ path: path.join(shots, `${type}-${viewport.width}.png`), fullPage: true });
-        if (name === "phone") await page.screenshot({ path: path.join(shots, `${type}-${viewport.width}-first-screen.png`) });
+        await page.screenshot({ path: path.join(shots, `${type}-${viewport.width}-first-screen.png`) });
       }
     }
     report[name] = { ...(report[name] || {}), errors };
