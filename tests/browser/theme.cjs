@@ -67,7 +67,7 @@ function charsPerLine() {
 // The smallest tap target of each marker kind (its box, padding included).
 function tapTargets() {
   const sizes = {};
-  for (const [name, sel] of Object.entries({ citation: ".article-body > p .citation a", footnote: "label.sidenote-number", backref: ".backref", noteToggle: "label.anno-toggle" })) {
+  for (const [name, sel] of Object.entries({ citation: ".article-body > p .citation a", footnote: "label.sidenote-number", backref: ".backref", noteToggle: "a.note-ref" })) {
     let min = null;
     for (const el of document.querySelectorAll(sel)) {
       const r = el.getBoundingClientRect();
