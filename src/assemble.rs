@@ -468,6 +468,7 @@ impl<'a> Assembler<'a> {
                 title: a.meta.title.clone(),
                 url: self.index.page_url(&a.id),
                 version: a.version().to_string(),
+                label: crate::views::version_label(a.version()),
                 current: a.slug == article.slug,
             })
             .collect()
@@ -523,6 +524,7 @@ impl<'a> Assembler<'a> {
                     id: slug.clone(),
                     title: source.meta.title.clone(),
                     url: self.index.source_url(slug),
+                    external_url: source.meta.url.clone(),
                     kind: source.meta.kind.as_str().into(),
                     role: source.meta.role.clone(),
                     pseudonym: source.meta.pseudonym.label(),
@@ -546,6 +548,7 @@ impl<'a> Assembler<'a> {
             id: article.slug.clone(),
             title: meta.title.clone(),
             version: article.version().to_string(),
+            version_label: crate::views::version_label(article.version()),
             date: meta.date.map(|d| d.to_string()),
             date_human: meta.date.map(|d| d.human()),
             summary: meta.summary.clone(),
