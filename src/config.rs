@@ -64,7 +64,7 @@ impl Config {
     /// Reads `dossier.yaml` under `root` and applies `overrides`.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = crate::confine::read_text(root, &path).map_err(|e| {
             let mut d = Diagnostic::error(CONFIG_FILE, format!("cannot read the site configuration: {e}"));
             if e.kind() == std::io::ErrorKind::NotFound {
                 let misspelt = ["dossier.yml", "Dossier.yaml", "dosier.yaml", "config.yaml"]
@@ -87,6 +87,13 @@ impl Config {
             Diagnostic::error(CONFIG_FILE, message)
                 .help("write an absolute URL such as `https://example.org/dossier/` or a path such as `/dossier/`")
         })?;
+        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        if theme.is_empty() || theme.starts_with('.') || theme.contains(['/', '\\', '\0']) {
+            let at = crate::diagnostics::Location::at_offset(&text, text.find("theme:").unwrap_or(0), 1);
+            return Err(Diagnostic::error(CONFIG_FILE, format!("theme `{theme}` is not a folder name in `themes/`"))
+                .at(Some(at))
+                .help("name a folder directly inside `themes/`, such as `theme: default`"));
+        }
         Ok(Config {
             root: root.to_path_buf(),
             title: raw.title,
@@ -94,7 +101,7 @@ impl Config {
             base_url,
             base_path,
             language: raw.language.unwrap_or_else(|| "en".into()),
-            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            theme,
             autolink: raw.autolink,
             highlight_theme: raw.highlight_theme.unwrap_or_else(|| "InspiredGitHub".into()),
             drafts: overrides.drafts,

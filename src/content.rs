@@ -212,7 +212,7 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
         let shown = display_path(&config.root, path);
         let rel = path.strip_prefix(&content_root).unwrap_or(path);
         let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
-        let Some(text) = read_text(path, &shown, diagnostics) else {
+        let Some(text) = read_text(&config.root, path, &shown, diagnostics) else {
             continue;
         };
         let section = id.split('/').next().unwrap_or("");
@@ -288,8 +288,8 @@ fn push_page<M: Draft>(pages: &mut Vec<Page<M>>, page: Option<Page<M>>, config: 
     parsed
 }
 
-fn read_text(path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<String> {
-    let bytes = match fs::read(path) {
+fn read_text(root: &Path, path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<String> {
+    let bytes = match crate::confine::read(root, path) {
         Ok(bytes) => bytes,
         Err(e) => {
             diagnostics.push(Diagnostic::error(shown, format!("cannot read file: {e}")));
@@ -439,7 +439,7 @@ pub fn reload(config: &Config, content: &mut Content, path: &Path, diagnostics: 
     if !path.is_file() {
         return Reloaded::NeedsFullLoad;
     }
-    let Some(text) = read_text(path, &shown, diagnostics) else {
+    let Some(text) = read_text(&config.root, path, &shown, diagnostics) else {
         return Reloaded::Failed;
     };
     fn replace<M: DeserializeOwned + Draft>(

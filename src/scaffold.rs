@@ -68,6 +68,7 @@ pub fn create(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Diagnostic> 
     }
     let title = id.split('-').map(capitalize).collect::<Vec<_>>().join(" ");
     let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}"));
+    crate::confine::folder_inside(root, path.parent().unwrap_or(root)).map_err(io)?;
     fs::create_dir_all(path.parent().unwrap_or(root)).map_err(io)?;
     fs::write(&path, template.replacen("TITLE", &title, 1)).map_err(io)?;
     Ok(path)

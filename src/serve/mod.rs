@@ -174,7 +174,7 @@ impl Rebuilder<'_> {
 
     /// Has `path` changed since it was last seen? (Unreadable or gone counts as changed.)
     fn changed(&mut self, path: &Path) -> bool {
-        match std::fs::read(path) {
+        match crate::confine::read(&self.options.root, path) {
             Ok(bytes) => {
                 let hash = hash_bytes(&bytes);
                 self.hashes.insert(path.to_path_buf(), hash) != Some(hash)
@@ -228,13 +228,19 @@ impl Rebuilder<'_> {
     fn update_static(&mut self, css: bool) -> Option<Rebuilt> {
         let session = self.session.as_mut()?;
         let mut site = (*session.site).clone();
-        for (name, bytes) in templates::theme_static_files(&session.config) {
+        let (theme_files, problems) = templates::theme_static_files(&session.config);
+        if !problems.is_empty() {
+            return self.full_rebuild();
+        }
+        for (name, bytes) in theme_files {
             site.add(name, bytes);
         }
         let static_root = session.config.root.join("content");
         site.files.retain(|path, _| !path.starts_with("static/") || static_root.join(path).is_file());
         for path in walk_files(&static_root.join("static")) {
-            if let (Ok(rel), Ok(bytes)) = (path.strip_prefix(&static_root), std::fs::read(&path)) {
+            if let (Ok(rel), Ok(bytes)) =
+                (path.strip_prefix(&static_root), crate::confine::read(&session.config.root, &path))
+            {
                 site.add(rel.to_string_lossy().replace('\\', "/"), bytes);
             }
         }
