@@ -1,0 +1,248 @@
+//! Hostile projects (issue 15): a repository someone else wrote, a downloaded theme, a
+//! pull request on CI. Each test builds one tiny dossier in a temporary folder, breaks it in
+//! one hostile way, runs the real binary and checks what a user would notice: nothing read
+//! or written outside the project, nothing lost, nothing injected, no hang, a clear message.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{select, snapshot, stderr};
+
+/// A tiny dossier in `<tmp>/project`, with room beside it (`<tmp>/…`) for things outside it.
+struct Tiny {
+    tmp: tempfile::TempDir,
+}
+
+const ARTICLE: &str = "---\ntitle: \"The report\"\narticle: report\nbased_on: outlet\nannotations:\n  - quote: \"army\"\n    kind: context\n    note: \"A *note*.\"\n---\nThe army said so [@outlet].\n";
+const OUTLET: &str =
+    "---\ntitle: \"The Outlet\"\nkind: outlet\nurl: \"https://outlet.example/\"\n---\nA news outlet.\n";
+
+impl Tiny {
+    fn new() -> Tiny {
+        let tiny = Tiny { tmp: tempfile::tempdir().expect("temp dir") };
+        tiny.write("dossier.yaml", "title: \"Tiny\"\nbase_url: \"https://example.org/\"\n");
+        tiny.write("content/articles/report.md", ARTICLE);
+        tiny.write("content/sources/outlet.md", OUTLET);
+        tiny
+    }
+
+    fn root(&self) -> PathBuf {
+        self.tmp.path().join("project")
+    }
+
+    /// A path beside the project, outside it.
+    fn outside(&self, rel: &str) -> PathBuf {
+        self.tmp.path().join(rel)
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        write(&self.path(rel), text);
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        command.args(args).arg("--root").arg(self.root()).env("NO_COLOR", "1");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        run_bounded(self.command(args), Duration::from_secs(60))
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// Runs `command`, killing it (and failing the test) if it takes longer than `limit`.
+fn run_bounded(mut command: Command, limit: Duration) -> Output {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run dossier");
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("dossier took longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn assert_fails(out: &Output, code: i32, says: &[&str]) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "exit code; stderr:\n{err}");
+    for part in says {
+        assert!(err.contains(part), "stderr lacks {part:?}:\n{err}");
+    }
+}
+
+fn assert_ok(out: &Output) {
+    assert!(out.status.success(), "failed:\n{}", stderr(out));
+}
+
+fn mkfifo(path: &Path) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(status.success());
+}
+
+// ---- data leaving the project ------------------------------------------------------------
+
+#[test]
+fn a_committed_spare_folder_with_a_link_out_cannot_write_outside() {
+    let tiny = Tiny::new();
+    tiny.write("content/static/a.txt", "mine");
+    let victim = tiny.outside("victim");
+    write(&victim.join("keep.txt"), "victim's");
+    tiny.write(".public.dossier-spare/.dossier-output", "");
+    symlink("../../victim", tiny.path(".public.dossier-spare/static")).unwrap();
+    symlink(&victim, tiny.path(".public.dossier-spare/robots.txt")).unwrap();
+    assert_ok(&tiny.run(&["build"]));
+    assert_ok(&tiny.run(&["build"])); // and again, with the first build as the spare
+    assert_eq!(snapshot(&victim), vec![(victim.join("keep.txt"), b"victim's".to_vec())]);
+    assert_eq!(tiny.read("public/static/a.txt"), "mine");
+    assert!(!tiny.path("public/static").symlink_metadata().unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn templates_and_theme_files_linking_out_of_the_project_are_refused() {
+    let secret = "root:x:0:0:secret";
+    let cases: &[(&str, &[&str])] = &[
+        ("templates/404.html", &["templates/404.html", "outside the project"]),
+        ("themes/default/templates/404.html", &["themes/default/templates/404.html", "outside the project"]),
+        ("themes/default/static/leak.css", &["themes/default/static/leak.css", "outside the project"]),
+    ];
+    for (link, says) in cases {
+        let tiny = Tiny::new();
+        write(&tiny.outside("secret.txt"), secret);
+        fs::create_dir_all(tiny.path(link).parent().unwrap()).unwrap();
+        symlink(tiny.outside("secret.txt"), tiny.path(link)).unwrap();
+        let out = tiny.run(&["build"]);
+        assert_fails(&out, 1, says);
+        assert!(!tiny.path("public").exists(), "{link}: nothing published");
+    }
+    // A whole theme static folder linked to an outside folder.
+    let tiny = Tiny::new();
+    write(&tiny.outside("elsewhere/passwd"), secret);
+    fs::create_dir_all(tiny.path("themes/default")).unwrap();
+    symlink(tiny.outside("elsewhere"), tiny.path("themes/default/static")).unwrap();
+    assert_fails(&tiny.run(&["build"]), 1, &["themes/default/static", "outside the project"]);
+    assert!(!tiny.path("public").exists());
+}
+
+#[test]
+fn a_theme_named_by_a_path_is_refused() {
+    let tiny = Tiny::new();
+    write(&tiny.outside("elsewhere/templates/404.html"), "stolen");
+    tiny.write("dossier.yaml", "title: \"Tiny\"\nbase_url: \"https://example.org/\"\ntheme: ../../elsewhere\n");
+    assert_fails(&tiny.run(&["build"]), 1, &["dossier.yaml:3:1", "not a folder name in `themes/`"]);
+}
+
+#[test]
+fn an_output_path_through_a_link_into_content_is_refused() {
+    let tiny = Tiny::new();
+    symlink(tiny.path("content"), tiny.path("lnk")).unwrap();
+    let before = snapshot(&tiny.path("content"));
+    let out = tiny.run(&["build", "--output", "lnk/site"]);
+    assert_fails(&out, 2, &["refusing", "inside the project's `content/` folder"]);
+    assert_eq!(snapshot(&tiny.path("content")), before);
+}
+
+#[test]
+fn content_and_config_links_out_of_the_project_are_not_read() {
+    let tiny = Tiny::new();
+    write(&tiny.outside("secret.md"), "---\ntitle: \"Secret\"\nkind: person\n---\n");
+    symlink(tiny.outside("secret.md"), tiny.path("content/sources/secret.md")).unwrap();
+    symlink(tiny.outside("secret.md"), tiny.path("content/static/secret.txt")).unwrap_or_else(|_| {
+        fs::create_dir_all(tiny.path("content/static")).unwrap();
+        symlink(tiny.outside("secret.md"), tiny.path("content/static/secret.txt")).unwrap();
+    });
+    let out = tiny.run(&["build"]);
+    assert_ok(&out);
+    assert!(stderr(&out).contains("symbolic link skipped"));
+    assert!(!tiny.path("public/sources/secret").exists());
+    assert!(!tiny.path("public/static/secret.txt").exists());
+    // the configuration itself
+    fs::rename(tiny.path("dossier.yaml"), tiny.outside("dossier.yaml")).unwrap();
+    symlink(tiny.outside("dossier.yaml"), tiny.path("dossier.yaml")).unwrap();
+    assert_fails(&tiny.run(&["check"]), 2, &["outside the project"]);
+}
+
+#[test]
+fn new_does_not_scaffold_through_a_link_out_of_the_project() {
+    let tiny = Tiny::new();
+    fs::create_dir_all(tiny.outside("elsewhere")).unwrap();
+    fs::remove_dir_all(tiny.path("content/sources")).unwrap();
+    symlink(tiny.outside("elsewhere"), tiny.path("content/sources")).unwrap();
+    let out = tiny.run(&["new", "source", "someone"]);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("outside the project"), "{}", stderr(&out));
+    assert!(fs::read_dir(tiny.outside("elsewhere")).unwrap().next().is_none());
+}
+
+// ---- data loss ---------------------------------------------------------------------------
+
+#[test]
+fn force_never_replaces_a_folder_holding_the_home_folder() {
+    let tiny = Tiny::new();
+    let home = tiny.outside("homes/alice");
+    write(&home.join("thesis.txt"), "years of work");
+    let homes = tiny.outside("homes");
+    let mut command = tiny.command(&["build", "--force", "--output", homes.to_str().unwrap()]);
+    command.env("HOME", &home);
+    let out = run_bounded(command, Duration::from_secs(60));
+    assert_fails(&out, 2, &["refusing", "home folder"]);
+    assert_eq!(fs::read_to_string(home.join("thesis.txt")).unwrap(), "years of work");
+}
+
+#[test]
+fn two_builds_into_one_output_take_turns() {
+    let tiny = Tiny::new();
+    for i in 0..200 {
+        tiny.write(&format!("content/static/f{i}.txt"), &"x".repeat(10_000));
+    }
+    for _ in 0..3 {
+        let children: Vec<_> = (0..2)
+            .map(|_| tiny.command(&["build"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap())
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_ok(&out);
+        }
+        assert_eq!(fs::read_dir(tiny.path("public/static")).unwrap().count(), 200);
+        assert!(tiny.path("public/articles/report/index.html").is_file());
+    }
+}
+
+#[test]
+fn leftovers_of_an_interrupted_build_do_not_break_the_next() {
+    let tiny = Tiny::new();
+    assert_ok(&tiny.run(&["build"]));
+    assert_ok(&tiny.run(&["build"]));
+    // What a build killed by a full disk may leave in the spare folder: folders where files go,
+    // files where folders go, a half-written page.
+    let spare = tiny.path(".public.dossier-spare");
+    fs::remove_file(spare.join("robots.txt")).unwrap();
+    write(&spare.join("robots.txt/partial"), "x");
+    fs::remove_dir_all(spare.join("sources")).unwrap();
+    write(&spare.join("sources"), "half");
+    write(&spare.join("articles/report/index.html"), "<html><bo");
+    assert_ok(&tiny.run(&["build"]));
+    assert!(tiny.read("public/robots.txt").starts_with("User-agent"));
+    assert!(tiny.read("public/articles/report/index.html").contains("</html>"));
+    assert!(tiny.path("public/sources/outlet/index.html").is_file());
+}
