@@ -617,7 +617,7 @@ impl<'a> Assembler<'a> {
                 .filter(|a| self.index.source(a).is_some())
                 .map(|a| self.source_link(a)),
             members: self.links_to_sources(self.backlinks.members.get(slug.as_str())),
-            external_url: meta.url.clone(),
+            external_url: meta.url.clone().filter(|u| crate::html::is_safe_url(u)),
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
             pseudonym: meta.pseudonym,

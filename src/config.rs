@@ -80,6 +80,9 @@ impl Config {
             }
             d
         })?;
+        if let Some(offset) = crate::content::too_deep(&text) {
+            return Err(crate::content::too_deep_diagnostic(Path::new(CONFIG_FILE), &text, 0, offset));
+        }
         let raw: RawConfig =
             serde_yaml::from_str(&text).map_err(|e| yaml_diagnostic(Path::new(CONFIG_FILE), &text, 1, &e))?;
         let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
@@ -122,6 +125,10 @@ impl Config {
 /// Splits a base URL into its normalised absolute form and its path.
 fn split_base_url(url: &str) -> Result<(String, String), String> {
     let url = url.trim();
+    if let Some(bad) = url.chars().find(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\\'))
+    {
+        return Err(format!("base_url {url:?} contains {bad:?}, which a URL cannot hold"));
+    }
     let (origin, path) = if let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) {
         let scheme_len = url.len() - rest.len();
         let host_end = rest.find('/').unwrap_or(rest.len());
@@ -159,5 +166,7 @@ mod tests {
             assert_eq!(split_base_url(input), Ok((base.into(), path.into())), "{input}");
         }
         assert!(split_base_url("example.org").is_err());
+        assert!(split_base_url("https://x.example/\nDisallow: /").is_err());
+        assert!(split_base_url("https://x.example/\"><script>").is_err());
     }
 }

@@ -52,18 +52,79 @@ fn split_front_matter(text: &str) -> Result<Split<'_>, (String, usize)> {
 /// A serde YAML error as a diagnostic pointing into the file.
 pub fn yaml_diagnostic(file: &Path, text: &str, yaml_line: usize, error: &serde_yaml::Error) -> Diagnostic {
     let full = error.to_string();
-    let message = match full.find(" at line ") {
+    let message = match full.find(" at line ").or_else(|| full.find(" at position ")) {
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
+    // Some scanner errors (a control character, a NUL) carry only a character position.
+    let position = full
+        .rsplit_once(" at position ")
+        .and_then(|(_, n)| n.trim().parse::<usize>().ok())
+        .filter(|_| error.location().is_none_or(|l| l.index() == 0 && l.line() <= 1))
+        .map(|chars| {
+            let yaml_start: usize = text.split_inclusive('\n').take(yaml_line - 1).map(str::len).sum();
+            let byte = text[yaml_start..].char_indices().nth(chars).map_or(text.len(), |(i, _)| yaml_start + i);
+            Location::at_offset(text, byte, 1)
+        });
     let unclosed =
         message.contains("found unexpected end of stream") || message.contains("while scanning a quoted scalar");
     let location = match unclosed.then(|| unclosed_quote(text, yaml_line)).flatten() {
         Some(opening) => Some(opening),
+        None if position.is_some() => position,
         None => error.location().map(|l| Location::at_line(text, l.line() + yaml_line - 1, l.column())),
     };
     let help = yaml_help(&message, location.as_ref());
     Diagnostic::error(file, format!("invalid front matter: {message}")).at(location).help_opt(help)
+}
+
+/// Deepest nesting of flow collections (`[`, `{`) front matter may have. The YAML parser
+/// takes quadratic time in the depth (100,000 `[` took 25 s); real front matter nests 3 deep.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// The byte offset in `yaml` where flow collections nest deeper than [`MAX_FLOW_DEPTH`].
+/// Brackets inside quoted scalars and comments do not count; so that an odd quote cannot
+/// hide a deep nest, brackets are also counted ignoring quotes, against a limit 30 times
+/// higher (still parsed in milliseconds).
+pub fn too_deep(yaml: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in yaml.char_indices() {
+        match c {
+            '[' | '{' if depth == 30 * MAX_FLOW_DEPTH => return Some(i),
+            '[' | '{' => depth += 1,
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let (mut depth, mut quote, mut comment, mut previous) = (0usize, None, false, ' ');
+    for (i, c) in yaml.char_indices() {
+        match (quote, c) {
+            _ if comment => comment = c != '\n',
+            (Some('"'), '\\') if previous != '\\' => {}
+            (Some(q), c) if c == q && !(q == '"' && previous == '\\') => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if matches!(previous, ' ' | '\t' | '\n' | '[' | '{' | ',' | ':' | '-') => {
+                quote = Some(c)
+            }
+            (None, '#') if previous.is_whitespace() => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(i);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = if previous == '\\' && c == '\\' { ' ' } else { c };
+    }
+    None
+}
+
+/// The error for front matter that nests too deep, at the bracket that went past the limit.
+pub fn too_deep_diagnostic(file: &Path, text: &str, yaml_start: usize, offset: usize) -> Diagnostic {
+    Diagnostic::error(file, format!("front matter nests `[` or `{{` more than {MAX_FLOW_DEPTH} levels deep"))
+        .at(Some(Location::at_offset(text, yaml_start + offset, 1)))
+        .help("close the brackets sooner, or put the value in quotes if it is text")
 }
 
 /// The opening quote of the first line of YAML whose double or single quotes do not balance.
@@ -110,6 +171,9 @@ fn yaml_help(message: &str, location: Option<&Location>) -> Option<String> {
                 None => format!("use one of: {}", choices.join(", ")),
             });
         }
+    }
+    if message.contains("control characters are not allowed") {
+        return Some("remove the invisible control character at the caret (shown as a symbol such as ␀ or ␛); YAML allows them only as escapes in double quotes, such as \"\\t\"".into());
     }
     if message.contains("missing field") {
         return Some("add the field to the front matter".into());
@@ -297,6 +361,8 @@ fn read_text(root: &Path, path: &Path, shown: &Path, diagnostics: &Diagnostics) 
         }
     };
     match String::from_utf8(bytes) {
+        // Classic Mac line ends (a lone CR) become LF, byte for byte, so offsets still hold.
+        Ok(text) if text.contains('\r') => Some(lone_cr_to_lf(text)),
         Ok(text) => Some(text),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
@@ -310,6 +376,16 @@ fn read_text(root: &Path, path: &Path, shown: &Path, diagnostics: &Diagnostics) 
             None
         }
     }
+}
+
+fn lone_cr_to_lf(text: String) -> String {
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Parses one file's front matter into `M`; problems become diagnostics.
@@ -338,6 +414,11 @@ pub(crate) fn parse_page<M: DeserializeOwned>(
         }
     };
     let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
+    if let Some(offset) = too_deep(yaml) {
+        let yaml_start = split.yaml.as_ptr() as usize - text.as_ptr() as usize;
+        diagnostics.push(too_deep_diagnostic(shown, &text, yaml_start, offset));
+        return None;
+    }
     let meta: M = match serde_yaml::from_str(yaml) {
         Ok(meta) => meta,
         Err(e) => {
@@ -403,6 +484,18 @@ mod tests {
         let none = split_front_matter("just text").ok().unwrap();
         assert_eq!((none.yaml, none.body), ("", "just text"));
         assert!(split_front_matter("---\ntitle: x\nbody").is_err());
+    }
+
+    #[test]
+    fn flow_nesting_is_bounded_but_brackets_in_text_are_not_counted() {
+        let deep = format!("a: {}{}", "[".repeat(65), "]".repeat(65));
+        assert_eq!(super::too_deep(&deep), Some(3 + 64));
+        assert_eq!(super::too_deep(&format!("a: {}{}", "[".repeat(64), "]".repeat(64))), None);
+        assert_eq!(
+            super::too_deep(&format!("a: \"{}\"\nb: '{}' # {}", "[".repeat(99), "{".repeat(99), "[".repeat(99))),
+            None
+        );
+        assert_eq!(super::too_deep(&format!("a: \"\\\\\" {}", "[".repeat(99))), Some(8 + 64));
     }
 
     #[test]

@@ -29,10 +29,11 @@ impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OutputError::Refused { path, why, help } => {
-                write!(f, "refusing to write to `{}`: {why}\n  = help: {help}", path.display())
+                let path = crate::diagnostics::visible(&path.to_string_lossy()).into_owned();
+                write!(f, "refusing to write to `{path}`: {why}\n  = help: {help}")
             }
             OutputError::Io { path, error } => {
-                write!(f, "cannot write `{}`: {error}", path.display())
+                write!(f, "cannot write `{}`: {error}", crate::diagnostics::visible(&path.to_string_lossy()))
             }
         }
     }

@@ -226,6 +226,16 @@ impl<'a> Index<'a> {
             if let Some(affiliation) = &source.meta.affiliation {
                 self.expect_source(source, "affiliation", affiliation, diagnostics);
             }
+            if let Some(url) = source.meta.url.as_deref().filter(|u| !crate::html::is_safe_url(u)) {
+                push(
+                    diagnostics,
+                    source,
+                    "url:",
+                    url,
+                    format!("`url` {url:?} is not a web address dossier links to"),
+                    Some("write an `https://` (or `http://`, `mailto:`) address; other schemes such as `javascript:` are refused".into()),
+                );
+            }
         }
         for figure in self.content.figures.iter().filter(|p| wanted(&p.id)) {
             self.check_figure(figure, diagnostics);

@@ -70,16 +70,17 @@ fn write(path: &Path, text: &str) {
 
 /// Runs `command`, killing it (and failing the test) if it takes longer than `limit`.
 fn run_bounded(mut command: Command, limit: Duration) -> Output {
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run dossier");
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > limit {
-            let _ = child.kill();
+    let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run dossier");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(limit) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
             panic!("dossier took longer than {limit:?}");
         }
-        std::thread::sleep(Duration::from_millis(20));
     }
-    child.wait_with_output().unwrap()
 }
 
 fn assert_fails(out: &Output, code: i32, says: &[&str]) {
@@ -245,4 +246,142 @@ fn leftovers_of_an_interrupted_build_do_not_break_the_next() {
     assert!(tiny.read("public/robots.txt").starts_with("User-agent"));
     assert!(tiny.read("public/articles/report/index.html").contains("</html>"));
     assert!(tiny.path("public/sources/outlet/index.html").is_file());
+}
+
+// ---- injection into the published site ---------------------------------------------------
+
+#[test]
+fn raw_html_and_script_urls_in_notes_never_reach_the_pages() {
+    let tiny = Tiny::new();
+    let article = ARTICLE.replace(
+        "note: \"A *note*.\"",
+        "note: \"A **bold** <img src=x onerror=alert(1)> </script><script>alert(2)</script> [x](javascript:alert(3)) [ok](https://ok.example/)\"",
+    );
+    tiny.write("content/articles/report.md", &article);
+    assert_ok(&tiny.run(&["build"]));
+    for page in ["public/articles/report/index.html", "public/annotations/index.html"] {
+        let html = tiny.read(page);
+        let doc = scraper::Html::parse_document(&html);
+        assert!(select(&doc, "[onerror]").is_empty(), "{page}: onerror attribute");
+        assert!(select(&doc, "img").is_empty(), "{page}: raw <img> became an element");
+        assert!(!html.contains("<script>alert"), "{page}: script");
+        for a in select(&doc, "a[href]") {
+            let href = a.value().attr("href").unwrap();
+            assert!(!href.to_lowercase().contains("javascript"), "{page}: {href}");
+        }
+        assert!(!select(&doc, ".note strong, aside strong, strong").is_empty(), "{page}: Markdown still renders");
+        assert!(!select(&doc, "a[href='https://ok.example/']").is_empty(), "{page}: safe links kept");
+    }
+}
+
+#[test]
+fn a_source_url_with_a_script_scheme_is_an_error() {
+    for url in ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>x</script>"] {
+        let tiny = Tiny::new();
+        tiny.write("content/sources/outlet.md", &OUTLET.replace("https://outlet.example/", url));
+        assert_fails(&tiny.run(&["build"]), 1, &["content/sources/outlet.md:4:", "not a web address", "https://"]);
+        assert!(!tiny.path("public").exists());
+    }
+}
+
+#[test]
+fn control_characters_from_yaml_never_break_the_feed() {
+    let tiny = Tiny::new();
+    tiny.write("content/articles/report.md", &ARTICLE.replace("The report", "Bad\\x01 \\e[31mred\\x7f"));
+    tiny.write("dossier.yaml", "title: \"Tiny\\x02\"\ndescription: \"\\x0b\"\nbase_url: \"https://example.org/\"\n");
+    assert_ok(&tiny.run(&["build"]));
+    for file in ["public/atom.xml", "public/sitemap.xml"] {
+        let xml = tiny.read(file);
+        let bad: Vec<char> = xml.chars().filter(|c| (*c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')).collect();
+        assert!(bad.is_empty(), "{file} holds {bad:?}");
+    }
+    assert!(tiny.read("public/atom.xml").contains("Bad\u{FFFD} \u{FFFD}[31mred"));
+}
+
+#[test]
+fn a_base_url_cannot_inject_lines_or_markup() {
+    for url in ["https://x.example/\nDisallow: /", "https://x.example/\"><script>", "https://x.example/a b"] {
+        let tiny = Tiny::new();
+        let out = tiny.run(&["build", "--base-url", url]);
+        assert_fails(&out, 1, &["base_url", "cannot hold"]);
+        assert!(!tiny.path("public").exists());
+    }
+}
+
+#[test]
+fn diagnostics_show_terminal_escapes_instead_of_sending_them() {
+    let tiny = Tiny::new();
+    tiny.write("content/sources/bad\u{1b}]0;PWNED\u{7}.md", "---\ntitle: x\n---\n");
+    tiny.write("content/sources/outlet.md", "---\ntitle: \"The Outlet\"\nkind: outlet\nrole: \u{1b}[31m: red\n---\n");
+    let out = tiny.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "raw escapes in:\n{err:?}");
+    assert!(err.contains("bad\u{241b}]0;PWNED\u{2407}"), "{err}");
+    assert!(err.contains("\u{241b}[31m"), "{err}");
+}
+
+// ---- hangs and blow-ups ------------------------------------------------------------------
+
+#[test]
+fn a_fifo_in_content_is_an_error_not_a_hang() {
+    for fifo in ["content/articles/pipe.md", "content/static/pipe.txt"] {
+        let tiny = Tiny::new();
+        mkfifo(&tiny.path(fifo));
+        for command in ["check", "build"] {
+            let out = run_bounded(tiny.command(&[command]), Duration::from_secs(20));
+            assert_fails(&out, 1, &[fifo.trim_start_matches("content/"), "named pipe (FIFO), not a regular file"]);
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_yaml_is_refused_quickly() {
+    let tiny = Tiny::new();
+    let deep = format!("---\ntitle: \"x\"\nsummary: {}{}\n---\n", "[".repeat(100_000), "]".repeat(100_000));
+    tiny.write("content/articles/deep.md", &deep);
+    let started = Instant::now();
+    let out = run_bounded(tiny.command(&["check"]), Duration::from_secs(20));
+    assert_fails(&out, 1, &["content/articles/deep.md:3:", "more than 64 levels deep"]);
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+}
+
+#[test]
+fn annotations_cannot_blow_the_output_up() {
+    let long_text = "The army said see everything here. ".repeat(600); // ~21 KB
+    let article = |annotations: &str| {
+        format!("---\ntitle: \"The report\"\nbased_on: outlet\nannotations:\n{annotations}---\n{long_text}\n")
+    };
+    // One short quote everywhere.
+    let tiny = Tiny::new();
+    tiny.write(
+        "content/articles/report.md",
+        &article("  - quote: \"e\"\n    occurrence: all\n    kind: context\n    note: \"x\"\n"),
+    );
+    let out = run_bounded(tiny.command(&["build"]), Duration::from_secs(30));
+    assert_fails(&out, 1, &["content/articles/report.md", "at most 2000 pieces", "prefix:"]);
+    // Many annotations each covering most of the text, overlapping.
+    let whole: String = long_text.trim_end().chars().take(20_000).collect();
+    let many: String =
+        (0..50).map(|_| format!("  - quote: \"{whole}\"\n    occurrence: 1\n    kind: context\n")).collect();
+    tiny.write("content/articles/report.md", &article(&many));
+    let out = run_bounded(tiny.command(&["build"]), Duration::from_secs(30));
+    assert_fails(&out, 1, &["content/articles/report.md", "highlights"]);
+    assert!(!tiny.path("public").exists());
+}
+
+#[test]
+fn thousands_of_unanchored_quotes_report_quickly() {
+    let tiny = Tiny::new();
+    let long_text = "Soldiers walked away from the army in their thousands. ".repeat(20_000); // ~1 MB
+    let notes: String =
+        (0..10_000).map(|i| format!("  - quote: \"Soldiers walked to town {i}\"\n    kind: context\n")).collect();
+    tiny.write(
+        "content/articles/report.md",
+        &format!("---\ntitle: \"The report\"\nbased_on: outlet\nannotations:\n{notes}---\n{long_text}\n"),
+    );
+    let started = Instant::now();
+    let out = run_bounded(tiny.command(&["check"]), Duration::from_secs(60));
+    assert_fails(&out, 1, &["is not in the article's text", "nearest text in the article: \"…"]);
+    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
 }
