@@ -477,7 +477,7 @@ impl<'a> Assembler<'a> {
                     url: self.index.source_url(slug),
                     kind: source.meta.kind.as_str().into(),
                     role: source.meta.role.clone(),
-                    pseudonym: source.meta.pseudonym,
+                    pseudonym: source.meta.pseudonym.label(),
                     backrefs: rendered
                         .citations
                         .iter()
@@ -581,7 +581,7 @@ impl<'a> Assembler<'a> {
                         url: self.index.source_url(&s.slug),
                         kind: kind.as_str().into(),
                         role: s.meta.role.clone(),
-                        pseudonym: s.meta.pseudonym,
+                        pseudonym: s.meta.pseudonym.label(),
                         uses: self.uses_of(&s.slug),
                     })
                     .collect();
@@ -620,7 +620,7 @@ impl<'a> Assembler<'a> {
             external_url: meta.url.clone().filter(|u| crate::html::is_safe_url(u)),
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
-            pseudonym: meta.pseudonym,
+            pseudonym: meta.pseudonym.label(),
             body_html: self.rendered.sources[i].html.clone(),
             citations,
             mentions,

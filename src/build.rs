@@ -461,7 +461,7 @@ impl Phases {
 
 fn source_names(source: &crate::model::Source) -> Vec<String> {
     let mut names: Vec<String> = std::iter::once(&source.meta.title).chain(&source.meta.aliases).cloned().collect();
-    names.push(format!("pseudonym: {}", source.meta.pseudonym));
+    names.push(format!("pseudonym: {:?}", source.meta.pseudonym));
     names
 }
 

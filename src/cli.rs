@@ -5,13 +5,13 @@
 //! 1 content or template errors, 2 usage or I/O errors) for `main` to use.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::build;
-use crate::config::{Config, Overrides};
+use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::output;
 use crate::scaffold;
@@ -22,9 +22,10 @@ use crate::serve;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// The project folder (holding dossier.yaml and content/)
-    #[arg(long, global = true, default_value = ".")]
-    root: PathBuf,
+    /// The project folder (holding dossier.yaml and content/); default: the
+    /// nearest folder upwards from here that holds a dossier.yaml
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
     /// Print only errors
     #[arg(long, short, global = true)]
     quiet: bool,
@@ -63,7 +64,7 @@ struct SiteArgs {
 struct BuildArgs {
     #[command(flatten)]
     site: SiteArgs,
-    /// The output folder
+    /// The output folder; a relative path is read from the project folder
     #[arg(long, short, default_value = "public")]
     output: PathBuf,
     /// Replace a non-empty output folder that dossier did not create
@@ -106,6 +107,14 @@ enum NewKind {
 pub fn run(cli: Cli) -> u8 {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let printer = Printer { quiet: cli.quiet, color };
+    let root = match project_root(cli.root.as_deref()) {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let cli = Resolved { root, verbose: cli.verbose, command: cli.command };
     match &cli.command {
         Command::Build(args) => run_build(&cli, args, &printer),
         Command::Check(args) => run_check(&cli, args, &printer),
@@ -115,7 +124,7 @@ pub fn run(cli: Cli) -> u8 {
             port: args.port,
             open: args.open,
             drafts: args.drafts,
-            quiet: cli.quiet,
+            quiet: printer.quiet,
         }),
         Command::New { kind, id } => {
             let kind = match kind {
@@ -133,6 +142,41 @@ pub fn run(cli: Cli) -> u8 {
                 }
             }
         }
+    }
+}
+
+/// The command line with the project folder resolved once, to an absolute
+/// canonical path: every path compared later (watcher events, page files,
+/// the output folder) is spelled the same way whatever the user typed.
+struct Resolved {
+    root: PathBuf,
+    verbose: bool,
+    command: Command,
+}
+
+/// The project folder: `--root` if given, else the nearest folder from the
+/// current one upwards that holds `dossier.yaml` (as cargo finds
+/// `Cargo.toml`), else the current folder.
+fn project_root(given: Option<&Path>) -> Result<PathBuf, String> {
+    let start = match given {
+        Some(path) => path.to_path_buf(),
+        None => std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?,
+    };
+    let root =
+        start.canonicalize().map_err(|e| format!("cannot open the project folder `{}`: {e}", start.display()))?;
+    if given.is_some() {
+        return Ok(root);
+    }
+    Ok(root.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file()).map_or(root.clone(), Path::to_path_buf))
+}
+
+/// A path as the user would type it: relative to the current folder when under it.
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    match cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
+        Some(rel) if rel.as_os_str().is_empty() => ".".into(),
+        Some(rel) => rel.display().to_string(),
+        None => path.display().to_string(),
     }
 }
 
@@ -166,7 +210,7 @@ impl Printer {
     }
 }
 
-fn load_config(cli: &Cli, site: &SiteArgs, printer: &Printer) -> Result<Config, u8> {
+fn load_config(cli: &Resolved, site: &SiteArgs, printer: &Printer) -> Result<Config, u8> {
     let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts };
     Config::load(&cli.root, &overrides).map_err(|d| {
         printer.diagnostic(&d);
@@ -174,13 +218,13 @@ fn load_config(cli: &Cli, site: &SiteArgs, printer: &Printer) -> Result<Config, 
     })
 }
 
-fn run_build(cli: &Cli, args: &BuildArgs, printer: &Printer) -> u8 {
+fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
     let started = Instant::now();
     let config = match load_config(cli, &args.site, printer) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let output_dir = if args.output.is_absolute() { args.output.clone() } else { cli.root.join(&args.output) };
+    let output_dir = cli.root.join(&args.output);
     if let Err(e) = output::check_target(&cli.root, &output_dir, args.force) {
         eprintln!("error: {e}");
         return 2;
@@ -189,7 +233,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, printer: &Printer) -> u8 {
     let site = build::build(&config, "", &diagnostics);
     let (errors, warnings) = printer.report(&diagnostics);
     let Some(site) = site else {
-        eprintln!("error: build failed with {errors} error(s); `{}` was left as it was", output_dir.display());
+        eprintln!("error: build failed with {errors} error(s); `{}` was left as it was", shown(&output_dir));
         return 1;
     };
     if let Err(e) = output::write_atomic(&site, &cli.root, &output_dir, args.force) {
@@ -206,13 +250,13 @@ fn run_build(cli: &Cli, args: &BuildArgs, printer: &Printer) -> u8 {
         "Built {pages} pages ({} files{}) into {} in {} ms",
         site.files.len(),
         if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() },
-        output_dir.display(),
+        shown(&output_dir),
         started.elapsed().as_millis()
     ));
     0
 }
 
-fn run_check(cli: &Cli, args: &CheckArgs, printer: &Printer) -> u8 {
+fn run_check(cli: &Resolved, args: &CheckArgs, printer: &Printer) -> u8 {
     let config = match load_config(cli, &args.site, printer) {
         Ok(c) => c,
         Err(code) => return code,

@@ -330,9 +330,56 @@ pub struct SourceMeta {
     pub published: Option<PartialDate>,
     pub accessed: Option<PartialDate>,
     #[serde(default)]
-    pub pseudonym: bool,
+    pub pseudonym: Pseudonym,
     #[serde(default)]
     pub draft: bool,
+}
+
+/// Whether a source's name is a pseudonym: `pseudonym: true | false | likely`.
+///
+/// `likely` is for names the evidence suggests, but does not say, were changed;
+/// readers see "name probably changed" instead of "name changed".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pseudonym {
+    #[default]
+    No,
+    Yes,
+    Likely,
+}
+
+impl Pseudonym {
+    /// What readers see beside the name, or nothing.
+    pub fn label(self) -> &'static str {
+        match self {
+            Pseudonym::No => "",
+            Pseudonym::Yes => "name changed",
+            Pseudonym::Likely => "name probably changed",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Pseudonym {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Pseudonym;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "`true`, `false` or `likely` (the evidence suggests, but does not say, the name was changed)",
+                )
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Pseudonym, E> {
+                Ok(if v { Pseudonym::Yes } else { Pseudonym::No })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Pseudonym, E> {
+                match v {
+                    "likely" => Ok(Pseudonym::Likely),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]

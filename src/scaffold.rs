@@ -21,7 +21,7 @@ aliases: []                 # other spellings, all auto-linked: ["Robertson"]
 # url: ""                   # only a URL you have checked
 # published: 2021-12-20     # ISO 8601: 2021, 2021-12 or 2021-12-20
 # accessed: 2026-11-24
-pseudonym: false            # true where the article says the name was changed
+pseudonym: false            # true where the article says the name was changed; likely where it only suggests so
 draft: false
 ---
 Who this is and why they matter to the dossier.

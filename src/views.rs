@@ -33,7 +33,8 @@ pub struct BibEntryView {
     pub url: String,
     pub kind: String,
     pub role: Option<String>,
-    pub pseudonym: bool,
+    /// "name changed", "name probably changed", or empty.
+    pub pseudonym: &'static str,
     /// Element ids of the citations that point here (`cite-3`).
     pub backrefs: Vec<String>,
 }
@@ -130,7 +131,8 @@ pub struct SourceSummaryView {
     pub url: String,
     pub kind: String,
     pub role: Option<String>,
-    pub pseudonym: bool,
+    /// "name changed", "name probably changed", or empty.
+    pub pseudonym: &'static str,
     pub uses: usize,
 }
 
@@ -156,7 +158,8 @@ pub struct SourceView {
     pub external_url: Option<String>,
     pub published: Option<String>,
     pub accessed: Option<String>,
-    pub pseudonym: bool,
+    /// "name changed", "name probably changed", or empty.
+    pub pseudonym: &'static str,
     pub body_html: String,
     pub citations: Vec<BacklinkView>,
     pub mentions: Vec<BacklinkView>,

@@ -241,3 +241,36 @@ fn fenced_code_is_highlighted_with_classes_and_a_generated_stylesheet() {
     assert!(project.read("public/highlight.css").contains(".hl-"));
     assert_eq!(select(&page, "link[href='/sub/highlight.css']").len(), 1);
 }
+
+#[test]
+fn paths_mean_the_same_however_they_are_spelled() {
+    let project = Project::fixture("basic");
+    let bin = env!("CARGO_BIN_EXE_dossier");
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new(bin).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap();
+        assert!(out.status.success(), "{args:?} in {}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // From a subfolder of the project, without --root: the project is found upwards.
+    let articles = project.path("content/articles");
+    run(&articles, &["build"]);
+    assert!(project.path("public/index.html").is_file(), "public/ lands in the project, not in the subfolder");
+    assert!(!articles.join("public").exists());
+    run(&articles, &["new", "source", "from-below"]);
+    assert!(project.path("content/sources/from-below.md").is_file());
+    let check = run(&articles, &["check"]);
+    assert!(check.contains("--> content/sources/from-below.md"), "diagnostics stay project-relative: {check}");
+    // A relative --root is read against the current folder, a relative --output against the project.
+    let parent = project.root().parent().unwrap();
+    let name = project.root().file_name().unwrap().to_str().unwrap();
+    let said = run(parent, &["build", "--root", name, "--output", "site"]);
+    assert!(project.path("site/index.html").is_file(), "--output is relative to the project folder");
+    assert!(said.contains(&format!("into {name}/site ")), "shown as the user would type it: {said}");
+    // An --output that resolves into content/ however it is spelled is still refused.
+    let refused = std::process::Command::new(bin)
+        .args(["build", "--output", "content/articles/../static/site"])
+        .current_dir(&articles)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+}

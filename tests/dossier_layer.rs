@@ -98,6 +98,23 @@ fn a_pseudonym_is_marked_at_its_first_mention_and_on_its_page() {
 }
 
 #[test]
+fn a_likely_pseudonym_says_probably_and_a_wrong_value_names_the_choices() {
+    let project = Project::fixture("basic");
+    let path = "content/sources/maria-lopez.md";
+    project.write(path, &project.read(path).replace("pseudonym: true", "pseudonym: likely"));
+    project.build(&[]);
+    let article = project.page("articles/report/index.html");
+    let marker = select(&article, ".article-body .name-changed");
+    assert_eq!(marker.iter().map(text).collect::<Vec<_>>(), ["(name probably changed)"]);
+    let source = project.page("sources/maria-lopez/index.html");
+    assert!(text(&select(&source, "h1")[0]).contains("name probably changed"));
+
+    project.write(path, &project.read(path).replace("pseudonym: likely", "pseudonym: maybe"));
+    let err = common::stderr(&project.run(&["check"]));
+    assert!(err.contains("maria-lopez.md:7:12") && err.contains("`likely`"), "{err}");
+}
+
+#[test]
 fn articles_carry_news_article_json_ld_with_escaped_text() {
     let project = Project::fixture("basic");
     let path = "content/articles/report.md";

@@ -6,6 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::Project;
@@ -13,6 +14,8 @@ use common::Project;
 struct Server {
     child: Child,
     port: u16,
+    /// Everything the server printed on stderr so far.
+    log: Arc<Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -31,12 +34,17 @@ fn serve(project: &Project) -> Server {
 }
 
 fn serve_on(project: &Project, port: u16) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(project.root())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    serve_with(port, |command| {
+        command.arg("--root").arg(project.root());
+    })
+}
+
+/// Starts `dossier serve --port PORT`, as `configure` adds arguments and the folder to run in.
+fn serve_with(port: u16, configure: impl FnOnce(&mut Command)) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    command.args(["serve", "--port", &port.to_string()]).env("NO_COLOR", "1").stderr(Stdio::piped());
+    configure(&mut command);
+    let mut child = command.spawn().unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     loop {
         let line = lines.next().expect("serve exited early").unwrap();
@@ -45,12 +53,17 @@ fn serve_on(project: &Project, port: u16) -> Server {
         }
     }
     // Keep draining stderr so the server never blocks on a full pipe.
+    let log = Arc::new(Mutex::new(String::new()));
+    let sink = log.clone();
     std::thread::spawn(move || {
         for line in lines.map_while(Result::ok) {
             eprintln!("[serve] {line}");
+            let mut log = sink.lock().unwrap();
+            log.push_str(&line);
+            log.push('\n');
         }
     });
-    Server { child, port }
+    Server { child, port, log }
 }
 
 /// A plain HTTP/1.1 GET: (status, body).
@@ -331,4 +344,57 @@ fn an_open_tab_reconnects_and_reloads_after_the_server_restarts() {
     let _second = serve_on(&project, port); // and comes back with new content
     assert_eq!(lines.next().unwrap().unwrap(), "reloaded: true", "the tab reconnected and reloaded");
     assert!(browser.wait().unwrap().success());
+}
+
+/// Every kind of edit, served as the README says to run it: from the project
+/// folder without `--root`, and from its parent with a relative `--root`.
+fn every_kind_of_edit_is_served(server: &Server, project: &Project) {
+    let port = server.port;
+    // article body
+    let path = "content/articles/report.md";
+    project.write(path, &project.read(path).replace("Another army marched.", "Another army marched home."));
+    eventually("a body edit is served", || get(port, "/articles/report/").1.contains("marched home"));
+    // source front matter
+    let path = "content/sources/outlet.md";
+    let good = project.read(path);
+    project.write(path, &good.replace("The Outlet", "The Renamed Outlet"));
+    eventually("a front-matter edit is served", || get(port, "/sources/outlet/").1.contains("The Renamed Outlet"));
+    // broken edit: overlay and terminal error, last good site kept
+    project.write(path, "---\ntitle: [unclosed\nkind: outlet\n---\n");
+    let events = read_events(port, "failed");
+    assert!(events.contains("content/sources/outlet.md"), "the overlay names the file: {events}");
+    eventually("the terminal shows the error", || server.log.lock().unwrap().contains("content/sources/outlet.md:2"));
+    assert!(get(port, "/sources/outlet/").1.contains("The Renamed Outlet"), "the last good site is kept");
+    project.write(path, &good);
+    eventually("recovery", || get(port, "/sources/outlet/").1.contains("The Outlet"));
+    // new file, deleted file
+    project.write("content/sources/newcomer.md", "---\ntitle: Newcomer\nkind: person\n---\nNew.\n");
+    eventually("a new page appears", || get(port, "/sources/newcomer/").0 == 200);
+    std::fs::remove_file(project.path("content/sources/newcomer.md")).unwrap();
+    eventually("a deleted page disappears", || get(port, "/sources/newcomer/").0 == 404);
+    // stylesheet
+    project.write("themes/default/static/style.css", "body { color: rebeccapurple; }\n");
+    eventually("a CSS edit is served", || get(port, "/style.css").1.contains("rebeccapurple"));
+}
+
+#[test]
+fn serve_from_the_project_folder_without_root_sees_every_edit() {
+    let project = Project::fixture("basic");
+    std::fs::create_dir_all(project.path("themes/default/static")).unwrap();
+    let server = serve_with(free_port(), |command| {
+        command.current_dir(project.root());
+    });
+    every_kind_of_edit_is_served(&server, &project);
+}
+
+#[test]
+fn serve_with_a_relative_root_sees_every_edit() {
+    let project = Project::fixture("basic");
+    std::fs::create_dir_all(project.path("themes/default/static")).unwrap();
+    let parent = project.root().parent().unwrap().to_path_buf();
+    let name = project.root().file_name().unwrap().to_owned();
+    let server = serve_with(free_port(), |command| {
+        command.current_dir(&parent).arg("--root").arg(&name);
+    });
+    every_kind_of_edit_is_served(&server, &project);
 }

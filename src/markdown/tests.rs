@@ -38,7 +38,7 @@ fn source(slug: &str, title: &str, aliases: &[&str]) -> Page<SourceMeta> {
             url: None,
             published: None,
             accessed: None,
-            pseudonym: false,
+            pseudonym: Default::default(),
             draft: false,
         },
         body: String::new(),

@@ -567,9 +567,9 @@ impl Writer<'_, '_> {
         }
         self.marked(segment, text, mention.start, mention.end);
         self.out.push_str(if linked { "</a>" } else { "</span>" });
-        let pseudonym = self.options.index.source(&mention.source).is_some_and(|s| s.meta.pseudonym);
-        if pseudonym && self.flagged_pseudonyms.insert(mention.source.clone()) {
-            self.out.push_str(" <span class=\"name-changed\">(name changed)</span>");
+        let label = self.options.index.source(&mention.source).map_or("", |s| s.meta.pseudonym.label());
+        if !label.is_empty() && self.flagged_pseudonyms.insert(mention.source.clone()) {
+            let _ = write!(self.out, " <span class=\"name-changed\">({label})</span>");
         }
         self.facts.mentions.push(Mention {
             source: mention.source.clone(),
