@@ -68,7 +68,7 @@ enum ChangeKind {
 
 pub fn run(options: ServeOptions) -> u8 {
     let address = format!("{}:{}", options.bind, options.port);
-    let listener = match std::net::TcpListener::bind(&address) {
+    let listener = match std::net::TcpListener::bind((options.bind.as_str(), options.port)) {
         Ok(l) => l,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
             eprintln!(
@@ -84,8 +84,10 @@ pub fn run(options: ServeOptions) -> u8 {
             return 2;
         }
     };
-    let host = if options.bind == "0.0.0.0" { "127.0.0.1" } else { options.bind.as_str() };
-    let base_url = format!("http://{host}:{}/", options.port);
+    let base_url = match listener.local_addr() {
+        Ok(address) => http::address_url(address),
+        Err(_) => format!("http://{address}/"),
+    };
     let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts };
     let (notices, _) = broadcast::channel::<Notice>(64);
     // Versions start from the clock, so a tab reconnecting to a restarted server reloads.
