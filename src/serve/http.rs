@@ -94,7 +94,7 @@ fn connection_cap() -> usize {
             }
         }
     }
-    let available = (limit.rlim_cur as u64).saturating_sub(RESERVED_DESCRIPTORS);
+    let available = limit.rlim_cur.saturating_sub(RESERVED_DESCRIPTORS);
     available.clamp(16, 8_192) as usize
 }
 
