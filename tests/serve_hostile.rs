@@ -33,7 +33,7 @@ fn free_port() -> u16 {
 /// read from the banner (so `--port 0` works).
 fn serve(project: &Project, shell_prefix: &str, args: &[&str]) -> Option<Server> {
     let script = format!("{shell_prefix} exec \"$0\" serve --root \"$1\" {}", args.join(" "));
-    let mut child = Command::new("sh")
+    let child = Command::new("sh")
         .arg("-c")
         .arg(script)
         .arg(env!("CARGO_BIN_EXE_dossier"))
@@ -42,16 +42,17 @@ fn serve(project: &Project, shell_prefix: &str, args: &[&str]) -> Option<Server>
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let banner = loop {
+    let mut server = Server { child, port: 0, banner: String::new() };
+    let mut lines = BufReader::new(server.child.stderr.take().unwrap()).lines();
+    server.banner = loop {
         let line = lines.next()?.ok()?;
         if line.starts_with("Serving on") {
             break line;
         }
     };
     std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| eprintln!("[serve] {l}")));
-    let port = banner.rsplit(':').next()?.split('/').next()?.parse().ok()?;
-    Some(Server { child, port, banner })
+    server.port = server.banner.rsplit(':').next()?.split('/').next()?.parse().ok()?;
+    Some(server)
 }
 
 fn serve_plain(project: &Project) -> Server {
