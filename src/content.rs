@@ -204,26 +204,54 @@ pub fn is_slug(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// A path with the bytes that are not UTF-8 written as `\xFF`, so two such names differ.
+fn escaped_name(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut shown = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        shown.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            shown.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    shown
+}
+
 /// The Markdown files and static files found under `content/`.
 #[derive(Default)]
 struct Walk {
     markdown: Vec<PathBuf>,
     statics: Vec<PathBuf>,
+    /// A folder could not be read.
+    partial: bool,
 }
 
 fn walk(dir: &Path, content_root: &Path, out: &mut Walk, diagnostics: &Diagnostics) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(dir, format!("cannot read folder: {e}")));
-            return;
-        }
-    };
+    let shown_dir = display_path(content_root.parent().unwrap_or(content_root), dir);
+    let entries =
+        match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(shown_dir, format!("cannot read folder: {e}")).help(
+                    "make the folder readable (`chmod u+rx`); references to its pages are not checked until then",
+                ));
+                out.partial = true;
+                return;
+            }
+        };
     let mut paths: Vec<(PathBuf, fs::FileType)> =
         entries.filter_map(Result::ok).filter_map(|e| e.file_type().ok().map(|t| (e.path(), t))).collect();
     paths.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, file_type) in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            // Two such names would become the same output file; one would be lost silently.
+            let shown = escaped_name(&display_path(content_root.parent().unwrap_or(content_root), &path));
+            diagnostics.push(
+                Diagnostic::error(shown, "file name is not valid UTF-8")
+                    .help("rename the file; names on a web site must be UTF-8 (most file managers can rename it)"),
+            );
+            continue;
+        };
         if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
             continue; // hidden files and editors' backups
         }
@@ -268,6 +296,7 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
     }
     let mut found = Walk::default();
     walk(&content_root, &content_root, &mut found, diagnostics);
+    content.partial = found.partial;
     content.static_files =
         found.statics.iter().filter_map(|p| p.strip_prefix(&content_root).ok().map(Path::to_path_buf)).collect();
 
@@ -277,6 +306,8 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
         let rel = path.strip_prefix(&content_root).unwrap_or(path);
         let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
         let Some(text) = read_text(&config.root, path, &shown, diagnostics) else {
+            // Reported once here; references to it are not reported again as unknown.
+            content.unloaded.push(id.rsplit('/').next().unwrap_or(&id).to_string());
             continue;
         };
         let section = id.split('/').next().unwrap_or("");
@@ -306,9 +337,27 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
         }
         seen.insert(slug.to_string(), shown.clone());
         let loaded = match section {
-            "articles" => push_page(&mut content.articles, parse_page(&shown, &id, text, diagnostics), config),
-            "sources" => push_page(&mut content.sources, parse_page(&shown, &id, text, diagnostics), config),
-            "figures" => push_page(&mut content.figures, parse_page(&shown, &id, text, diagnostics), config),
+            "articles" => push_page(
+                &mut content.articles,
+                &mut content.drafts,
+                parse_page(&shown, &id, text, diagnostics),
+                config,
+                diagnostics,
+            ),
+            "sources" => push_page(
+                &mut content.sources,
+                &mut content.drafts,
+                parse_page(&shown, &id, text, diagnostics),
+                config,
+                diagnostics,
+            ),
+            "figures" => push_page(
+                &mut content.figures,
+                &mut content.drafts,
+                parse_page(&shown, &id, text, diagnostics),
+                config,
+                diagnostics,
+            ),
             _ => {
                 diagnostics
                     .push(Diagnostic::error(&shown, format!("unknown section `{section}`")).help(
@@ -326,30 +375,65 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
 
 trait Draft {
     fn is_draft(&self) -> bool;
+    fn title(&self) -> &str;
 }
 impl Draft for crate::model::ArticleMeta {
     fn is_draft(&self) -> bool {
         self.draft
+    }
+    fn title(&self) -> &str {
+        &self.title
     }
 }
 impl Draft for crate::model::SourceMeta {
     fn is_draft(&self) -> bool {
         self.draft
     }
+    fn title(&self) -> &str {
+        &self.title
+    }
 }
 impl Draft for crate::model::FigureMeta {
     fn is_draft(&self) -> bool {
         self.draft
     }
+    fn title(&self) -> &str {
+        &self.title
+    }
 }
 
-/// Keeps `page` unless it is a draft left out; returns whether it parsed at all.
-fn push_page<M: Draft>(pages: &mut Vec<Page<M>>, page: Option<Page<M>>, config: &Config) -> bool {
-    let parsed = page.is_some();
-    if let Some(page) = page.filter(|p| config.drafts || !p.meta.is_draft()) {
-        pages.push(page);
+/// A title that shows nothing (empty, blanks, or YAML's `~` for "no value") is an error.
+fn blank_title<M: Draft>(page: &Page<M>, diagnostics: &Diagnostics) -> bool {
+    let title = page.meta.title().trim();
+    let blank = title.is_empty() || title == "~";
+    if blank {
+        diagnostics.push(
+            Diagnostic::error(&page.path, "`title` is blank")
+                .at(page.locate("title:"))
+                .help("write the title readers will see, e.g. `title: \"The Outlet\"`"),
+        );
     }
-    parsed
+    blank
+}
+
+/// Keeps `page` unless it is a draft left out (its slug is then noted in `drafts`);
+/// returns whether it loaded at all.
+fn push_page<M: Draft>(
+    pages: &mut Vec<Page<M>>,
+    drafts: &mut Vec<String>,
+    page: Option<Page<M>>,
+    config: &Config,
+    diagnostics: &Diagnostics,
+) -> bool {
+    let Some(page) = page.filter(|p| !blank_title(p, diagnostics)) else {
+        return false;
+    };
+    if config.drafts || !page.meta.is_draft() {
+        pages.push(page);
+    } else {
+        drafts.push(page.slug.clone());
+    }
+    true
 }
 
 fn read_text(root: &Path, path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<String> {
@@ -450,11 +534,27 @@ pub fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
+/// The first place `needle` stands as a whole token in `text` (`france` in `[france24, france]`
+/// is the second one, not the start of `france24`), else its first occurrence.
+fn find_token(text: &str, needle: &str) -> Option<usize> {
+    let word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let starts_word = needle.chars().next().is_some_and(word);
+    let ends_word = needle.chars().next_back().is_some_and(word);
+    text.match_indices(needle)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let before = text[..i].chars().next_back().is_some_and(word);
+            let after = text[i + needle.len()..].chars().next().is_some_and(word);
+            !((starts_word && before) || (ends_word && after))
+        })
+        .or_else(|| text.find(needle))
+}
+
 impl<M> Page<M> {
     /// Where `needle` first appears in this file's front matter (for errors about a field's value).
     pub fn locate(&self, needle: &str) -> Option<Location> {
         let front_end = self.raw.len() - self.body.len();
-        let offset = self.raw[..front_end].find(needle)?;
+        let offset = find_token(&self.raw[..front_end], needle)?;
         Some(Location::at_offset(&self.raw, offset, 1))
     }
 
@@ -462,8 +562,8 @@ impl<M> Page<M> {
     pub fn locate_after(&self, after: &str, needle: &str) -> Option<Location> {
         let front_end = self.raw.len() - self.body.len();
         let front = &self.raw[..front_end];
-        let start = front.find(after).unwrap_or(0);
-        let offset = front[start..].find(needle).map(|i| start + i)?;
+        let start = find_token(front, after).unwrap_or(0);
+        let offset = find_token(&front[start..], needle).map(|i| start + i)?;
         Some(Location::at_offset(&self.raw, offset, 1))
     }
 
@@ -496,6 +596,13 @@ mod tests {
             None
         );
         assert_eq!(super::too_deep(&format!("a: \"\\\\\" {}", "[".repeat(99))), Some(8 + 64));
+    }
+
+    #[test]
+    fn carets_find_whole_tokens() {
+        assert_eq!(super::find_token("cites: [france24, france]", "france"), Some(18));
+        assert_eq!(super::find_token("cites: [france24]", "france"), Some(8));
+        assert_eq!(super::find_token("kind: x\ntitle: y", "title:"), Some(8));
     }
 
     #[test]
@@ -547,6 +654,7 @@ pub fn reload(config: &Config, content: &mut Content, path: &Path, diagnostics: 
             return Reloaded::NeedsFullLoad;
         };
         match parse_page::<M>(shown, id, text, diagnostics) {
+            Some(page) if blank_title(&page, diagnostics) => Reloaded::Failed,
             Some(page) if page.meta.is_draft() && !config.drafts => Reloaded::NeedsFullLoad,
             Some(page) => {
                 *slot = page;

@@ -100,7 +100,7 @@ fn fixed_pages(diagnostics: &Diagnostics) -> Content {
         articles: earlier.into_iter().collect(),
         static_files: vec![PathBuf::from("static/map.svg")],
         index: None,
-        unloaded: Vec::new(),
+        ..Content::default()
     }
 }
 

@@ -385,3 +385,135 @@ fn thousands_of_unanchored_quotes_report_quickly() {
     assert_fails(&out, 1, &["is not in the article's text", "nearest text in the article: \"…"]);
     assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
 }
+
+// ---- wrong or misleading messages, silent acceptance -------------------------------------
+
+/// The 1-based line of `needle` in `text`, and its column.
+fn line_col(text: &str, needle: &str) -> String {
+    let offset = text.find(needle).unwrap();
+    let line = text[..offset].matches('\n').count() + 1;
+    let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("{line}:{column}")
+}
+
+#[test]
+fn an_unknown_id_is_pointed_at_itself_not_at_a_longer_one() {
+    let tiny = Tiny::new();
+    tiny.write("content/sources/france24.md", "---\ntitle: \"France 24\"\nkind: outlet\n---\n");
+    let article = ARTICLE
+        .replace("based_on: outlet", "based_on: france24")
+        .replace("kind: context", "kind: context\n    cites: [france24, france]");
+    tiny.write("content/articles/report.md", &article);
+    let at = line_col(&article, "france]");
+    let out = tiny.run(&["check"]);
+    assert_fails(
+        &out,
+        1,
+        &[&format!("content/articles/report.md:{at}"), "unknown source `france`", "did you mean `france24`?"],
+    );
+}
+
+#[test]
+fn a_page_that_fails_to_load_is_reported_once() {
+    let tiny = Tiny::new();
+    fs::write(tiny.path("content/sources/outlet.md"), b"---\ntitle: \"The \xff Outlet\"\nkind: outlet\n---\n").unwrap();
+    let out = tiny.run(&["check"]);
+    assert_fails(&out, 1, &["content/sources/outlet.md:2:", "not valid UTF-8", "check: 1 error(s)"]);
+    assert!(!stderr(&out).contains("unknown source"), "{}", stderr(&out));
+    // The same for a page that is not a regular file.
+    fs::remove_file(tiny.path("content/sources/outlet.md")).unwrap();
+    mkfifo(&tiny.path("content/sources/outlet.md"));
+    let out = run_bounded(tiny.command(&["check"]), Duration::from_secs(20));
+    assert_fails(&out, 1, &["content/sources/outlet.md", "named pipe", "check: 1 error(s)"]);
+}
+
+#[test]
+fn a_cited_draft_is_called_a_draft() {
+    let tiny = Tiny::new();
+    tiny.write("content/sources/outlet.md", &OUTLET.replace("kind: outlet", "kind: outlet\ndraft: true"));
+    let out = tiny.run(&["check"]);
+    assert_fails(&out, 1, &["source `outlet` is a draft", "--drafts"]);
+    assert!(!stderr(&out).contains("unknown source"), "{}", stderr(&out));
+    assert_ok(&tiny.run(&["check", "--drafts"]));
+}
+
+#[test]
+fn stat_values_must_be_finite_numbers_in_range() {
+    for value in ["1e20", ".inf", "-.inf", ".nan", ".NaN"] {
+        let tiny = Tiny::new();
+        let figure = format!("---\ntitle: \"Strength\"\nkind: stat\nvalue: {value}\n---\n");
+        tiny.write("content/figures/strength.md", &figure);
+        let out = tiny.run(&["check"]);
+        assert_fails(&out, 1, &["content/figures/strength.md:4:8", &format!("`{value}` is not a number")]);
+    }
+    let tiny = Tiny::new();
+    let chart = "---\ntitle: \"Trend\"\nkind: chart\nchart:\n  type: bar\n  series:\n    - { label: \"a\", value: 1 }\n    - { label: \"b\", value: -.inf }\n---\n";
+    tiny.write("content/figures/trend.md", chart);
+    assert_fails(&tiny.run(&["check"]), 1, &["content/figures/trend.md:8:", "`-.inf` is not a number"]);
+}
+
+#[test]
+fn blank_titles_are_errors() {
+    for title in ["\"\"", "\"   \"", "~", "''"] {
+        let tiny = Tiny::new();
+        tiny.write("content/sources/outlet.md", &OUTLET.replace("\"The Outlet\"", title));
+        let out = tiny.run(&["check"]);
+        assert_fails(&out, 1, &["content/sources/outlet.md:2:1", "`title` is blank"]);
+        assert!(!stderr(&out).contains("unknown source"), "{title}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn static_file_names_that_are_not_utf8_are_errors_not_lost() {
+    use std::os::unix::ffi::OsStrExt;
+    let tiny = Tiny::new();
+    for name in [&b"map\xff.svg"[..], &b"map\xfe.svg"[..]] {
+        let path = tiny.path("content/static").join(std::ffi::OsStr::from_bytes(name));
+        write(&path, "<svg/>");
+    }
+    let out = tiny.run(&["build"]);
+    assert_fails(
+        &out,
+        1,
+        &["content/static/map\\xFF.svg", "content/static/map\\xFE.svg", "not valid UTF-8", "rename the file"],
+    );
+}
+
+#[test]
+fn nul_and_lone_carriage_returns_are_placed_right() {
+    let tiny = Tiny::new();
+    tiny.write("content/sources/outlet.md", "---\ntitle: \"The Outlet\"\nkind: outlet\nrole: \"a\0b\"\n---\n");
+    assert_fails(&tiny.run(&["check"]), 1, &["content/sources/outlet.md:4:9", "control characters", "\u{2400}"]);
+    // Classic Mac line ends: the front matter is read, not "missing field `title`".
+    tiny.write("content/sources/outlet.md", &OUTLET.replace('\n', "\r"));
+    let out = tiny.run(&["build"]);
+    assert_ok(&out);
+    assert!(tiny.read("public/sources/outlet/index.html").contains("The Outlet"));
+}
+
+#[test]
+fn an_unreadable_theme_file_is_an_error_not_a_silent_fallback() {
+    let tiny = Tiny::new();
+    mkfifo(&tiny.path("themes/default/static/style.css"));
+    let out = run_bounded(tiny.command(&["build"]), Duration::from_secs(20));
+    assert_fails(&out, 1, &["themes/default/static/style.css", "cannot read theme file", "named pipe"]);
+    assert!(!tiny.path("public").exists());
+}
+
+#[test]
+fn edited_from_circles_are_reported_once() {
+    let tiny = Tiny::new();
+    let version = |slug: &str, from: &str| {
+        format!(
+            "---\ntitle: \"{slug}\"\narticle: story\nversion: {slug}\nedited_from: articles/{from}\n---\nThe army said so.\n"
+        )
+    };
+    tiny.write("content/articles/first.md", &version("first", "second"));
+    tiny.write("content/articles/second.md", &version("second", "first"));
+    let out = tiny.run(&["check"]);
+    assert_fails(
+        &out,
+        1,
+        &["content/articles/first.md:5:", "goes round in a circle: first → second → first", "check: 1 error(s)"],
+    );
+}
