@@ -462,7 +462,7 @@ fn read_text(root: &Path, path: &Path, shown: &Path, diagnostics: &Diagnostics) 
     }
 }
 
-fn lone_cr_to_lf(text: String) -> String {
+pub(crate) fn lone_cr_to_lf(text: String) -> String {
     let mut bytes = text.into_bytes();
     for i in 0..bytes.len() {
         if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
