@@ -182,3 +182,16 @@ fn the_content_folder_removed_and_restored_is_watched_again() {
         });
     }
 }
+
+#[test]
+fn a_fifo_appearing_in_content_does_not_block_rebuilds() {
+    let project = Project::fixture("basic");
+    let server = serve_plain(&project);
+    let status = Command::new("mkfifo").arg(project.path("content/static/pipe.txt")).status().unwrap();
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::remove_file(project.path("content/static/pipe.txt")).unwrap();
+    let report = project.read("content/articles/report.md");
+    project.write("content/articles/report.md", &report.replace("Another army marched.", "Another army piped up."));
+    eventually("edits after the pipe are served", || request(server.port, "/articles/report/").2.contains("piped up."));
+}
