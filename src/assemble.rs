@@ -77,11 +77,43 @@ pub struct PageJob {
     pub path: String,
     template: &'static str,
     context: Result<tera::Context, String>,
+    /// The same variables as JSON, for the docs reference test.
+    #[cfg(test)]
+    json: serde_json::Value,
 }
 
 impl PageJob {
     fn new<V: serde::Serialize>(template: &'static str, path: String, view: &V) -> PageJob {
-        PageJob { path, template, context: tera::Context::from_serialize(view).map_err(|e| e.to_string()) }
+        PageJob {
+            path,
+            template,
+            context: tera::Context::from_serialize(view).map_err(|e| e.to_string()),
+            #[cfg(test)]
+            json: serde_json::to_value(view).unwrap_or_default(),
+        }
+    }
+
+    /// Adds `permalink`, the page's absolute address from `base_url` (empty
+    /// for `404.html`, which has no address of its own).
+    fn with_permalink(mut self, base_url: &str) -> PageJob {
+        let permalink = match self.path.strip_suffix("index.html") {
+            Some(folder) => format!("{base_url}{folder}"),
+            None => String::new(),
+        };
+        if let Ok(context) = &mut self.context {
+            context.insert("permalink", &permalink);
+        }
+        #[cfg(test)]
+        if let Some(map) = self.json.as_object_mut() {
+            map.insert("permalink".into(), permalink.into());
+        }
+        self
+    }
+
+    /// The template and the variables it sees, as JSON (for the docs reference test).
+    #[cfg(test)]
+    pub fn variables(&self) -> (&'static str, serde_json::Value) {
+        (self.template, self.json.clone())
     }
 
     pub fn render(&self, templates: &Templates) -> Result<String, Diagnostic> {
@@ -261,59 +293,75 @@ impl<'a> Assembler<'a> {
         let config = self.index.config;
         let page = |rel: &str| format!("{rel}index.html");
         let simple = |title: &str, url: &str| SimpleView { site: site(), title: title.into(), url: config.url(url) };
-        Some(match job {
-            JobId::Index => PageJob::new("index.html", page(""), &self.index_view()),
-            JobId::Sources => PageJob::new(
-                "sources.html",
-                page("sources/"),
-                &SourcesView {
-                    site: site(),
-                    title: "Sources".into(),
-                    url: config.url("sources/"),
-                    groups: self.source_groups(),
-                },
-            ),
-            JobId::Figures => PageJob::new(
-                "figures.html",
-                page("figures/"),
-                &FiguresView {
-                    site: site(),
-                    title: "Figures".into(),
-                    url: config.url("figures/"),
-                    figures: self.content().figures.iter().map(|f| self.figure_summary(f)).collect(),
-                },
-            ),
-            JobId::Timeline => PageJob::new(
-                "timeline.html",
-                page("timeline/"),
-                &TimelineView {
-                    site: site(),
-                    title: "Timeline".into(),
-                    url: config.url("timeline/"),
-                    events: self.events(None),
-                },
-            ),
-            JobId::Annotations => PageJob::new("annotations.html", page("annotations/"), &self.annotations_view()),
-            JobId::Search => PageJob::new("search.html", page("search/"), &simple("Search", "search/")),
-            JobId::NotFound => PageJob::new("404.html", "404.html".into(), &simple("Page not found", "404/")),
-            JobId::Article(slug) => {
-                let i = self.position(&format!("articles/{slug}"))?;
-                PageJob::new("article.html", page(&format!("articles/{slug}/")), &self.article_view(i))
+        Some(
+            match job {
+                JobId::Index => PageJob::new("index.html", page(""), &self.index_view()),
+                JobId::Sources => PageJob::new(
+                    "sources.html",
+                    page("sources/"),
+                    &SourcesView {
+                        site: site(),
+                        title: "Sources".into(),
+                        url: config.url("sources/"),
+                        groups: self.source_groups(),
+                    },
+                ),
+                JobId::Figures => PageJob::new(
+                    "figures.html",
+                    page("figures/"),
+                    &FiguresView {
+                        site: site(),
+                        title: "Figures".into(),
+                        url: config.url("figures/"),
+                        figures: self.content().figures.iter().map(|f| self.figure_summary(f)).collect(),
+                    },
+                ),
+                JobId::Timeline => PageJob::new(
+                    "timeline.html",
+                    page("timeline/"),
+                    &TimelineView {
+                        site: site(),
+                        title: "Timeline".into(),
+                        url: config.url("timeline/"),
+                        events: self.events(None),
+                    },
+                ),
+                JobId::Annotations => PageJob::new("annotations.html", page("annotations/"), &self.annotations_view()),
+                JobId::Search => PageJob::new("search.html", page("search/"), &simple("Search", "search/")),
+                JobId::NotFound => PageJob::new(
+                    "404.html",
+                    "404.html".into(),
+                    &NotFoundView {
+                        site: site(),
+                        title: "Page not found".into(),
+                        url: config.url("404.html"),
+                        stylesheet_css: theme_stylesheet(config),
+                    },
+                ),
+                JobId::Article(slug) => {
+                    let i = self.position(&format!("articles/{slug}"))?;
+                    PageJob::new("article.html", page(&format!("articles/{slug}/")), &self.article_view(i))
+                }
+                JobId::Changes(slug) => {
+                    let i = self.position(&format!("articles/{slug}"))?;
+                    let from = self.predecessor(&self.content().articles[i])?;
+                    PageJob::new(
+                        "changes.html",
+                        page(&format!("articles/{slug}/changes/")),
+                        &changes::view(self, i, from),
+                    )
+                }
+                JobId::Source(slug) => {
+                    let i = self.position(&format!("sources/{slug}"))?;
+                    PageJob::new("source.html", page(&format!("sources/{slug}/")), &self.source_view(i))
+                }
+                JobId::Figure(slug) => {
+                    let i = self.position(&format!("figures/{slug}"))?;
+                    PageJob::new("figure.html", page(&format!("figures/{slug}/")), &self.figure_view(i))
+                }
             }
-            JobId::Changes(slug) => {
-                let i = self.position(&format!("articles/{slug}"))?;
-                let from = self.predecessor(&self.content().articles[i])?;
-                PageJob::new("changes.html", page(&format!("articles/{slug}/changes/")), &changes::view(self, i, from))
-            }
-            JobId::Source(slug) => {
-                let i = self.position(&format!("sources/{slug}"))?;
-                PageJob::new("source.html", page(&format!("sources/{slug}/")), &self.source_view(i))
-            }
-            JobId::Figure(slug) => {
-                let i = self.position(&format!("figures/{slug}"))?;
-                PageJob::new("figure.html", page(&format!("figures/{slug}/")), &self.figure_view(i))
-            }
-        })
+            .with_permalink(&self.site.base_url),
+        )
     }
 
     /// The pages whose change would change this job's output.
@@ -736,4 +784,15 @@ impl<'a> Assembler<'a> {
             annotation_count: self.all_annotations().len(),
         }
     }
+}
+
+/// The theme's `style.css` (the project's theme folder first, then the built-in one).
+/// Problems reading the theme folder are reported when its files are added to the site.
+fn theme_stylesheet(config: &crate::config::Config) -> String {
+    crate::templates::theme_static_files(config)
+        .0
+        .into_iter()
+        .find(|(name, _)| name == "style.css")
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
 }

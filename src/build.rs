@@ -30,6 +30,7 @@ use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
 use crate::templates::{self, Templates};
 use crate::text::TextMap;
+use crate::urls;
 use crate::views::SiteView;
 use crate::xref::{Index, Names};
 
@@ -178,7 +179,7 @@ pub struct Session {
 impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
     pub fn start(config: Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Session> {
-        let mut phases = Phases::new();
+        let mut phases = Phases::new(config.timings);
         let content = content::load(&config, diagnostics);
         phases.done("load");
         let templates = load_checks(&config, diagnostics);
@@ -235,7 +236,7 @@ impl Session {
     /// A broken edit gives `Err(Some(()))` with its problems in `diagnostics`; the caller
     /// keeps serving the last good site and must start a new session on the next change.
     pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Rebuilt, Option<()>> {
-        let mut phases = Phases::new();
+        let mut phases = Phases::new(self.config.timings);
         let before: HashMap<String, PageFront> =
             changed.iter().filter_map(|p| self.front_of_path(p)).map(|f| (f.id.clone(), f)).collect();
         let mut pages: HashSet<String> = HashSet::new();
@@ -440,15 +441,15 @@ fn front_text<M>(page: &crate::model::Page<M>) -> String {
     page.raw[..page.raw.len() - page.body.len()].to_string()
 }
 
-/// Phase timings, printed when `DOSSIER_TIMINGS` is set (for profiling builds).
+/// Phase timings, printed with `--verbose` (for profiling builds).
 struct Phases {
     on: bool,
     last: std::time::Instant,
 }
 
 impl Phases {
-    fn new() -> Phases {
-        Phases { on: std::env::var_os("DOSSIER_TIMINGS").is_some(), last: std::time::Instant::now() }
+    fn new(on: bool) -> Phases {
+        Phases { on, last: std::time::Instant::now() }
     }
 
     fn done(&mut self, phase: &str) {
@@ -508,6 +509,17 @@ fn site_view(config: &Config, body_end_html: &str) -> SiteView {
     }
 }
 
+/// Every page's template and the variables it sees (for the docs reference test).
+#[cfg(test)]
+pub(crate) fn template_variables(config: &Config) -> Vec<(&'static str, serde_json::Value)> {
+    let diagnostics = Diagnostics::default();
+    let content = content::load(config, &diagnostics);
+    let index = Index::new(config, &content);
+    let rendered = render_markdown(&index, None, Select::All, &diagnostics);
+    let assembler = Assembler::new(&index, &rendered, site_view(config, ""));
+    assembler.jobs().iter().filter_map(|job| assembler.view(job)).map(|view| view.variables()).collect()
+}
+
 /// Checks that need no content: the highlight theme exists, the templates load.
 fn load_checks(config: &Config, diagnostics: &Diagnostics) -> Option<Templates> {
     if highlight::stylesheet(&config.highlight_theme).is_none() {
@@ -546,7 +558,13 @@ fn render_jobs(
         .filter_map(|job| {
             let view = assembler.view(job)?;
             let output = match view.render(templates) {
-                Ok(html) => Some((view.path.clone(), html)),
+                Ok(html) if view.path == "404.html" => Some((
+                    view.path.clone(),
+                    urls::absolute_links(&html, &assembler.site.base_path, &assembler.site.base_url),
+                )),
+                Ok(html) => {
+                    Some((view.path.clone(), urls::relative_links(&html, &view.path, &assembler.site.base_path)))
+                }
                 Err(d) => {
                     diagnostics.push(d);
                     None

@@ -42,10 +42,20 @@ enum Command {
     Check(CheckArgs),
     /// Build, serve on http://127.0.0.1:1111/, rebuild on change and reload open tabs
     Serve(ServeArgs),
-    /// Scaffold a new source or figure with every field present and commented
+    /// Create a small, complete dossier to start from (in DIR, default: here)
+    Init {
+        /// The folder to create it in; it must be new or empty
+        dir: Option<PathBuf>,
+        /// Add the starter files to a non-empty folder (existing files are kept)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Scaffold a new source, figure or article with every field commented,
+    /// or a new version of an article (`new version ARTICLE`)
     New {
         kind: NewKind,
-        /// The new page's id: a lower-case slug such as `phil-robertson`
+        /// The new page's id, a lower-case slug such as `phil-robertson`;
+        /// for `version`, the existing article's file name without `.md`
         id: String,
     },
 }
@@ -101,12 +111,17 @@ struct ServeArgs {
 enum NewKind {
     Source,
     Figure,
+    Article,
+    Version,
 }
 
 /// Runs the command; returns the process exit status.
 pub fn run(cli: Cli) -> u8 {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let printer = Printer { quiet: cli.quiet, color };
+    if let Command::Init { dir, force } = &cli.command {
+        return run_init(dir.as_deref().or(cli.root.as_deref()).unwrap_or(Path::new(".")), *force, &printer);
+    }
     let root = match project_root(cli.root.as_deref()) {
         Ok(root) => root,
         Err(message) => {
@@ -126,14 +141,17 @@ pub fn run(cli: Cli) -> u8 {
             drafts: args.drafts,
             quiet: printer.quiet,
         }),
+        Command::Init { .. } => unreachable!("handled before the project is looked for"),
         Command::New { kind, id } => {
-            let kind = match kind {
-                NewKind::Source => scaffold::Kind::Source,
-                NewKind::Figure => scaffold::Kind::Figure,
+            let created = match kind {
+                NewKind::Source => scaffold::create(&cli.root, scaffold::Kind::Source, id),
+                NewKind::Figure => scaffold::create(&cli.root, scaffold::Kind::Figure, id),
+                NewKind::Article => scaffold::create(&cli.root, scaffold::Kind::Article, id),
+                NewKind::Version => scaffold::new_version(&cli.root, id),
             };
-            match scaffold::create(&cli.root, kind, id) {
+            match created {
                 Ok(path) => {
-                    printer.info(&format!("created {}", path.display()));
+                    printer.info(&format!("created {}", shown(&path)));
                     0
                 }
                 Err(d) => {
@@ -141,6 +159,29 @@ pub fn run(cli: Cli) -> u8 {
                     if d.message.contains("already exists") || d.message.contains("not a") { 1 } else { 2 }
                 }
             }
+        }
+    }
+}
+
+fn run_init(dir: &Path, force: bool, printer: &Printer) -> u8 {
+    let dir = std::env::current_dir().map_or_else(|_| dir.to_path_buf(), |cwd| cwd.join(dir));
+    let dir = dir.as_path();
+    match scaffold::init(dir, force) {
+        Ok(done) => {
+            for path in &done.kept {
+                printer.info(&format!("kept {} (it already existed)", shown(path)));
+            }
+            printer.info(&format!(
+                "Created a dossier in {} ({} files). Next:\n  cd {}\n  dossier serve      # preview at http://127.0.0.1:1111/, rebuilt as you edit\n  dossier build      # the site, in public/\nThe format is explained in the files' comments and in docs/ of dossier's repository.",
+                shown(dir),
+                done.written.len(),
+                shown(dir)
+            ));
+            0
+        }
+        Err(d) => {
+            printer.diagnostic(&d);
+            2
         }
     }
 }
@@ -202,8 +243,9 @@ impl Printer {
     fn report(&self, diagnostics: &Diagnostics) -> (usize, usize) {
         let all = diagnostics.snapshot();
         for d in &all {
-            self.diagnostic(d);
-            eprintln!();
+            if !(self.quiet && d.severity == Severity::Warning) {
+                eprintln!("{}", d.render(self.color));
+            }
         }
         let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
         (errors, all.len() - errors)
@@ -211,7 +253,7 @@ impl Printer {
 }
 
 fn load_config(cli: &Resolved, site: &SiteArgs, printer: &Printer) -> Result<Config, u8> {
-    let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts };
+    let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts, timings: cli.verbose };
     Config::load(&cli.root, &overrides).map_err(|d| {
         printer.diagnostic(&d);
         if d.message.contains("cannot read") { 2 } else { 1 }

@@ -23,7 +23,7 @@ pub enum Autolink {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+pub(crate) struct RawConfig {
     title: String,
     description: Option<String>,
     base_url: String,
@@ -39,6 +39,8 @@ struct RawConfig {
 pub struct Overrides {
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Print each build phase's time (`--verbose`).
+    pub timings: bool,
 }
 
 /// The resolved settings of one build.
@@ -56,6 +58,8 @@ pub struct Config {
     pub autolink: Autolink,
     pub highlight_theme: String,
     pub drafts: bool,
+    /// Print each build phase's time (`--verbose`).
+    pub timings: bool,
 }
 
 pub const CONFIG_FILE: &str = "dossier.yaml";
@@ -108,6 +112,7 @@ impl Config {
             autolink: raw.autolink,
             highlight_theme: raw.highlight_theme.unwrap_or_else(|| "InspiredGitHub".into()),
             drafts: overrides.drafts,
+            timings: overrides.timings,
         })
     }
 

@@ -115,7 +115,8 @@ impl SearchEntries {
         }
         let mut put = |order: usize, id: &String, title: &str, kind: &str, text: &str| {
             let text: String = text.chars().take(20_000).collect();
-            let entry = json!({ "title": title, "url": index.page_url(id), "kind": kind, "text": text });
+            // Relative to the index file, so the site works under any path (search.js resolves it).
+            let entry = json!({ "title": title, "url": format!("{id}/"), "kind": kind, "text": text });
             // Safe to inline in a page: no `</script>` or `<!--` can appear in the JSON.
             let entry = entry.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
             self.entries.insert((order, id.clone()), entry);

@@ -228,5 +228,6 @@ fn config() -> Config {
         autolink: Autolink::All,
         highlight_theme: "InspiredGitHub".into(),
         drafts: false,
+        timings: false,
     }
 }

@@ -31,13 +31,20 @@ pub fn is_safe_url(url: &str) -> bool {
     if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return false;
     }
+    // A scheme, as browsers parse one: a letter, then letters, digits, `+`, `-` or `.`, then `:`.
+    // Anything else before a `:` (`javascri%7Bpt:`) makes the URL a relative path.
     let scheme_end = url.find([':', '/', '?', '#']);
     match scheme_end {
-        Some(i) if url[i..].starts_with(':') => {
+        Some(i) if url[i..].starts_with(':') && is_scheme(&url[..i]) => {
             matches!(url[..i].to_ascii_lowercase().as_str(), "http" | "https" | "mailto")
         }
         _ => true, // relative: no scheme before the first `/`, `?` or `#`
     }
+}
+
+fn is_scheme(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// JSON that is safe inside `<script type="application/ld+json">`: no `</script>`, no `<!--`.
@@ -53,7 +60,17 @@ pub fn json_for_script(value: &serde_json::Value) -> String {
 mod tests {
     #[test]
     fn only_http_mailto_and_relative_urls_are_safe() {
-        for ok in ["https://x.example/", "HTTP://x", "mailto:a@b", "/a/b", "a/b:c", "#top", "?q=a:b", "x.pdf"] {
+        for ok in [
+            "https://x.example/",
+            "HTTP://x",
+            "mailto:a@b",
+            "/a/b",
+            "a/b:c",
+            "#top",
+            "?q=a:b",
+            "x.pdf",
+            "javascri%7bpt:x",
+        ] {
             assert!(super::is_safe_url(ok), "{ok}");
         }
         for bad in

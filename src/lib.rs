@@ -24,9 +24,12 @@ mod html;
 mod lint;
 mod markdown;
 mod output;
+#[cfg(test)]
+mod reference;
 mod scaffold;
 mod serve;
 mod templates;
+mod urls;
 mod views;
 mod xref;
 

@@ -9,6 +9,9 @@
 //!    well-nested `<mark>` pieces and placing margin notes and sidenotes.
 //!
 //! Rendering never touches Tera; templates only see the HTML and the facts.
+//! The CommonMark and GFM example suites run against this writer in the
+//! `spec_suite` tests; the dialect and its intended differences are in
+//! `docs/markdown.md`.
 
 mod writer;
 
@@ -204,6 +207,11 @@ fn preprocess<'a>(
                         (found.url, found.title)
                     }
                     Err((message, help)) => {
+                        // `[[…]]` is always a link to a page of the dossier, so that every
+                        // cross-link is checked at build time; say so, and how to opt out.
+                        let why = "`[[…]]` always links to a page of this dossier (as in Obsidian and MediaWiki), \
+                                   so the build can check it; for literal brackets write `\\[[…]]`";
+                        let help = Some(help.map_or_else(|| why.to_string(), |h| format!("{h}; {why}")));
                         options.error(diagnostics, &range, format!("wikilink [[{dest_url}]]: {message}"), help);
                         ("#".to_string(), dest_url.to_string())
                     }
@@ -644,5 +652,7 @@ fn number_figures(entries: &[Entry]) -> (HashMap<String, usize>, HashSet<String>
     (numbers, embedded)
 }
 
+#[cfg(test)]
+mod spec_suite;
 #[cfg(test)]
 mod tests;

@@ -34,6 +34,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 pub const DEFAULT_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../themes/default/static/style.css")),
     ("search.js", include_str!("../themes/default/static/search.js")),
+    ("file-links.js", include_str!("../themes/default/static/file-links.js")),
 ];
 
 /// Loaded templates, ready to render from many threads.

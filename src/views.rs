@@ -263,3 +263,13 @@ pub struct SimpleView {
     pub title: String,
     pub url: String,
 }
+
+/// `404.html`: served at any depth, so it carries its stylesheet inline.
+#[derive(Clone, Debug, Serialize)]
+pub struct NotFoundView {
+    pub site: SiteView,
+    pub title: String,
+    pub url: String,
+    /// The theme's `style.css`, trusted CSS for a `<style>` element.
+    pub stylesheet_css: String,
+}

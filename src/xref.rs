@@ -381,10 +381,21 @@ impl<'a> Index<'a> {
             || relative
                 .components()
                 .any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::Prefix(_)));
-        if escapes || !path.starts_with("static/") {
+        if escapes {
             return Err((
                 format!("image path `{path}` leaves `content/static/`"),
                 "images must be files under `content/static/`, written as `static/<file>`".into(),
+            ));
+        }
+        if !path.starts_with("static/") {
+            return Err((
+                format!("image `{path}` is not under `static/`"),
+                format!(
+                    "images are files of the dossier, so that the site is complete and checked at build time: \
+                     put the file at `content/static/{}` and write `static/{}`",
+                    path.trim_start_matches("./"),
+                    path.trim_start_matches("./")
+                ),
             ));
         }
         if !self.content.static_files.iter().any(|f| f == relative) {

@@ -56,7 +56,7 @@ fn citations_are_numbered_and_link_to_the_bibliography_and_source_pages() {
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].value().attr("id"), Some("ref-outlet"));
     let link = select(&page, "#ref-maria-lopez a")[0];
-    assert_eq!(link.value().attr("href"), Some("/sub/sources/maria-lopez/"));
+    assert_eq!(link.value().attr("href"), Some("../../sources/maria-lopez/"));
     assert!(text(&select(&page, "#ref-maria-lopez")[0]).contains("(name changed)"));
 }
 
@@ -89,15 +89,15 @@ fn wikilinks_resolve_with_and_without_labels() {
     let project = Project::fixture("basic");
     project.build(&[]);
     let page = project.page("articles/report/index.html");
-    let labelled = select(&page, "a[href='/sub/sources/maria-lopez/']");
+    let labelled = select(&page, "a[href='../../sources/maria-lopez/']");
     assert!(labelled.iter().any(|a| text(a) == "the spokeswoman"));
     let titled = select(&page, "a.wikilink")[0];
     assert_eq!(
         (titled.value().attr("href"), text(&titled).as_str()),
-        (Some("/sub/figures/strength/"), "Troop strength")
+        (Some("../../figures/strength/"), "Troop strength")
     );
     let home = project.page("index.html");
-    assert!(select(&home, "a[href='/sub/articles/report/']").iter().any(|a| text(a) == "The report"));
+    assert!(select(&home, "a[href='articles/report/']").iter().any(|a| text(a) == "The report"));
 }
 
 #[test]
@@ -109,30 +109,72 @@ fn source_pages_link_back_to_every_citation_and_related_source() {
         .iter()
         .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
-    assert!(backlinks.contains(&"/sub/articles/report/#cite-1".to_string()), "{backlinks:?}");
+    assert!(backlinks.contains(&"../../articles/report/#cite-1".to_string()), "{backlinks:?}");
     // The sentence around the citation is quoted.
     assert!(text(&page.root_element()).contains("said \"everything changed\""));
     // Figures it claims.
-    assert!(!select(&page, "a[href='/sub/figures/strength/']").is_empty());
+    assert!(!select(&page, "a[href='../../figures/strength/']").is_empty());
     // Affiliation both ways.
     let person = project.page("sources/maria-lopez/index.html");
-    assert_eq!(select(&person, "dd a[href='/sub/sources/lopez-foundation/']").len(), 1);
+    assert_eq!(select(&person, "dd a[href='../lopez-foundation/']").len(), 1);
     let org = project.page("sources/lopez-foundation/index.html");
-    assert_eq!(select(&org, "section[aria-labelledby=members-heading] a[href='/sub/sources/maria-lopez/']").len(), 1);
+    assert_eq!(select(&org, "section[aria-labelledby=members-heading] a[href='../maria-lopez/']").len(), 1);
 }
 
 #[test]
-fn every_internal_link_honours_the_base_path() {
+fn internal_links_are_relative_so_one_build_works_anywhere() {
     let project = Project::fixture("basic");
     project.build(&["--base-url", "https://example.org/deep/sub/"]);
-    for page in ["index.html", "articles/report/index.html", "sources/maria-lopez/index.html", "404.html"] {
-        let html = project.page(page);
-        for a in select(&html, "a[href], link[href], img[src], script[src]") {
-            let url = a.value().attr("href").or(a.value().attr("src")).unwrap();
-            if url.starts_with('/') {
-                assert!(url.starts_with("/deep/sub/"), "{page}: {url}");
-            }
+    let public = project.path("public");
+    for (page, _) in common::snapshot(&public) {
+        let rel = page.strip_prefix(&public).unwrap().to_string_lossy().replace('\\', "/");
+        if !rel.ends_with(".html") || rel == "404.html" {
+            continue;
         }
+        let html = project.page(&rel);
+        for a in select(&html, "a[href], link[href], img[src], script[src], form[action]") {
+            let attr = |n| a.value().attr(n);
+            let url = attr("href").or(attr("src")).or(attr("action")).unwrap();
+            if url.starts_with("https://") || url.starts_with('#') || url.starts_with("mailto:") {
+                continue;
+            }
+            assert!(!url.starts_with('/'), "{rel}: `{url}` is site-absolute");
+            // It resolves to a file of the build, from the page's own folder.
+            let path = url.split(['#', '?']).next().unwrap();
+            let target = page.parent().unwrap().join(path);
+            let target = if path.is_empty() || path.ends_with('/') { target.join("index.html") } else { target };
+            assert!(target.is_file(), "{rel}: `{url}` points to nothing ({})", target.display());
+        }
+    }
+}
+
+#[test]
+fn canonical_links_are_absolute_at_the_root_and_under_a_sub_path() {
+    let project = Project::fixture("basic");
+    for (base, expected) in [
+        ("https://example.org/", "https://example.org/articles/report/"),
+        ("https://example.org/deep/sub/", "https://example.org/deep/sub/articles/report/"),
+    ] {
+        project.build(&["--base-url", base]);
+        let page = project.page("articles/report/index.html");
+        let canonical = select(&page, "link[rel=canonical]");
+        assert_eq!(canonical[0].value().attr("href"), Some(expected));
+        let home = project.page("index.html");
+        assert_eq!(select(&home, "link[rel=canonical]")[0].value().attr("href"), Some(base));
+    }
+}
+
+#[test]
+fn the_missing_page_works_at_any_depth() {
+    let project = Project::fixture("basic");
+    project.build(&["--base-url", "https://example.org/deep/sub/"]);
+    let page = project.page("404.html");
+    assert!(select(&page, "link[rel=canonical]").is_empty(), "404.html has no address of its own");
+    assert!(select(&page, "link[rel=stylesheet], script[src]").is_empty(), "nothing relative to fetch");
+    assert!(text(&select(&page, "style")[0]).contains("--measure"), "the theme's stylesheet, inline");
+    for a in select(&page, "a[href]") {
+        let href = a.value().attr("href").unwrap();
+        assert!(href.starts_with('#') || href.starts_with("https://example.org/deep/sub/"), "{href}");
     }
 }
 
@@ -239,7 +281,7 @@ fn fenced_code_is_highlighted_with_classes_and_a_generated_stylesheet() {
     let code = select(&page, "pre.code code.language-rust span[class^=hl-]");
     assert!(!code.is_empty(), "highlighted into classes");
     assert!(project.read("public/highlight.css").contains(".hl-"));
-    assert_eq!(select(&page, "link[href='/sub/highlight.css']").len(), 1);
+    assert_eq!(select(&page, "link[href='../../highlight.css']").len(), 1);
 }
 
 #[test]
@@ -273,4 +315,103 @@ fn paths_mean_the_same_however_they_are_spelled() {
         .output()
         .unwrap();
     assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+}
+
+#[test]
+#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
+fn a_build_opened_from_disk_can_be_browsed_across_page_kinds() {
+    let dir = common::browser_scripts();
+    let project = Project::fixture("basic");
+    project.build(&[]);
+    let start = format!("file://{}", project.path("public/index.html").display());
+    // Home → an article → a cited source → a figure it claims → the figures list → search.
+    // Opened from disk, folder links are pointed at their index.html (file-links.js).
+    let out = std::process::Command::new("node")
+        .arg(dir.join("follow.cjs"))
+        .arg(&start)
+        .args([
+            "main a[href$='/articles/report/index.html']",
+            ".bibliography a[href$='/sources/outlet/index.html']",
+            "main a[href$='/figures/strength/index.html']",
+            "nav a[href$='/figures/index.html']",
+            "nav a[href$='/search/index.html']",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pages: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let public = format!("file://{}", project.path("public").display());
+    let reached: Vec<String> =
+        pages.iter().map(|p| p["url"].as_str().unwrap().trim_start_matches(&public).to_string()).collect();
+    assert_eq!(
+        reached,
+        [
+            "/index.html",
+            "/articles/report/index.html",
+            "/sources/outlet/index.html",
+            "/figures/strength/index.html",
+            "/figures/index.html",
+            "/search/index.html"
+        ]
+    );
+    for page in &pages {
+        assert_eq!(page["styled"], true, "the stylesheet loads from disk: {page}");
+        assert!(page["h1"].as_str().is_some_and(|h| !h.is_empty()), "{page}");
+    }
+    let search = pages.last().unwrap()["status"].as_str().unwrap();
+    assert!(search.contains("served over the web"), "search says why it cannot work from disk: {search}");
+}
+
+#[test]
+fn quiet_prints_nothing_and_verbose_prints_phase_timings() {
+    let project = Project::fixture("basic");
+    let quiet = project.build(&["--quiet"]);
+    assert_eq!(common::stderr(&quiet), "", "the fixture has warnings; --quiet shows none, not even blank lines");
+    let check = project.run(&["check", "--quiet"]);
+    assert_eq!(common::stderr(&check), "");
+    let verbose = common::stderr(&project.build(&["--verbose"]));
+    for phase in ["load", "markdown", "templates", "exports"] {
+        assert!(verbose.lines().any(|l| l.trim_start().starts_with(phase) && l.ends_with(" ms")), "{phase}: {verbose}");
+    }
+    assert!(verbose.contains("wrote index.html"), "{verbose}");
+}
+
+/// The footnotes fixture: notes holding lists, code and quotes keep their markup,
+/// outside any paragraph; ids stay unique; an unreferenced note is kept and warned about.
+#[test]
+fn footnotes_with_blocks_become_sidenotes_a_browser_keeps_whole() {
+    let project = Project::fixture("footnotes");
+    let out = project.build(&[]);
+    let warnings = stderr(&out);
+    assert!(warnings.contains("footnote `[^orphan]` is defined but nothing in the text refers to it"), "{warnings}");
+    assert!(warnings.contains("content/articles/field-notes.md:55:1"), "{warnings}");
+    let page = project.page("articles/field-notes/index.html");
+    let method = select(&page, "div.sidenote#fn-method");
+    assert_eq!(method.len(), 1);
+    assert_eq!(select(&page, "div.sidenote#fn-method > ul > li").len(), 3, "the list keeps its bullets");
+    assert!(text(&select(&page, "div.sidenote#fn-tool pre code")[0]).contains("print(path, check(path))"));
+    assert_eq!(select(&page, "div.sidenote#fn-quote > blockquote").len(), 1);
+    // As written (a browser would silently close the `<p>` and spill the note into
+    // the text): no paragraph holds a block.
+    let raw = project.read("public/articles/field-notes/index.html");
+    for paragraph in raw.split("<p").skip(1).filter(|p| p.starts_with('>') || p.starts_with(' ')) {
+        let paragraph = &paragraph[..paragraph.find("</p>").expect("closed paragraph")];
+        for block in ["<div", "<pre", "<ul", "<ol", "<blockquote"] {
+            assert!(!paragraph.contains(block), "{block} inside <p{paragraph}</p>");
+        }
+    }
+    let ids: Vec<&str> =
+        select(&page, ".sidenote, .footnote-definition").iter().filter_map(|e| e.value().id()).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), 11, "{ids:?}");
+    assert_eq!(unique.len(), ids.len(), "footnote ids collide: {ids:?}");
+    for id in &ids {
+        let toggle = format!("label[for=\"sn-{}\"]", id.trim_start_matches("fn-"));
+        let is_orphan = *id == "fn-orphan";
+        assert_eq!(select(&page, &toggle).len(), usize::from(!is_orphan), "{toggle}");
+    }
+    assert!(text(&select(&page, ".footnote-definition#fn-orphan")[0]).contains("nothing in the text refers to"));
 }

@@ -202,6 +202,15 @@ const CONTENT_CASES: &[Case] = &[
         says: &["leaves `content/static/`"],
     },
     Case {
+        what: "a remote image",
+        writes: &[(
+            RECEIVED,
+            "---\ntitle: \"Report as received\"\nversion: as-received\narticle: report\n---\nText.\n\n![a map](https://maps.example/border.png)\n",
+        )],
+        at: "content/articles/report-as-received.md:8:1",
+        says: &["remote image `https://maps.example/border.png` refused", "save it as `content/static/<file>`"],
+    },
+    Case {
         what: "a figure image that leaves the project",
         writes: &[(
             "content/figures/map.md",

@@ -232,16 +232,9 @@ fn a_port_in_use_is_a_clear_error() {
 }
 
 #[test]
+#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
 fn an_open_tab_reloads_by_itself_after_an_edit() {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/reload.cjs");
-    let ready =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/playwright-core").is_dir()
-            && std::path::Path::new("/usr/bin/chromium").exists();
-    if !ready {
-        assert!(std::env::var_os("CI").is_none(), "CI must install playwright-core (tests/browser) and chromium");
-        eprintln!("skipped: run `npm install --prefix tests/browser` and install chromium to run this test");
-        return;
-    }
+    let script = common::browser_scripts().join("reload.cjs");
     let project = Project::fixture("basic");
     let server = serve(&project);
     let mut browser = Command::new("node")
@@ -321,12 +314,9 @@ fn ctrl_c_stops_the_server_cleanly_and_leaves_no_output_behind() {
 }
 
 #[test]
+#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
 fn an_open_tab_reconnects_and_reloads_after_the_server_restarts() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if !dir.join("node_modules/playwright-core").is_dir() || !std::path::Path::new("/usr/bin/chromium").exists() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install playwright-core (tests/browser) and chromium");
-        return;
-    }
+    let dir = common::browser_scripts();
     let project = Project::fixture("basic");
     let first = serve(&project);
     let port = first.port;

@@ -9,7 +9,8 @@ use crate::diagnostics::Diagnostics;
 use crate::model::{Annotation, AnnotationKind, Content, Occurrence, Page, SourceKind, SourceMeta};
 use crate::xref::Index;
 
-fn config() -> Config {
+/// A site at the domain root (the spec suite renders with it too).
+pub(super) fn config() -> Config {
     Config {
         root: ".".into(),
         title: "T".into(),
@@ -21,6 +22,7 @@ fn config() -> Config {
         autolink: Autolink::First,
         highlight_theme: "InspiredGitHub".into(),
         drafts: false,
+        timings: false,
     }
 }
 
@@ -195,4 +197,159 @@ fn mentions_and_citations_carry_their_sentence() {
     // A citation closing a paragraph belongs to that paragraph, not the next one.
     let (rendered, _) = render_with("Earlier. It ends here. [@lopez]\n\nNext paragraph.", &[], None);
     assert_eq!(rendered.citations[0].sentence, "It ends here.");
+}
+
+fn render_article(body: &str) -> (Rendered, Diagnostics) {
+    let config = config();
+    let content = Content { static_files: vec!["static/map.svg".into()], ..Content::default() };
+    let index = Index::new(&config, &content);
+    let diagnostics = Diagnostics::default();
+    let options = RenderOptions {
+        index: &index,
+        file: Path::new("content/articles/a.md"),
+        body,
+        body_line: 1,
+        raw: body,
+        annotations: &[],
+        autolink: Some(Autolink::First),
+    };
+    (render(&options, &diagnostics), diagnostics)
+}
+
+/// No block element opens inside a `<p>` or a `<span>` (a browser would close
+/// the paragraph there and spill the rest of the note into the text).
+fn assert_blocks_outside_phrasing(html: &str) {
+    const BLOCKS: [&str; 12] = ["p", "div", "ul", "ol", "li", "pre", "blockquote", "table", "h1", "h2", "h3", "hr"];
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let tag = &rest[..rest.find('>').unwrap()];
+        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_alphanumeric()).collect();
+        if ["br", "input", "img", "hr"].contains(&name.as_str()) {
+            continue;
+        }
+        if tag.starts_with('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "badly nested at {rest:.80}");
+            continue;
+        }
+        let inside_phrasing = stack.iter().any(|t| t == "p" || t == "span");
+        assert!(!(inside_phrasing && BLOCKS.contains(&name.as_str())), "<{name}> inside {stack:?} at {rest:.80}");
+        stack.push(name);
+    }
+}
+
+#[test]
+fn footnotes_holding_blocks_are_written_after_the_paragraph_with_their_markup() {
+    let cases: Vec<(&str, &[&str])> = vec![
+        ("Text.[^n]\n\n[^n]: Steps:\n\n    - one\n    - two\n", &["<ul>\n<li>one</li>\n<li>two</li>\n</ul>"]),
+        (
+            "Text.[^n]\n\n[^n]: Run:\n\n    ```\n    make\n    ```\n",
+            &["<pre class=\"code\" tabindex=\"0\"><code>make\n"],
+        ),
+        ("Text.[^n]\n\n[^n]: > quoted\n", &["<blockquote>\n<p>quoted</p>\n</blockquote>"]),
+        ("# Title[^n]\n\n[^n]: - item\n", &["</h1>\n<input", "<li>item</li>"]),
+        ("- tight item[^n]\n\n[^n]: - item\n", &["<div class=\"sidenote sidenote-blocks\"", "</div>\n</li>"]),
+    ];
+    for (body, wants) in cases {
+        let (rendered, diagnostics) = render_article(body);
+        let html = &rendered.html;
+        assert!(diagnostics.snapshot().is_empty(), "{body}: {:?}", diagnostics.snapshot());
+        for want in wants {
+            assert!(html.contains(want), "{body}\nwant {want}\ngot  {html}");
+        }
+        assert!(html.contains("<label for=\"sn-n\""), "the reference opens the note: {html}");
+        assert!(html.contains("<input type=\"checkbox\" id=\"sn-n\" class=\"margin-toggle\"><div class=\"sidenote"));
+        assert_blocks_outside_phrasing(html);
+    }
+    // A note of paragraphs stays inline, beside its reference.
+    let (rendered, _) = render_article("Text.[^n] More.\n\n[^n]: One.\n\n    Two.\n");
+    assert!(
+        rendered
+            .html
+            .contains("<span class=\"sidenote-p\">One.</span><span class=\"sidenote-p\">Two.</span></span> More.")
+    );
+    assert_blocks_outside_phrasing(&rendered.html);
+}
+
+#[test]
+fn footnotes_nothing_refers_to_are_kept_and_warned_about() {
+    // Referenced only from itself: the text around it must survive.
+    let (rendered, diagnostics) = render_article("Before.\n\n[^a]: Self [^a] and *more*.\n\nAfter.\n");
+    let html = &rendered.html;
+    assert!(html.contains("<p>Before.</p>") && html.contains("<p>After.</p>"), "{html}");
+    assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-a\""), "{html}");
+    assert!(html.contains("<em>more</em>") && html.contains("<a href=\"#fn-a\">1</a>"), "{html}");
+    let all = diagnostics.snapshot();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert!(all[0].message.contains("`[^a]` is defined but nothing in the text refers to it"), "{}", all[0].message);
+    assert_eq!(all[0].location.as_ref().map(|l| l.line), Some(3));
+    // Text inside lists and quotes that belongs to an unreferenced note is kept too.
+    let (rendered, _) = render_article("> [^q]: - kept item\n");
+    assert!(rendered.html.contains("<li>kept item</li>"), "{}", rendered.html);
+}
+
+#[test]
+fn footnote_ids_are_unique_even_when_labels_slugify_alike() {
+    let (rendered, _) = render_article("a[^A] b[^a-] c[^注] d[^*]\n\n[^A]: 1\n\n[^a-]: 2\n\n[^注]: 3\n\n[^*]: 4\n");
+    let ids: Vec<&str> = rendered.html.split("id=\"fn-").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    assert_eq!(ids, ["a", "a-2", "note", "note-2"], "{}", rendered.html);
+    // Headings and notes share the page's ids, whichever comes first.
+    let (rendered, _) = render_article("# Fn a\n\nText[^a].\n\n# Fn b\n\n[^a]: 1\n\n[^b]: 2\n\nMore[^b].\n");
+    let html = &rendered.html;
+    assert!(html.contains("<h1 id=\"fn-a\">") && html.contains("id=\"fn-a-2\" role=\"note\""), "{html}");
+    assert!(html.contains("<h1 id=\"fn-b\">") && html.contains("id=\"fn-b-2\" role=\"note\""), "{html}");
+}
+
+#[test]
+fn urls_are_percent_encoded_and_email_autolinks_get_mailto() {
+    let cases = [
+        ("[link](foo\\bar)", "href=\"foo%5Cbar\""),
+        ("[link](</my uri>)", "href=\"/my%20uri\""),
+        ("[link](foo%20b&auml;)", "href=\"foo%20b%C3%A4\""),
+        ("<foo@bar.example.com>", "href=\"mailto:foo@bar.example.com\""),
+        ("[q](/a?x=1&y=2)", "href=\"/a?x=1&amp;y=2\""),
+        ("![a map](static/map.svg)", "src=\"/static/map.svg\""),
+    ];
+    for (body, want) in cases {
+        let (rendered, diagnostics) = render_article(body);
+        assert!(!diagnostics.has_errors(), "{body}: {:?}", diagnostics.snapshot());
+        assert!(rendered.html.contains(want), "{body}\nwant {want}\ngot  {}", rendered.html);
+    }
+}
+
+#[test]
+fn image_alt_text_keeps_the_space_at_a_line_break() {
+    let (rendered, _) = render_article("![a map\nof the border](static/map.svg)");
+    assert!(rendered.html.contains("alt=\"a map of the border\""), "{}", rendered.html);
+}
+
+#[test]
+fn images_outside_static_and_remote_images_are_refused_with_the_reason() {
+    for (body, says, help) in [
+        (
+            "![a map](https://example.com/map.png)",
+            "remote image `https://example.com/map.png` refused",
+            "can change or vanish",
+        ),
+        ("![a map](map.png)", "image `map.png` is not under `static/`", "put the file at `content/static/map.png`"),
+    ] {
+        let (_, diagnostics) = render_article(body);
+        let all = diagnostics.snapshot();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(all[0].message.contains(says), "{}", all[0].message);
+        assert!(all[0].help.as_deref().unwrap_or("").contains(help), "{:?}", all[0].help);
+    }
+}
+
+#[test]
+fn double_brackets_are_always_wikilinks_and_the_error_says_how_to_write_brackets() {
+    let (_, diagnostics) = render_article("[[foo]]");
+    let all = diagnostics.snapshot();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert!(all[0].message.contains("wikilink [[foo]]"), "{}", all[0].message);
+    assert!(all[0].help.as_deref().unwrap_or("").contains("for literal brackets write `\\[[…]]`"), "{:?}", all[0].help);
+    let (rendered, diagnostics) = render_article("\\[[foo]]");
+    assert!(diagnostics.snapshot().is_empty(), "{:?}", diagnostics.snapshot());
+    assert!(rendered.html.contains("<p>[[foo]]</p>"), "{}", rendered.html);
 }

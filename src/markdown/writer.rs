@@ -6,11 +6,20 @@
 //! that closes and reopens marks where they cross. Margin notes wait until
 //! the writer is outside any inline element (never inside a link or a
 //! heading), then follow the highlight they explain.
+//!
+//! Footnotes become sidenotes beside their first reference. A note made of
+//! paragraphs only is written inline, as a `<span>` inside the paragraph
+//! that cites it; a note holding other blocks (lists, code, quotes, tables)
+//! cannot live inside a `<p>`, so the reference gets only its toggle and the
+//! note is written as a `<div>` right after the paragraph (or heading, list
+//! item or table) closes. A definition nothing in the text refers to is
+//! written where it stands, and warned about. URLs are escaped by
+//! pulldown-cmark's own `escape_href`, as CommonMark's reference renderer does.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
 use super::{
     CitationUse, Collected, Entry, FigureUse, Item, Mention, MentionSpot, PlacedAnnotation, RenderOptions, Rendered,
@@ -19,10 +28,31 @@ use super::{
 use crate::annotate::Anchor;
 use crate::config::Autolink;
 use crate::content::slugify;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::figure;
 use crate::highlight;
 use crate::html::escape;
+
+/// A footnote definition's entries and the number and element id it was given.
+#[derive(Clone)]
+struct Note {
+    start: usize,
+    end: usize,
+    key: String,
+    number: usize,
+    /// Holds more than paragraphs: written as a `<div>` between blocks.
+    block: bool,
+}
+
+/// Where each footnote is defined, which ones hold blocks, which the text reaches.
+struct NotePlan {
+    /// Label → (definition start entry, end entry).
+    definitions: HashMap<String, (usize, usize)>,
+    /// Labels whose definition holds more than paragraphs.
+    blocks: HashSet<String>,
+    /// Labels referenced from the text, or from a note the text references.
+    reachable: HashSet<String>,
+}
 
 /// A highlight's bytes within one text segment.
 #[derive(Clone, Copy)]
@@ -46,16 +76,22 @@ struct Writer<'w, 'a> {
     inline_depth: usize,
     in_heading: bool,
     sidenote_depth: usize,
+    /// Inside a sidenote written inline (its paragraphs become spans).
+    inline_note: bool,
     pending_notes: Vec<usize>,
     mark_opened: Vec<bool>,
     figure_numbers: HashMap<String, usize>,
     embedded: HashSet<String>,
     embedded_done: HashSet<String>,
     cite_numbers: HashMap<String, usize>,
-    footnotes: HashMap<String, (usize, usize)>,
-    footnote_numbers: HashMap<String, usize>,
-    /// Footnotes cited inside a sidenote: (definition start, end, key, number).
-    deferred_footnotes: Vec<(usize, usize, String, usize)>,
+    notes: NotePlan,
+    /// Label → (number, element key) of every note given a number so far.
+    note_ids: HashMap<String, (usize, String)>,
+    note_keys: HashSet<String>,
+    /// Notes cited inside another note: written after it (sidenotes never nest).
+    deferred_footnotes: Vec<Note>,
+    /// Block notes cited in the text, written when the enclosing block closes.
+    pending_block_notes: Vec<Note>,
     linked_sources: HashSet<String>,
     flagged_pseudonyms: HashSet<String>,
     mention_counts: HashMap<String, usize>,
@@ -96,19 +132,6 @@ pub(super) fn write(
         mentions_at[m.segment as usize].push(m.clone());
     }
     let (figure_numbers, embedded) = number_figures(entries);
-    let mut footnotes = HashMap::new();
-    let mut open: Option<(String, usize)> = None;
-    for (i, entry) in entries.iter().enumerate() {
-        match &entry.item {
-            Item::Md(Event::Start(Tag::FootnoteDefinition(label))) => open = Some((label.to_string(), i)),
-            Item::Md(Event::End(TagEnd::FootnoteDefinition)) => {
-                if let Some((label, start)) = open.take() {
-                    footnotes.insert(label, (start, i));
-                }
-            }
-            _ => {}
-        }
-    }
     let placed = placed_annotations(options, collected, anchors);
     let mut writer = Writer {
         options,
@@ -125,14 +148,17 @@ pub(super) fn write(
         inline_depth: 0,
         in_heading: false,
         sidenote_depth: 0,
+        inline_note: false,
         pending_notes: Vec::new(),
         figure_numbers,
         embedded,
         embedded_done: HashSet::new(),
         cite_numbers: HashMap::new(),
-        footnotes,
-        footnote_numbers: HashMap::new(),
+        notes: plan_notes(entries),
+        note_ids: HashMap::new(),
+        note_keys: HashSet::new(),
         deferred_footnotes: Vec::new(),
+        pending_block_notes: Vec::new(),
         linked_sources: HashSet::new(),
         flagged_pseudonyms: HashSet::new(),
         mention_counts: HashMap::new(),
@@ -143,6 +169,7 @@ pub(super) fn write(
         in_table_head: false,
     };
     writer.write_range(0, entries.len());
+    writer.flush_block_notes();
     writer.flush_notes();
     let mut facts = writer.facts;
     facts.html = writer.out;
@@ -161,6 +188,65 @@ pub(super) fn write(
     bibliography.sort();
     facts.bibliography = bibliography.into_iter().map(|(_, s)| s).collect();
     facts
+}
+
+/// Finds the footnote definitions, which hold blocks, and which the text reaches.
+fn plan_notes(entries: &[Entry]) -> NotePlan {
+    let mut definitions = HashMap::new();
+    let mut blocks = HashSet::new();
+    // References made by the text (`None`) and by each definition.
+    let mut references: HashMap<Option<String>, Vec<String>> = HashMap::new();
+    // Open definitions: label, start entry, nesting depth inside it.
+    let mut open: Vec<(String, usize, usize)> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        match &entry.item {
+            Item::Md(Event::Start(Tag::FootnoteDefinition(label))) => {
+                if let Some((outer, _, _)) = open.last() {
+                    blocks.insert(outer.clone());
+                }
+                open.push((label.to_string(), i, 0));
+                continue;
+            }
+            Item::Md(Event::End(TagEnd::FootnoteDefinition)) => {
+                if let Some((label, start, _)) = open.pop() {
+                    definitions.entry(label).or_insert((start, i));
+                }
+                continue;
+            }
+            Item::Md(Event::FootnoteReference(label)) => {
+                let from = open.last().map(|(l, _, _)| l.clone());
+                references.entry(from).or_default().push(label.to_string());
+            }
+            _ => {}
+        }
+        if let Some((label, _, depth)) = open.last_mut() {
+            // A direct child of the definition that is not a paragraph makes it a block note.
+            let is_paragraph = matches!(entry.item, Item::Md(Event::Start(Tag::Paragraph)));
+            if *depth == 0 && !is_paragraph {
+                blocks.insert(label.clone());
+            }
+            match &entry.item {
+                Item::Md(Event::Start(_)) => *depth += 1,
+                Item::Md(Event::End(_)) => *depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    let mut reachable = HashSet::new();
+    let mut queue: Vec<String> = references.get(&None).cloned().unwrap_or_default();
+    while let Some(label) = queue.pop() {
+        if reachable.insert(label.clone()) {
+            queue.extend(references.get(&Some(label)).cloned().unwrap_or_default());
+        }
+    }
+    NotePlan { definitions, blocks, reachable }
+}
+
+/// A URL for an `href` or `src` attribute, escaped as pulldown-cmark's HTML writer does it.
+fn href(url: &str) -> String {
+    let mut out = String::with_capacity(url.len() + 8);
+    let _ = pulldown_cmark_escape::escape_href(&mut out, url);
+    out
 }
 
 impl Writer<'_, '_> {
@@ -199,7 +285,6 @@ impl Writer<'_, '_> {
     }
 
     fn event(&mut self, i: usize, event: &Event) -> usize {
-        let sidenote = self.sidenote_depth > 0;
         match event {
             Event::Start(tag) => return self.start(i, tag),
             Event::End(tag) => self.end(tag),
@@ -222,8 +307,11 @@ impl Writer<'_, '_> {
             Event::Html(html) | Event::InlineHtml(html) => self.out.push_str(html),
             Event::FootnoteReference(label) => self.footnote(i, label),
             Event::SoftBreak => self.out.push('\n'),
-            Event::HardBreak => self.out.push_str(if sidenote { "<br>" } else { "<br>\n" }),
-            Event::Rule => self.out.push_str("<hr>\n"),
+            Event::HardBreak => self.out.push_str("<br>\n"),
+            Event::Rule => {
+                self.block_newline();
+                self.out.push_str("<hr>\n");
+            }
             Event::TaskListMarker(done) => {
                 let (mark, label) = if *done { ("☑", "done") } else { ("☐", "not done") };
                 let _ = write!(self.out, "<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> ");
@@ -234,7 +322,21 @@ impl Writer<'_, '_> {
     }
 
     fn start(&mut self, i: usize, tag: &Tag) -> usize {
-        let sidenote = self.sidenote_depth > 0;
+        let sidenote = self.inline_note;
+        if !sidenote
+            && matches!(
+                tag,
+                Tag::Paragraph
+                    | Tag::Heading { .. }
+                    | Tag::BlockQuote(_)
+                    | Tag::CodeBlock(_)
+                    | Tag::List(_)
+                    | Tag::Item
+                    | Tag::Table(_)
+            )
+        {
+            self.block_newline();
+        }
         match tag {
             Tag::Paragraph if sidenote => self.out.push_str("<span class=\"sidenote-p\">"),
             Tag::Paragraph => self.out.push_str("<p>"),
@@ -256,10 +358,7 @@ impl Writer<'_, '_> {
             Tag::List(None) => self.out.push_str("<ul>\n"),
             Tag::Item if sidenote => self.out.push_str("<span class=\"sidenote-p\">"),
             Tag::Item => self.out.push_str("<li>"),
-            Tag::FootnoteDefinition(_) => {
-                // Written where it is referenced, as a sidenote.
-                return self.skip_to_end(i);
-            }
+            Tag::FootnoteDefinition(label) => return self.definition(i, label),
             Tag::Table(alignments) => {
                 self.table_alignments = alignments.clone();
                 self.out.push_str("<div class=\"table-wrap\"><table>\n");
@@ -288,9 +387,10 @@ impl Writer<'_, '_> {
             Tag::Strikethrough => self.open_inline("<del>"),
             Tag::Superscript => self.open_inline("<sup>"),
             Tag::Subscript => self.open_inline("<sub>"),
-            Tag::Link { dest_url, title, .. } => {
+            Tag::Link { link_type, dest_url, title, .. } => {
                 let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
-                self.open_inline(&format!("<a href=\"{}\"{title}>", escape(dest_url)));
+                let mailto = if *link_type == LinkType::Email { "mailto:" } else { "" };
+                self.open_inline(&format!("<a href=\"{mailto}{}\"{title}>", href(dest_url)));
             }
             Tag::Image { dest_url, title, .. } => return self.image(i, dest_url, title),
             Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition | Tag::MetadataBlock(_) => {}
@@ -299,10 +399,13 @@ impl Writer<'_, '_> {
     }
 
     fn end(&mut self, tag: &TagEnd) {
-        let sidenote = self.sidenote_depth > 0;
+        let sidenote = self.inline_note;
         match tag {
             TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) if sidenote => self.out.push_str("</span>"),
-            TagEnd::Paragraph => self.out.push_str("</p>\n"),
+            TagEnd::Paragraph => {
+                self.out.push_str("</p>\n");
+                self.flush_block_notes();
+            }
             TagEnd::Heading(level) => {
                 let _ = writeln!(self.out, "</{level}>");
                 self.in_heading = false;
@@ -311,13 +414,20 @@ impl Writer<'_, '_> {
                     self.flush_notes();
                     self.out.push_str("</p>\n");
                 }
+                self.flush_block_notes();
             }
             TagEnd::BlockQuote(_) => self.out.push_str("</blockquote>\n"),
             TagEnd::List(_) if sidenote => {}
             TagEnd::List(true) => self.out.push_str("</ol>\n"),
             TagEnd::List(false) => self.out.push_str("</ul>\n"),
-            TagEnd::Item => self.out.push_str("</li>\n"),
-            TagEnd::Table => self.out.push_str("</tbody></table></div>\n"),
+            TagEnd::Item => {
+                self.flush_block_notes();
+                self.out.push_str("</li>\n");
+            }
+            TagEnd::Table => {
+                self.out.push_str("</tbody></table></div>\n");
+                self.flush_block_notes();
+            }
             TagEnd::TableHead => {
                 self.in_table_head = false;
                 self.out.push_str("</tr></thead><tbody>\n");
@@ -415,15 +525,40 @@ impl Writer<'_, '_> {
         end
     }
 
+    /// Starts a block on a line of its own, as pulldown-cmark's writer does.
+    fn block_newline(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+    }
+
     fn image(&mut self, i: usize, dest: &str, title: &str) -> usize {
         let end = self.skip_to_end(i);
+        // The alt text is the plain text of the description, line breaks as spaces
+        // (as pulldown-cmark's writer does it).
         let mut alt = String::new();
         for entry in &self.entries[i + 1..end] {
-            if let Item::Md(Event::Text(t) | Event::Code(t)) = &entry.item {
-                alt.push_str(t);
+            match &entry.item {
+                Item::Md(Event::Text(t) | Event::Code(t) | Event::InlineHtml(t)) => alt.push_str(t),
+                Item::Md(Event::SoftBreak | Event::HardBreak) => alt.push(' '),
+                _ => {}
             }
         }
-        let src = if dest.contains("://") || dest.starts_with("data:") {
+        let remote = dest.contains("://") || dest.starts_with("//");
+        let src = if remote {
+            self.options.error(
+                self.diagnostics,
+                &self.entries[i].range,
+                format!("remote image `{dest}` refused: images must be files under `content/static/`"),
+                Some(
+                    "a dossier is a record: a remote image can change or vanish after publication, and its host \
+                     sees every reader; save it as `content/static/<file>` (say where it came from in the text) \
+                     and write `![alt](static/<file>)`"
+                        .into(),
+                ),
+            );
+            dest.to_string()
+        } else if dest.starts_with("data:") {
             dest.to_string()
         } else {
             let path = dest.trim_start_matches('/');
@@ -441,7 +576,7 @@ impl Writer<'_, '_> {
             );
         }
         let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
-        let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\">", escape(&src), escape(&alt));
+        let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\">", href(&src), escape(&alt));
         end
     }
 
@@ -489,7 +624,7 @@ impl Writer<'_, '_> {
     }
 
     fn footnote(&mut self, i: usize, label: &str) {
-        let Some(&(start, end)) = self.footnotes.get(label) else {
+        let Some(&(start, end)) = self.notes.definitions.get(label) else {
             self.options.error(
                 self.diagnostics,
                 &self.entries[i].range,
@@ -498,41 +633,172 @@ impl Writer<'_, '_> {
             );
             return;
         };
-        let key = slugify(label);
-        if let Some(&n) = self.footnote_numbers.get(label) {
+        if let Some((n, key)) = self.note_ids.get(label) {
             let _ = write!(self.out, "<sup class=\"sidenote-ref\"><a href=\"#fn-{key}\">{n}</a></sup>");
             return;
         }
-        let n = self.footnote_numbers.len() + 1;
-        self.footnote_numbers.insert(label.to_string(), n);
+        let (number, key) = self.number_note(label);
+        let block = self.notes.blocks.contains(label);
+        let note = Note { start, end, key, number, block };
         if self.sidenote_depth > 0 {
             // Cited inside another footnote: numbered here, written after the
             // outer sidenote (sidenotes never nest, and writing never recurses).
-            let _ = write!(self.out, "<sup class=\"sidenote-ref\"><a href=\"#fn-{key}\">{n}</a></sup>");
-            self.deferred_footnotes.push((start, end, key, n));
+            let _ = write!(self.out, "<sup class=\"sidenote-ref\"><a href=\"#fn-{}\">{number}</a></sup>", note.key);
+            self.deferred_footnotes.push(note);
             return;
         }
-        self.sidenote(start, end, &key, n);
+        self.note_toggle(&note, false);
+        if block {
+            self.pending_block_notes.push(note);
+            return;
+        }
+        self.inline_sidenote(&note);
+        self.write_deferred(false);
+    }
+
+    /// Gives the note labelled `label` the next number and an element id no other note has.
+    fn number_note(&mut self, label: &str) -> (usize, String) {
+        let number = self.note_ids.len() + 1;
+        let slug = slugify(label);
+        let base = if slug.is_empty() { "note".to_string() } else { slug };
+        let mut key = base.clone();
+        let mut k = 1;
+        // Unique among notes and among the page's heading ids (one id space).
+        let taken = |w: &Self, key: &str| {
+            w.note_keys.contains(key)
+                || w.heading_ids.contains(&format!("fn-{key}"))
+                || w.heading_ids.contains(&format!("sn-{key}"))
+        };
+        while taken(self, &key) {
+            k += 1;
+            key = format!("{base}-{k}");
+        }
+        self.note_keys.insert(key.clone());
+        self.heading_ids.insert(format!("fn-{key}"));
+        self.heading_ids.insert(format!("sn-{key}"));
+        self.note_ids.insert(label.to_string(), (number, key.clone()));
+        (number, key)
+    }
+
+    /// The note's number in the text: a label that opens and closes it on narrow
+    /// screens. A note cited inside another note gets its toggle after that note
+    /// (class `sidenote-nested`): it is not a reference in the text.
+    fn note_toggle(&mut self, note: &Note, nested: bool) {
+        let _ = write!(
+            self.out,
+            "<label for=\"sn-{key}\" class=\"margin-toggle sidenote-number{nested}\"><span class=\"visually-hidden\">Footnote </span>{n}</label>",
+            key = note.key,
+            n = note.number,
+            nested = if nested { " sidenote-nested" } else { "" },
+        );
+    }
+
+    /// Writes a note of paragraphs as a `<span>` sidenote, inside the current paragraph.
+    fn inline_sidenote(&mut self, note: &Note) {
+        let _ = write!(
+            self.out,
+            "<input type=\"checkbox\" id=\"sn-{key}\" class=\"margin-toggle\"><span class=\"sidenote\" id=\"fn-{key}\" role=\"note\"><span class=\"sidenote-label\">{n}</span> ",
+            key = note.key,
+            n = note.number,
+        );
+        self.sidenote_depth += 1;
+        self.inline_note = true;
+        self.write_range(note.start + 1, note.end);
+        self.inline_note = false;
+        self.sidenote_depth -= 1;
+        self.out.push_str("</span>");
+    }
+
+    /// Writes a note holding blocks as a `<div>` sidenote, between blocks of the text.
+    fn block_sidenote(&mut self, note: &Note) {
+        self.block_newline();
+        let _ = writeln!(
+            self.out,
+            "<input type=\"checkbox\" id=\"sn-{key}\" class=\"margin-toggle\"><div class=\"sidenote sidenote-blocks\" id=\"fn-{key}\" role=\"note\"><span class=\"sidenote-label\">{n}</span>",
+            key = note.key,
+            n = note.number,
+        );
+        self.sidenote_depth += 1;
+        self.write_range(note.start + 1, note.end);
+        self.sidenote_depth -= 1;
+        self.block_newline();
+        self.out.push_str("</div>\n");
+    }
+
+    /// Writes the notes cited inside notes just written. Inside a paragraph
+    /// (`between_blocks` false) notes of paragraphs follow inline and block notes
+    /// wait for the paragraph's end; between blocks every note is a block.
+    fn write_deferred(&mut self, between_blocks: bool) {
         let mut next = 0;
         while next < self.deferred_footnotes.len() {
-            let (start, end, key, n) = self.deferred_footnotes[next].clone();
-            self.sidenote(start, end, &key, n);
+            let note = self.deferred_footnotes[next].clone();
             next += 1;
+            if between_blocks {
+                self.block_newline();
+                self.note_toggle(&note, true);
+                self.block_sidenote(&note);
+            } else if note.block {
+                self.note_toggle(&note, true);
+                self.pending_block_notes.push(note);
+            } else {
+                self.note_toggle(&note, true);
+                self.inline_sidenote(&note);
+            }
         }
         self.deferred_footnotes.clear();
     }
 
-    /// Writes footnote definition `start..end` as sidenote number `n`.
-    fn sidenote(&mut self, start: usize, end: usize, key: &str, n: usize) {
-        let _ = write!(
+    /// Writes the block notes cited in the block that just closed (text level only).
+    fn flush_block_notes(&mut self) {
+        if self.sidenote_depth > 0 {
+            return;
+        }
+        // Writing a block note only defers what it cites: nothing is added here meanwhile.
+        for note in std::mem::take(&mut self.pending_block_notes) {
+            self.block_sidenote(&note);
+            self.write_deferred(true);
+        }
+    }
+
+    /// A footnote definition met in the text. One the text refers to is written at
+    /// its first reference; one nothing refers to is written here, and warned about,
+    /// so that no text of the page is lost.
+    fn definition(&mut self, i: usize, label: &str) -> usize {
+        let end = self.skip_to_end(i);
+        if self.notes.reachable.contains(label) || self.note_ids.contains_key(label) {
+            return end;
+        }
+        let location = crate::diagnostics::Location::at_offset(
+            self.options.body,
+            self.entries[i].range.start,
+            self.options.body_line,
+        );
+        self.diagnostics.push(
+            Diagnostic::warning(
+                self.options.file,
+                format!("footnote `[^{label}]` is defined but nothing in the text refers to it"),
+            )
+            .at(Some(location))
+            .help(format!(
+                "refer to it with `[^{label}]` where it belongs, or delete the definition; \
+                 until then it is shown where it is written, not as a sidenote"
+            )),
+        );
+        let (number, key) = self.number_note(label);
+        self.block_newline();
+        let _ = writeln!(
             self.out,
-            "<label for=\"sn-{key}\" class=\"margin-toggle sidenote-number\"><span class=\"visually-hidden\">Footnote </span>{n}</label>\
-<input type=\"checkbox\" id=\"sn-{key}\" class=\"margin-toggle\"><span class=\"sidenote\" id=\"fn-{key}\" role=\"note\"><span class=\"sidenote-label\">{n}</span> "
+            "<div class=\"footnote-definition\" id=\"fn-{key}\" role=\"note\"><span class=\"sidenote-label\">{number}</span>"
         );
         self.sidenote_depth += 1;
-        self.write_range(start + 1, end);
+        self.write_range(i + 1, end);
         self.sidenote_depth -= 1;
-        self.out.push_str("</span>");
+        self.block_newline();
+        self.out.push_str("</div>\n");
+        if self.sidenote_depth == 0 {
+            self.write_deferred(true);
+        }
+        end
     }
 
     /// Writes a text segment: mentions wrapped in links, highlights as marks.

@@ -88,7 +88,7 @@ pub fn run(options: ServeOptions) -> u8 {
         Ok(address) => http::address_url(address),
         Err(_) => format!("http://{address}/"),
     };
-    let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts };
+    let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts, timings: false };
     let (notices, _) = broadcast::channel::<Notice>(64);
     // Versions start from the clock, so a tab reconnecting to a restarted server reloads.
     let first_version =

@@ -116,3 +116,16 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// The folder of the Chromium scripts (`tests/browser/`). Browser tests are
+/// `#[ignore]`d by plain `cargo test` and run by CI with `--include-ignored`;
+/// one that cannot run fails here, saying what to install: it never passes silently.
+pub fn browser_scripts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir() && chromium.exists(),
+        "this test drives Chromium: `apt-get install chromium` and `npm install --prefix tests/browser`"
+    );
+    dir
+}

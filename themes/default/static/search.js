@@ -6,6 +6,8 @@
   var status = document.getElementById("search-status");
   if (!input || !list || !status) return;
   var pages = null;
+  // Page addresses in the index are relative to the index file itself.
+  var indexUrl = new URL(input.getAttribute("data-index"), location.href);
   status.textContent = "Type to search titles and text of every page.";
   function excerpt(text, word) {
     var at = text.toLowerCase().indexOf(word);
@@ -31,7 +33,7 @@
     hits.slice(0, 50).forEach(function (p) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = p.url;
+      a.href = new URL(p.url, indexUrl).href;
       a.textContent = p.title;
       var kind = document.createElement("span");
       kind.className = "muted";
@@ -42,7 +44,12 @@
       list.appendChild(li);
     });
   }
-  fetch(input.getAttribute("data-index"))
+  if (location.protocol === "file:") {
+    // Browsers do not let a page opened from disk fetch other files.
+    status.textContent = "Search needs the site to be served over the web (or by `dossier serve`); opened from disk, browse the sources, figures and annotations instead.";
+    return;
+  }
+  fetch(indexUrl.href)
     .then(function (r) { return r.json(); })
     .then(function (data) {
       pages = data;
