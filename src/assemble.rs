@@ -669,7 +669,7 @@ impl<'a> Assembler<'a> {
                 .filter(|a| self.index.source(a).is_some())
                 .map(|a| self.source_link(a)),
             members: self.links_to_sources(self.backlinks.members.get(slug.as_str())),
-            external_url: meta.url.clone(),
+            external_url: meta.url.clone().filter(|u| crate::html::is_safe_url(u)),
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
             pseudonym: meta.pseudonym.label(),
@@ -791,8 +791,10 @@ impl<'a> Assembler<'a> {
 }
 
 /// The theme's `style.css` (the project's theme folder first, then the built-in one).
+/// Problems reading the theme folder are reported when its files are added to the site.
 fn theme_stylesheet(config: &crate::config::Config) -> String {
     crate::templates::theme_static_files(config)
+        .0
         .into_iter()
         .find(|(name, _)| name == "style.css")
         .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())

@@ -596,13 +596,16 @@ fn add_static(site: &mut Site, config: &Config, content: &Content, diagnostics: 
     if let Some(css) = highlight::stylesheet(&config.highlight_theme) {
         site.add("highlight.css", css);
     }
-    for (name, bytes) in templates::theme_static_files(config) {
+    let (theme_files, problems) = templates::theme_static_files(config);
+    problems.into_iter().for_each(|d| diagnostics.push(d));
+    for (name, bytes) in theme_files {
         site.add(name, bytes);
     }
     for file in &content.static_files {
-        match std::fs::read(config.root.join("content").join(file)) {
+        match crate::confine::read(&config.root, &config.root.join("content").join(file)) {
             Ok(bytes) => site.add(file.to_string_lossy().replace('\\', "/"), bytes),
-            Err(e) => diagnostics.push(Diagnostic::error(file, format!("cannot read static file: {e}"))),
+            Err(e) => diagnostics
+                .push(Diagnostic::error(Path::new("content").join(file), format!("cannot read static file: {e}"))),
         }
     }
 }

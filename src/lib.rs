@@ -11,6 +11,7 @@ mod changes;
 mod chart;
 pub mod cli;
 mod config;
+mod confine;
 mod content;
 mod diagnostics;
 mod exports;
