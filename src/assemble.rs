@@ -10,13 +10,13 @@ use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
 
-use crate::build::RenderedPages;
 use crate::changes;
 use crate::diagnostics::Diagnostic;
 use crate::exports;
 use crate::figure;
 use crate::markdown::render_inline;
 use crate::model::{AnnotationKind, Article, Content, Event, SourceKind};
+use crate::site::RenderedPages;
 use crate::templates::Templates;
 use crate::views::*;
 use crate::xref::Index;
@@ -348,7 +348,15 @@ impl<'a> Assembler<'a> {
                     PageJob::new(
                         "changes.html",
                         page(&format!("articles/{slug}/changes/")),
-                        &changes::view(self, i, from),
+                        &changes::view(changes::Versions {
+                            index: self.index,
+                            rendered: self.rendered,
+                            site: &self.site,
+                            new: i,
+                            old: from,
+                            old_notes: self.annotation_views(from),
+                            new_notes: self.annotation_views(i),
+                        }),
                     )
                 }
                 JobId::Source(slug) => {

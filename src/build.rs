@@ -13,7 +13,7 @@
 //! with [`crate::output`]; `check` drops it; `serve` keeps the [`Session`]
 //! and, after an edit, re-runs phases 3 and 5 only for what the edit affects.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -28,46 +28,16 @@ use crate::highlight;
 use crate::lint;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
+use crate::site::{RenderedPages, Site};
 use crate::templates::{self, Templates};
 use crate::text::TextMap;
 use crate::urls;
 use crate::views::SiteView;
 use crate::xref::{Index, Names};
 
-/// Every file of the built site, by path relative to the output folder.
-#[derive(Clone, Debug, Default)]
-pub struct Site {
-    pub files: BTreeMap<String, Arc<[u8]>>,
-}
-
-impl Site {
-    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), Arc::from(bytes.into()));
-    }
-}
-
 /// Builds the whole site in memory; `None` if any error was found (all are in `diagnostics`).
 pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Site> {
     Session::start(config.clone(), body_end_html, diagnostics).map(|s| (*s.site).clone())
-}
-
-/// The rendered Markdown of every page, in the order of [`Content`]'s lists.
-pub struct RenderedPages {
-    pub articles: Vec<Rendered>,
-    pub sources: Vec<Rendered>,
-    pub figures: Vec<Rendered>,
-    pub index: Option<Rendered>,
-}
-
-impl RenderedPages {
-    fn empty() -> RenderedPages {
-        RenderedPages { articles: Vec::new(), sources: Vec::new(), figures: Vec::new(), index: None }
-    }
-
-    /// Every rendered page: articles, sources, figures, then the landing page.
-    fn all(&self) -> impl Iterator<Item = &Rendered> {
-        self.articles.iter().chain(&self.sources).chain(&self.figures).chain(&self.index)
-    }
 }
 
 /// Which pages to (re)render.

@@ -12,9 +12,10 @@
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::assemble::Assembler;
 use crate::markdown::Rendered;
-use crate::views::{AnnotationView, ChangeView, ChangesView, DiffPieceView, SentencePairView};
+use crate::site::RenderedPages;
+use crate::views::{AnnotationView, ChangeView, ChangesView, DiffPieceView, SentencePairView, SiteView};
+use crate::xref::Index;
 
 const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -261,18 +262,32 @@ fn sentence_views(pairs: Vec<Pair>) -> Vec<SentencePairView> {
     out
 }
 
+/// What the changes page of one article is made from (assembled by `assemble`).
+pub struct Versions<'a> {
+    pub index: &'a Index<'a>,
+    pub rendered: &'a RenderedPages,
+    pub site: &'a SiteView,
+    /// Positions of the two articles in the content's list.
+    pub new: usize,
+    pub old: usize,
+    /// The annotations of each version, as their views.
+    pub old_notes: Vec<AnnotationView>,
+    pub new_notes: Vec<AnnotationView>,
+}
+
 /// The changes page of article `new` against article `old`.
-pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
-    let content = assembler.index.content;
+pub fn view(versions: Versions) -> ChangesView {
+    let Versions { index, rendered, site, new, old, old_notes, new_notes } = versions;
+    let content = index.content;
     let (old_article, new_article) = (&content.articles[old], &content.articles[new]);
-    let (old_facts, new_facts) = (&assembler.rendered.articles[old], &assembler.rendered.articles[new]);
+    let (old_facts, new_facts) = (&rendered.articles[old], &rendered.articles[new]);
     let sides = Sides {
         old_text: tidy(&old_facts.text),
         new_text: tidy(&new_facts.text),
         old_facts,
         new_facts,
-        old_notes: assembler.annotation_views(old),
-        new_notes: assembler.annotation_views(new),
+        old_notes,
+        new_notes,
     };
     // Word diffs are quadratic when two long versions share little; past the
     // deadline `similar` settles for a coarser (still correct) diff, so a
@@ -286,14 +301,12 @@ pub fn view(assembler: &Assembler, new: usize, old: usize) -> ChangesView {
     let words = |s: &str| s.split_whitespace().count();
     let all = sentences.iter().flat_map(|s| &s.changes);
     let (words_removed, words_added) = all.fold((0, 0), |(r, a), c| (r + words(&c.old), a + words(&c.new)));
-    let link = |a: &crate::model::Article| crate::views::LinkView {
-        title: a.meta.title.clone(),
-        url: assembler.index.page_url(&a.id),
-    };
+    let link =
+        |a: &crate::model::Article| crate::views::LinkView { title: a.meta.title.clone(), url: index.page_url(&a.id) };
     ChangesView {
-        site: assembler.site.clone(),
+        site: site.clone(),
         title: format!("Changes: {}", new_article.meta.title),
-        url: format!("{}changes/", assembler.index.page_url(&new_article.id)),
+        url: format!("{}changes/", index.page_url(&new_article.id)),
         article: link(new_article),
         from: link(old_article),
         from_label: crate::views::version_label(old_article.version()),

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::content::yaml_diagnostic;
 use crate::diagnostics::Diagnostic;
+use crate::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
 
 /// How source names in article prose become links.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -84,8 +84,8 @@ impl Config {
             }
             d
         })?;
-        if let Some(offset) = crate::content::too_deep(&text) {
-            return Err(crate::content::too_deep_diagnostic(Path::new(CONFIG_FILE), &text, 0, offset));
+        if let Some(offset) = too_deep(&text) {
+            return Err(too_deep_diagnostic(Path::new(CONFIG_FILE), &text, 0, offset));
         }
         let raw: RawConfig =
             serde_yaml::from_str(&text).map_err(|e| yaml_diagnostic(Path::new(CONFIG_FILE), &text, 1, &e))?;

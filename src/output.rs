@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::build::Site;
+use crate::site::Site;
 
 /// The file that marks an output folder as dossier's own.
 pub const MARKER: &str = ".dossier-output";

@@ -19,9 +19,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::build::{Rebuilt, Session, Site};
+use crate::build::{Rebuilt, Session};
 use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::site::Site;
 use crate::templates;
 
 /// How `serve` was asked to run.
