@@ -28,7 +28,7 @@ use crate::highlight;
 use crate::lint;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
-use crate::site::{RenderedPages, Site};
+use crate::site::{RenderedPages, Sink, Site};
 use crate::templates::{self, Templates};
 use crate::text::TextMap;
 use crate::urls;
@@ -37,7 +37,13 @@ use crate::xref::{Index, Names};
 
 /// Builds the whole site in memory; `None` if any error was found (all are in `diagnostics`).
 pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Site> {
-    Session::start(config.clone(), body_end_html, diagnostics).map(|s| (*s.site).clone())
+    Session::start(config.clone(), body_end_html, diagnostics).map(|s| Arc::unwrap_or_clone(s.site))
+}
+
+/// Builds the whole site, sending its pages to `sink` as they are rendered; returns the
+/// other files (exports, static files), or `None` if any error was found.
+pub fn build_into(config: &Config, diagnostics: &Diagnostics, sink: &dyn Sink) -> Option<Site> {
+    Session::start_into(config.clone(), "", diagnostics, Some(sink)).map(|s| Arc::unwrap_or_clone(s.site))
 }
 
 /// Which pages to (re)render.
@@ -158,6 +164,16 @@ pub struct Session {
 impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
     pub fn start(config: Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Session> {
+        Session::start_into(config, body_end_html, diagnostics, None)
+    }
+
+    /// A full build whose pages go to `sink` (when given) instead of into the session's site.
+    fn start_into(
+        config: Config,
+        body_end_html: &str,
+        diagnostics: &Diagnostics,
+        sink: Option<&dyn Sink>,
+    ) -> Option<Session> {
         let mut phases = Phases::new(config.timings);
         let content = content::load(&config, diagnostics);
         phases.done("load");
@@ -177,10 +193,11 @@ impl Session {
         let assembler = Assembler::new(&index, &rendered, site_view);
         phases.done("backlinks");
         let jobs = assembler.jobs();
-        let (pages, deps) = render_jobs(&assembler, &templates, &jobs, diagnostics);
+        let (pages, deps) = render_jobs(&assembler, &templates, &jobs, diagnostics, sink);
         for (path, html) in pages {
             site.add(path, html);
         }
+        site.written = sink.map(Sink::written).unwrap_or_default();
         phases.done("templates");
         if diagnostics.has_errors() {
             return None;
@@ -248,7 +265,7 @@ impl Session {
         let assembler = Assembler::new(&index, &self.rendered, site_view);
         phases.done("backlinks");
         let jobs = self.affected_jobs(&pages, &markdown, &edit, &old_refs, &new_refs);
-        let (pages_out, deps) = render_jobs(&assembler, &self.templates, &jobs, diagnostics);
+        let (pages_out, deps) = render_jobs(&assembler, &self.templates, &jobs, diagnostics, None);
         phases.done("templates");
         if diagnostics.has_errors() {
             return Err(Some(()));
@@ -521,17 +538,24 @@ fn load_checks(config: &Config, diagnostics: &Diagnostics) -> Option<Templates> 
 }
 
 /// Renders `jobs` in parallel; returns (output path, HTML) and each job's dependencies.
+/// With a `sink`, each page goes there as soon as it is rendered and is not returned,
+/// except annotated articles: the annotation export reads their HTML.
 fn render_jobs(
     assembler: &Assembler,
     templates: &Templates,
     jobs: &[JobId],
     diagnostics: &Diagnostics,
+    sink: Option<&dyn Sink>,
 ) -> (Vec<(String, String)>, HashMap<JobId, Deps>) {
     struct Done {
         job: JobId,
         deps: Deps,
         output: Option<(String, String)>,
     }
+    let annotated: HashSet<&str> = (assembler.index.content.articles.iter().zip(&assembler.rendered.articles))
+        .filter(|(_, facts)| !facts.annotations.is_empty())
+        .map(|(article, _)| article.slug.as_str())
+        .collect();
     let results: Vec<Done> = jobs
         .par_iter()
         .filter_map(|job| {
@@ -548,6 +572,14 @@ fn render_jobs(
                     diagnostics.push(d);
                     None
                 }
+            };
+            let kept = matches!(job, JobId::Article(slug) if annotated.contains(slug.as_str()));
+            let output = match (output, sink) {
+                (Some((path, html)), Some(sink)) if !kept => {
+                    sink.put(&path, html.as_bytes());
+                    None
+                }
+                (output, _) => output,
             };
             Some(Done { job: job.clone(), deps: assembler.deps(job), output })
         })

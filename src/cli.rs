@@ -321,26 +321,36 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
         eprintln!("error: {e}");
         return 2;
     }
+    let staged = match output::Staged::begin(&cli.root, &output_dir, args.force) {
+        Ok(staged) => staged,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let diagnostics = Diagnostics::default();
-    let site = build::build(&config, "", &diagnostics);
+    let site = build::build_into(&config, &diagnostics, &staged);
     let (errors, warnings) = printer.report(&diagnostics);
     let Some(site) = site else {
         eprintln!("error: build failed with {errors} error(s); `{}` was left as it was", shown(&output_dir));
         return 1;
     };
-    if let Err(e) = output::write_atomic(&site, &cli.root, &output_dir, args.force) {
-        eprintln!("error: {e}");
-        return 2;
-    }
+    let written = match staged.finish(&site) {
+        Ok(written) => written,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     if cli.verbose {
-        for path in site.files.keys() {
+        for path in &written {
             eprintln!("  wrote {path}");
         }
     }
-    let pages = site.files.keys().filter(|p| p.ends_with(".html")).count();
+    let pages = written.iter().filter(|p| p.ends_with(".html")).count();
     printer.info(&format!(
         "Built {pages} pages ({} files{}) into {} in {} ms",
-        site.files.len(),
+        written.len(),
         if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() },
         shown(&output_dir),
         started.elapsed().as_millis()

@@ -67,7 +67,7 @@ fn sitemap(index: &Index, site: &Site) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in site.files.keys().filter(|p| p.ends_with("index.html")) {
+    for path in site.paths().filter(|p| p.ends_with("index.html")) {
         let url = index.config.absolute_url(path.trim_end_matches("index.html"));
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&url)));
     }

@@ -7,14 +7,15 @@
 //! without it is refused (unless `--force`), as are the project root, its
 //! source folders, the home folder and any ancestor of the project.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::site::Site;
+use crate::site::{Sink, Site};
 
 /// The file that marks an output folder as dossier's own.
 pub const MARKER: &str = ".dossier-output";
@@ -115,47 +116,153 @@ pub fn check_target(root: &Path, output: &Path, force: bool) -> Result<(), Outpu
     Ok(())
 }
 
-/// Writes `site` to `output`, replacing the previous contents in one step.
+/// A build being written: pages are written into the spare folder as they are
+/// rendered ([`Sink::put`]), and [`Staged::finish`] writes the rest and swaps the
+/// spare folder in.
 ///
 /// The new site is written into a spare folder beside the output
 /// (`.<name>.dossier-spare`), which is then exchanged with the output in one
 /// atomic rename. The previous site stays in the spare folder, so the next
 /// build rewrites only the files that changed and reuses the folders: on
 /// ext4, creating and deleting thousands of folders per build costs seconds.
-pub fn write_atomic(site: &Site, root: &Path, output: &Path, force: bool) -> Result<(), OutputError> {
-    check_target(root, output, force)?;
-    let out = absolute(output);
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    fs::create_dir_all(&parent).map_err(io_at(&parent))?;
-    let _lock = lock(&parent, &out)?;
-    // Checked again under the lock: another build may have changed the folder meanwhile.
-    check_target(root, output, force)?;
-    let spare = parent.join(format!(".{name}.dossier-spare"));
-    let ours = |dir: &Path| dir.join(MARKER).symlink_metadata().is_ok_and(|m| m.is_file());
-    match spare.symlink_metadata() {
-        Ok(meta) if !meta.is_dir() || !ours(&spare) => {
+/// Dropped without finishing (a failed build), the output is left as it was.
+pub struct Staged {
+    out: PathBuf,
+    spare: PathBuf,
+    /// The output folder, when it is ours: unchanged files are hard-linked from it.
+    previous: Option<PathBuf>,
+    /// Regular files the spare folder held before this build (leftovers are removed at the end).
+    leftovers: HashSet<String>,
+    state: Mutex<Progress>,
+    _lock: fs::File,
+}
+
+/// What has been written so far, and the first error.
+#[derive(Default)]
+struct Progress {
+    written: Vec<String>,
+    folders: HashSet<PathBuf>,
+    error: Option<OutputError>,
+}
+
+impl Staged {
+    /// Checks the output folder, takes the lock and readies the spare folder.
+    pub fn begin(root: &Path, output: &Path, force: bool) -> Result<Staged, OutputError> {
+        check_target(root, output, force)?;
+        let out = absolute(output);
+        let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+        let lock = lock(&parent, &out)?;
+        // Checked again under the lock: another build may have changed the folder meanwhile.
+        check_target(root, output, force)?;
+        let spare = parent.join(format!(".{name}.dossier-spare"));
+        let ours = |dir: &Path| dir.join(MARKER).symlink_metadata().is_ok_and(|m| m.is_file());
+        let leftovers = match spare.symlink_metadata() {
+            Ok(meta) if !meta.is_dir() || !ours(&spare) => {
+                return Err(OutputError::Refused {
+                    path: spare,
+                    why: "dossier keeps its previous build there, but this is not a folder it made".into(),
+                    help: "move it away".into(),
+                });
+            }
+            // Anything but files and folders goes before anything is written through it.
+            Ok(_) => regular_files(&spare).map_err(io_at(&spare))?,
+            Err(_) => HashSet::new(),
+        };
+        fs::create_dir_all(&spare).map_err(io_at(&spare))?;
+        fs::write(spare.join(MARKER), "This folder is written by `dossier build`; it is replaced on every build.\n")
+            .map_err(io_at(&spare))?;
+        let previous = ours(&out).then(|| out.clone());
+        let state = Mutex::new(Progress { folders: HashSet::from([spare.clone()]), ..Progress::default() });
+        Ok(Staged { out, spare, previous, leftovers, state, _lock: lock })
+    }
+
+    /// Writes the rest of the site, removes leftovers of older builds and swaps the spare
+    /// folder in; returns the path of every file written, sorted.
+    pub fn finish(self, site: &Site) -> Result<Vec<String>, OutputError> {
+        site.files.par_iter().for_each(|(rel, bytes)| self.put(rel, bytes));
+        let Progress { mut written, error, .. } = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Some(error) = error {
+            return Err(error);
+        }
+        written.sort_unstable();
+        let keep: HashSet<&str> = written.iter().map(String::as_str).collect();
+        for stale in self.leftovers.iter().filter(|f| !keep.contains(f.as_str()) && *f != MARKER) {
+            let path = self.spare.join(stale);
+            fs::remove_file(&path).map_err(io_at(&path))?;
+        }
+        if !self.leftovers.is_empty() {
+            remove_empty_folders(&self.spare).map_err(io_at(&self.spare))?;
+        }
+        let (spare, out) = (&self.spare, &self.out);
+        if out.symlink_metadata().is_err() {
+            fs::rename(spare, out).map_err(io_at(out))?;
+            return Ok(written);
+        }
+        exchange(spare, out).map_err(io_at(out))?;
+        if !spare.join(MARKER).symlink_metadata().is_ok_and(|m| m.is_file()) {
+            // The output was a folder of someone else's, replaced on `--force`: not kept as spare.
+            fs::remove_dir_all(spare).map_err(io_at(spare))?;
+        }
+        Ok(written)
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let relative = Path::new(rel);
+        if relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
             return Err(OutputError::Refused {
-                path: spare,
-                why: "dossier keeps its previous build there, but this is not a folder it made".into(),
-                help: "move it away".into(),
+                path: relative.to_path_buf(),
+                why: "the path would leave the output folder".into(),
+                help: "rename the file so it stays inside `content/static/`".into(),
             });
         }
-        // Leftovers go first: a build that failed (a full disk) must not make the next one fail.
-        Ok(_) => prune(site, &spare).map_err(io_at(&spare))?,
-        Err(_) => {}
+        let path = self.spare.join(relative);
+        if let Some(folder) = path.parent() {
+            let known = self.state.lock().unwrap_or_else(|p| p.into_inner()).folders.contains(folder);
+            if !known {
+                fs::create_dir_all(folder).map_err(io_at(folder))?;
+                self.state.lock().unwrap_or_else(|p| p.into_inner()).folders.insert(folder.to_path_buf());
+            }
+        }
+        if self.leftovers.contains(rel) {
+            if fs::read(&path).is_ok_and(|old| old == bytes) {
+                return Ok(()); // the spare folder already holds this version
+            }
+            let _ = fs::remove_file(&path);
+        }
+        // A file unchanged since the last build is hard-linked from it, not rewritten.
+        // (Never one reached through a linked folder: that file lies elsewhere.)
+        if let Some((root, previous)) = self.previous.as_ref().map(|p| (p, p.join(rel)))
+            && previous.symlink_metadata().is_ok_and(|m| m.is_file())
+            && fs::read(&previous).is_ok_and(|old| old == bytes)
+            && previous.canonicalize().is_ok_and(|real| real.starts_with(root))
+            && fs::hard_link(&previous, &path).is_ok()
+        {
+            return Ok(());
+        }
+        fs::write(&path, bytes).map_err(|error| OutputError::Io { path, error })
     }
-    let previous = ours(&out).then_some(out.as_path());
-    write_tree(site, &spare, previous)?;
-    if out.symlink_metadata().is_err() {
-        return fs::rename(&spare, &out).map_err(io_at(&out));
+}
+
+impl Sink for Staged {
+    fn put(&self, path: &str, bytes: &[u8]) {
+        if self.state.lock().unwrap_or_else(|p| p.into_inner()).error.is_some() {
+            return;
+        }
+        let result = self.write(path, bytes);
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match result {
+            Ok(()) => state.written.push(path.to_string()),
+            Err(e) => {
+                state.error.get_or_insert(e);
+            }
+        }
     }
-    exchange(&spare, &out).map_err(io_at(&out))?;
-    if !ours(&spare) {
-        // The output was a folder of someone else's, replaced on `--force`: not kept as spare.
-        fs::remove_dir_all(&spare).map_err(io_at(&spare))?;
+
+    fn written(&self) -> std::collections::BTreeSet<String> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).written.iter().cloned().collect()
     }
-    Ok(())
 }
 
 /// Holds an exclusive lock on the output's parent folder (`flock`), so two builds into the same
@@ -197,69 +304,44 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     fs::rename(&aside, a)
 }
 
-/// Removes from `dir` every file and folder that is not part of `site`, and everything that
-/// is neither a regular file nor a folder: dossier never makes symbolic links, so one found
-/// here (say, committed to a repository) is removed before anything is written through it.
-fn prune(site: &Site, dir: &Path) -> io::Result<()> {
+/// The regular files under `dir`, relative to it; everything that is neither a regular
+/// file nor a folder is removed: dossier never makes symbolic links, so one found here
+/// (say, committed to a repository) is removed before anything is written through it.
+fn regular_files(dir: &Path) -> io::Result<HashSet<String>> {
     let mut stack = vec![PathBuf::new()];
-    let mut folders = Vec::new();
+    let mut files = HashSet::new();
     while let Some(rel) = stack.pop() {
         for entry in fs::read_dir(dir.join(&rel))? {
             let entry = entry?;
             let child = rel.join(entry.file_name());
-            let key = child.to_string_lossy().replace('\\', "/");
             let kind = entry.file_type()?;
             if kind.is_dir() {
-                stack.push(child.clone());
-                folders.push(child);
-            } else if !kind.is_file() || (key != MARKER && !site.files.contains_key(&key)) {
+                stack.push(child);
+            } else if kind.is_file() {
+                files.insert(child.to_string_lossy().replace('\\', "/"));
+            } else {
                 fs::remove_file(entry.path())?;
             }
         }
     }
-    for folder in folders.iter().rev() {
-        let _ = fs::remove_dir(dir.join(folder)); // only succeeds when empty
-    }
-    Ok(())
+    Ok(files)
 }
 
-/// Writes every file of `site` under `dir`: folders first, then the files in parallel.
-fn write_tree(site: &Site, dir: &Path, previous: Option<&Path>) -> Result<(), OutputError> {
-    fs::create_dir_all(dir).map_err(io_at(dir))?;
-    fs::write(dir.join(MARKER), "This folder is written by `dossier build`; it is replaced on every build.\n")
-        .map_err(io_at(dir))?;
-    let mut folders = BTreeSet::new();
-    for rel in site.files.keys() {
-        let relative = Path::new(rel);
-        if relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
-            return Err(OutputError::Refused {
-                path: relative.to_path_buf(),
-                why: "the path would leave the output folder".into(),
-                help: "rename the file so it stays inside `content/static/`".into(),
-            });
+/// Removes the empty folders under `dir` (left by pages that are gone).
+fn remove_empty_folders(dir: &Path) -> io::Result<()> {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut folders = Vec::new();
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                stack.push(entry.path());
+                folders.push(entry.path());
+            }
         }
-        folders.extend(relative.parent().filter(|p| !p.as_os_str().is_empty()));
     }
-    for folder in folders {
-        let path = dir.join(folder);
-        fs::create_dir_all(&path).map_err(io_at(&path))?;
+    for folder in folders.iter().rev() {
+        let _ = fs::remove_dir(folder); // only succeeds when empty
     }
-    site.files.par_iter().try_for_each(|(rel, bytes)| {
-        let path = dir.join(rel);
-        if fs::read(&path).is_ok_and(|old| old == **bytes) {
-            return Ok(()); // the spare folder already holds this version
-        }
-        // A file unchanged since the last build is hard-linked from it, not rewritten.
-        let _ = fs::remove_file(&path);
-        // (Never one reached through a linked folder: that file lies elsewhere.)
-        if let Some((root, previous)) = previous.map(|p| (p, p.join(rel)))
-            && previous.symlink_metadata().is_ok_and(|m| m.is_file())
-            && fs::read(&previous).is_ok_and(|old| old == **bytes)
-            && previous.canonicalize().is_ok_and(|real| real.starts_with(root))
-            && fs::hard_link(&previous, &path).is_ok()
-        {
-            return Ok(());
-        }
-        fs::write(&path, bytes).map_err(|error| OutputError::Io { path, error })
-    })
+    Ok(())
 }
