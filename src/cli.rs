@@ -4,7 +4,8 @@
 //! into the library; the exit status comes back as a number (0 success,
 //! 1 content or template errors, 2 usage or I/O errors) for `main` to use.
 
-use std::io::IsTerminal;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -29,7 +30,7 @@ pub struct Cli {
     /// Print only errors
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// Print every page written and each phase's timing
+    /// Print every warning, every page written and each phase's timing
     #[arg(long, short, global = true)]
     verbose: bool,
 }
@@ -136,7 +137,7 @@ enum NewKind {
 /// Runs the command; returns the process exit status.
 pub fn run(cli: Cli) -> u8 {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let printer = Printer { quiet: cli.quiet, color };
+    let printer = Printer { quiet: cli.quiet, verbose: cli.verbose, color };
     if let Command::Init { dir, force } = &cli.command {
         return run_init(dir.as_deref().or(cli.root.as_deref()).unwrap_or(Path::new(".")), *force, &printer);
     }
@@ -273,8 +274,14 @@ fn shown(path: &Path) -> String {
 
 struct Printer {
     quiet: bool,
+    /// List every warning, not only the first [`SHOWN_WARNINGS`].
+    verbose: bool,
     color: bool,
 }
+
+/// Warnings listed in full by default; past these, a summary line per kind
+/// (thousands of warnings would bury the errors and slow a build down).
+const SHOWN_WARNINGS: usize = 30;
 
 impl Printer {
     fn diagnostic(&self, d: &Diagnostic) {
@@ -289,17 +296,44 @@ impl Printer {
         }
     }
 
-    /// Prints every diagnostic and a summary; returns (errors, warnings).
+    /// Prints every error, the warnings (all of them with `--verbose`, else the first
+    /// [`SHOWN_WARNINGS`] and a count of the rest by kind); returns (errors, warnings).
     fn report(&self, diagnostics: &Diagnostics) -> (usize, usize) {
         let all = diagnostics.snapshot();
+        let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+        let mut out = String::new();
+        let mut hidden: BTreeMap<String, usize> = BTreeMap::new();
+        let mut shown_warnings = 0;
         for d in &all {
-            if !(self.quiet && d.severity == Severity::Warning) {
-                eprintln!("{}", d.render(self.color));
+            if d.severity == Severity::Warning {
+                if self.quiet {
+                    continue;
+                }
+                if !self.verbose && shown_warnings == SHOWN_WARNINGS {
+                    *hidden.entry(kind_of(&d.message)).or_default() += 1;
+                    continue;
+                }
+                shown_warnings += 1;
+            }
+            out.push_str(&d.render(self.color));
+            out.push('\n');
+        }
+        if !hidden.is_empty() {
+            let more: usize = hidden.values().sum();
+            out.push_str(&format!("… and {more} more warning(s) (`--verbose` lists them all):\n"));
+            for (kind, count) in &hidden {
+                out.push_str(&format!("  {count} × {kind}\n"));
             }
         }
-        let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+        // One write: stderr is unbuffered, and thousands of small writes cost more than the build.
+        let _ = std::io::stderr().lock().write_all(out.as_bytes());
         (errors, all.len() - errors)
     }
+}
+
+/// A warning's kind: its message with the names in it (between backticks) left out.
+fn kind_of(message: &str) -> String {
+    message.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "`…`" } else { part }).collect()
 }
 
 fn load_config(cli: &Resolved, site: &SiteArgs, printer: &Printer) -> Result<Config, u8> {

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::config::Config;
@@ -155,21 +156,27 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
     content.static_files =
         found.statics.iter().filter_map(|p| p.strip_prefix(&content_root).ok().map(Path::to_path_buf)).collect();
 
+    // Reading and parsing each file are independent: both run in parallel; the checks
+    // across files (ids, duplicates) run in order between them, as they always did.
+    let texts: Vec<Option<String>> = found
+        .markdown
+        .par_iter()
+        .map(|path| read_text(&config.root, path, &display_path(&config.root, path), diagnostics))
+        .collect();
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for path in &found.markdown {
+    let mut pending: Vec<Pending> = Vec::new();
+    for (path, text) in found.markdown.iter().zip(texts) {
         let shown = display_path(&config.root, path);
         let rel = path.strip_prefix(&content_root).unwrap_or(path);
         let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
-        let Some(text) = read_text(&config.root, path, &shown, diagnostics) else {
-            // Reported once here; references to it are not reported again as unknown.
+        let Some(text) = text else {
+            // Reported once when read; references to it are not reported again as unknown.
             content.unloaded.push(id.rsplit('/').next().unwrap_or(&id).to_string());
             continue;
         };
         let section = id.split('/').next().unwrap_or("");
         if id == "_index" {
-            if let Some(page) = parse_page(&shown, &id, text, diagnostics) {
-                content.index = Some(page);
-            }
+            pending.push(Pending { shown, id, text });
             continue;
         }
         let slug = id.rsplit('/').next().unwrap_or(&id);
@@ -191,41 +198,58 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
             continue;
         }
         seen.insert(slug.to_string(), shown.clone());
-        let loaded = match section {
-            "articles" => push_page(
-                &mut content.articles,
-                &mut content.drafts,
-                parse_page(&shown, &id, text, diagnostics),
-                config,
-                diagnostics,
-            ),
-            "sources" => push_page(
-                &mut content.sources,
-                &mut content.drafts,
-                parse_page(&shown, &id, text, diagnostics),
-                config,
-                diagnostics,
-            ),
-            "figures" => push_page(
-                &mut content.figures,
-                &mut content.drafts,
-                parse_page(&shown, &id, text, diagnostics),
-                config,
-                diagnostics,
-            ),
-            _ => {
-                diagnostics
-                    .push(Diagnostic::error(&shown, format!("unknown section `{section}`")).help(
-                        "Markdown pages belong in `content/articles/`, `content/sources/` or `content/figures/`",
-                    ));
+        if !matches!(section, "articles" | "sources" | "figures") {
+            diagnostics.push(
+                Diagnostic::error(&shown, format!("unknown section `{section}`"))
+                    .help("Markdown pages belong in `content/articles/`, `content/sources/` or `content/figures/`"),
+            );
+            continue;
+        }
+        pending.push(Pending { shown, id, text });
+    }
+    let parsed: Vec<(String, Parsed)> = pending
+        .into_par_iter()
+        .map(|Pending { shown, id, text }| {
+            let parsed = match id.split('/').next().unwrap_or("") {
+                "_index" => Parsed::Index(parse_page(&shown, &id, text, diagnostics)),
+                "articles" => Parsed::Article(parse_page(&shown, &id, text, diagnostics)),
+                "sources" => Parsed::Source(parse_page(&shown, &id, text, diagnostics)),
+                _ => Parsed::Figure(parse_page(&shown, &id, text, diagnostics)),
+            };
+            (id, parsed)
+        })
+        .collect();
+    for (id, parsed) in parsed {
+        let (c, d) = (&mut content, diagnostics);
+        let loaded = match parsed {
+            Parsed::Index(page) => {
+                c.index = page.or(c.index.take());
                 true
             }
+            Parsed::Article(page) => push_page(&mut c.articles, &mut c.drafts, page, config, d),
+            Parsed::Source(page) => push_page(&mut c.sources, &mut c.drafts, page, config, d),
+            Parsed::Figure(page) => push_page(&mut c.figures, &mut c.drafts, page, config, d),
         };
         if !loaded {
-            content.unloaded.push(slug.to_string());
+            content.unloaded.push(id.rsplit('/').next().unwrap_or(&id).to_string());
         }
     }
     content
+}
+
+/// A file read and checked, waiting to be parsed.
+struct Pending {
+    shown: PathBuf,
+    id: String,
+    text: String,
+}
+
+/// A parsed page of each section (`None`: its problems are diagnostics).
+enum Parsed {
+    Index(Option<Page<crate::model::IndexMeta>>),
+    Article(Option<crate::model::Article>),
+    Source(Option<crate::model::Source>),
+    Figure(Option<crate::model::Figure>),
 }
 
 trait Draft {

@@ -504,6 +504,19 @@ fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
 }
 
 /// The sentence around character `position`, for backlinks.
+/// `text` with " ." and " ," made "." and "," (as `replace` twice would, in one pass).
+fn without_space_before_stops(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' && matches!(chars.peek(), Some('.' | ',')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
     let text = collected.text.as_str();
     // A citation at the very end of a paragraph sits at the next block's start: it belongs
@@ -521,22 +534,17 @@ pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
     );
     let hi = hi.max(lo);
     let at = collected.text.byte_offset(position).clamp(lo, hi);
-    let is_end = |s: &str| s.ends_with(". ") || s.ends_with("? ") || s.ends_with("! ") || s.ends_with(".\" ");
-    let mut start = lo;
-    for (i, _) in text[lo..at].char_indices() {
-        if is_end(&text[lo..lo + i]) {
-            start = lo + i;
-        }
-    }
-    let mut end = hi;
-    for (i, _) in text[at..hi].char_indices().skip(1) {
-        if is_end(&text[at..at + i]) {
-            end = at + i;
-            break;
-        }
-    }
+    // Where a sentence ends: right after ". ", "? ", "! " or ".\" " (all ASCII, so any
+    // byte offset that matches is a character boundary).
+    let bytes = text.as_bytes();
+    let is_end = |from: usize, to: usize| {
+        let s = &bytes[from..to];
+        s.ends_with(b". ") || s.ends_with(b"? ") || s.ends_with(b"! ") || s.ends_with(b".\" ")
+    };
+    let start = (lo + 1..at).rev().find(|&p| is_end(lo, p)).unwrap_or(lo);
+    let end = (at + 1..hi).find(|&p| is_end(at, p)).unwrap_or(hi);
     // A citation removed from the text leaves its space before the full stop.
-    let sentence = text[start..end].trim().replace(" .", ".").replace(" ,", ",");
+    let sentence = without_space_before_stops(text[start..end].trim());
     let sentence = sentence.as_str();
     if sentence.chars().count() > 320 {
         format!("{}…", annotate::head_chars(sentence, 320))

@@ -190,7 +190,10 @@ impl Staged {
         let keep: HashSet<&str> = written.iter().map(String::as_str).collect();
         for stale in self.leftovers.iter().filter(|f| !keep.contains(f.as_str()) && *f != MARKER) {
             let path = self.spare.join(stale);
-            fs::remove_file(&path).map_err(io_at(&path))?;
+            // (Gone already when a folder of this build replaced it.)
+            if path.symlink_metadata().is_ok_and(|m| m.is_file()) {
+                fs::remove_file(&path).map_err(io_at(&path))?;
+            }
         }
         if !self.leftovers.is_empty() {
             remove_empty_folders(&self.spare).map_err(io_at(&self.spare))?;
@@ -208,6 +211,23 @@ impl Staged {
         Ok(written)
     }
 
+    /// Makes the folders of `relative` in the spare folder, removing files of an older
+    /// (or interrupted) build that stand where a folder goes.
+    fn make_folder(&self, relative: &Path) -> io::Result<()> {
+        let folder = self.spare.join(relative.parent().unwrap_or(Path::new("")));
+        if fs::create_dir_all(&folder).is_ok() {
+            return Ok(());
+        }
+        let mut at = self.spare.clone();
+        for part in relative.parent().into_iter().flat_map(Path::components) {
+            at.push(part);
+            if at.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
+                fs::remove_file(&at)?;
+            }
+        }
+        fs::create_dir_all(&folder)
+    }
+
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let relative = Path::new(rel);
         if relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
@@ -221,7 +241,7 @@ impl Staged {
         if let Some(folder) = path.parent() {
             let known = self.state.lock().unwrap_or_else(|p| p.into_inner()).folders.contains(folder);
             if !known {
-                fs::create_dir_all(folder).map_err(io_at(folder))?;
+                self.make_folder(relative).map_err(io_at(folder))?;
                 self.state.lock().unwrap_or_else(|p| p.into_inner()).folders.insert(folder.to_path_buf());
             }
         }
@@ -230,6 +250,9 @@ impl Staged {
                 return Ok(()); // the spare folder already holds this version
             }
             let _ = fs::remove_file(&path);
+        } else if !self.leftovers.is_empty() && path.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            // A folder of an older (or interrupted) build where this file goes.
+            fs::remove_dir_all(&path).map_err(io_at(&path))?;
         }
         // A file unchanged since the last build is hard-linked from it, not rewritten.
         // (Never one reached through a linked folder: that file lies elsewhere.)

@@ -120,6 +120,16 @@ impl TextMap {
     pub fn push_segment(&mut self, source: &str) -> u32 {
         let segment = self.segment_lens.len() as u32;
         self.segment_lens.push(source.len() as u32);
+        if source.is_ascii() {
+            // Every ASCII character is a cluster of its own (most text): no look-ahead needed.
+            self.text.reserve(source.len());
+            self.char_starts.reserve(source.len());
+            self.origins.reserve(source.len());
+            for (at, byte) in (0u32..).zip(source.bytes()) {
+                self.push_folded(char::from(byte), Origin { segment, start: at, end: at + 1 });
+            }
+            return segment;
+        }
         let mut chars = source.char_indices().peekable();
         while let Some((start, c)) = chars.next() {
             let mut end = start + c.len_utf8();

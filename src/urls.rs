@@ -19,23 +19,28 @@ pub fn relative_links(html: &str, page: &str, base_path: &str) -> String {
         Some(at) => &page[..=at],
         None => "",
     };
-    rewrite_links(html, base_path, |target| relative_to(folder, target))
+    let from: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    rewrite_links(html, base_path, |target, out| relative_to(folder, &from, target, out))
 }
 
 /// Rewrites `html`'s site-absolute links to absolute URLs under `base_url`:
 /// for `404.html`, which hosts serve at whatever depth the missing page was.
 pub fn absolute_links(html: &str, base_path: &str, base_url: &str) -> String {
-    rewrite_links(html, base_path, |target| format!("{base_url}{target}"))
+    rewrite_links(html, base_path, |target, out| {
+        out.push_str(base_url);
+        out.push_str(target);
+    })
 }
 
 /// Replaces every double-quoted attribute value that starts with `base_path`
-/// by `to(rest of the value)`.
-fn rewrite_links(html: &str, base_path: &str, to: impl Fn(&str) -> String) -> String {
+/// by what `to` writes for the rest of the value.
+fn rewrite_links(html: &str, base_path: &str, mut to: impl FnMut(&str, &mut String)) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 32);
     let mut rest = html;
     // Attribute values in our output are always double-quoted.
     let opener = format!("=\"{base_path}");
-    while let Some(at) = rest.find(&opener) {
+    let finder = memchr::memmem::Finder::new(opener.as_bytes());
+    while let Some(at) = finder.find(rest.as_bytes()) {
         let value_start = at + 2;
         out.push_str(&rest[..value_start]);
         let after_base = &rest[value_start + base_path.len()..];
@@ -45,33 +50,42 @@ fn rewrite_links(html: &str, base_path: &str, to: impl Fn(&str) -> String) -> St
             rest = after_base;
             continue;
         }
-        let end = after_base.find('"').unwrap_or(after_base.len());
-        out.push_str(&to(&after_base[..end]));
+        let end = memchr::memchr(b'"', after_base.as_bytes()).unwrap_or(after_base.len());
+        to(&after_base[..end], &mut out);
         rest = &after_base[end..];
     }
     out.push_str(rest);
     out
 }
 
-/// `target` (site-relative, e.g. `sources/x/#cite-2`) as seen from `folder`
-/// (site-relative, ending in `/` or empty for the root).
-fn relative_to(folder: &str, target: &str) -> String {
+/// Writes `target` (site-relative, e.g. `sources/x/#cite-2`) as seen from `folder`
+/// (site-relative, ending in `/` or empty for the root; `from` is its parts) to `out`.
+fn relative_to(folder: &str, from: &[&str], target: &str, out: &mut String) {
     let split = target.find(['#', '?']).unwrap_or(target.len());
     let (path, suffix) = target.split_at(split);
     // A link to the page's own folder: just the fragment, or `./`.
     if path == folder {
-        return if suffix.starts_with('#') { suffix.to_string() } else { format!("./{suffix}") };
+        if !suffix.starts_with('#') {
+            out.push_str("./");
+        }
+        out.push_str(suffix);
+        return;
     }
-    let from: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
-    let to: Vec<&str> = path.split('/').collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut out = "../".repeat(from.len() - common);
-    out.push_str(&to[common..].join("/"));
-    if out.is_empty() {
+    let common = from.iter().zip(path.split('/')).take_while(|(a, b)| *a == b).count();
+    let before = out.len();
+    for _ in common..from.len() {
+        out.push_str("../");
+    }
+    for (i, part) in path.split('/').skip(common).enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(part);
+    }
+    if out.len() == before {
         out.push_str("./");
     }
     out.push_str(suffix);
-    out
 }
 
 #[cfg(test)]
