@@ -541,8 +541,15 @@ pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
         let s = &bytes[from..to];
         s.ends_with(b". ") || s.ends_with(b"? ") || s.ends_with(b"! ") || s.ends_with(b".\" ")
     };
-    let start = (lo + 1..at).rev().find(|&p| is_end(lo, p)).unwrap_or(lo);
-    let end = (at + 1..hi).find(|&p| is_end(at, p)).unwrap_or(hi);
+    // Only the spot right after a space can match: visit the spaces alone.
+    let start = memchr::memrchr_iter(b' ', &bytes[lo..at.saturating_sub(1).max(lo)])
+        .map(|q| lo + q + 1)
+        .find(|&p| is_end(lo, p))
+        .unwrap_or(lo);
+    let end = memchr::memchr_iter(b' ', &bytes[at..hi.saturating_sub(1).max(at)])
+        .map(|q| at + q + 1)
+        .find(|&p| is_end(at, p))
+        .unwrap_or(hi);
     // A citation removed from the text leaves its space before the full stop.
     let sentence = without_space_before_stops(text[start..end].trim());
     let sentence = sentence.as_str();
