@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::build::{Rebuilt, Session};
+use crate::build::{Rebuilt, Session, UpdateError};
 use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::site::Site;
@@ -219,8 +219,8 @@ impl Rebuilder<'_> {
                 self.publish(site, false);
                 Some(done)
             }
-            Err(None) => self.full_rebuild(),
-            Err(Some(())) => {
+            Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),
+            Err(UpdateError::Broken) => {
                 self.session = None;
                 self.failed(&diagnostics)
             }
