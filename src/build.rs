@@ -130,6 +130,30 @@ pub(crate) fn render_article(
     render_page(index, article, annotations, Some(index.config.autolink), &Diagnostics::default())
 }
 
+impl Session {
+    /// Re-reads the static files (the theme's, and `content/static/`'s as the
+    /// last full load found them by `content`'s rules) into the site, after
+    /// `serve` saw `changed` edited. A content static file added or removed
+    /// needs [`Session::start`].
+    pub fn refresh_static(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<(), UpdateError> {
+        let content_root = self.config.root.join("content");
+        let known = |path: &PathBuf| match path.strip_prefix(&content_root) {
+            Ok(rel) => path.is_file() && self.content.static_files.iter().any(|f| f == rel),
+            Err(_) => true,
+        };
+        if !changed.iter().all(known) {
+            return Err(UpdateError::NeedsFullBuild);
+        }
+        let mut site = (*self.site).clone();
+        add_static(&mut site, &self.config, &self.content, diagnostics);
+        if diagnostics.has_errors() {
+            return Err(UpdateError::Broken);
+        }
+        self.site = Arc::new(site);
+        Ok(())
+    }
+}
+
 /// Why [`Session::update`] did not update the site.
 #[derive(Debug, PartialEq, Eq)]
 pub enum UpdateError {

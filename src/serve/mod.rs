@@ -23,7 +23,6 @@ use crate::build::{Rebuilt, Session, UpdateError};
 use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::site::Site;
-use crate::templates;
 
 /// How `serve` was asked to run.
 pub struct ServeOptions {
@@ -160,7 +159,7 @@ impl Rebuilder<'_> {
         }
         let kind = classify(&self.options.root, &paths, batch.structural);
         let outcome = match (&kind, self.session.is_some()) {
-            (ChangeKind::Static { css }, true) => self.update_static(*css),
+            (ChangeKind::Static { css }, true) => self.update_static(&paths, *css),
             (ChangeKind::Pages(pages), true) => self.update_pages(pages),
             _ => self.full_rebuild(),
         };
@@ -228,29 +227,19 @@ impl Rebuilder<'_> {
     }
 
     /// Re-reads theme and content static files into the current site.
-    fn update_static(&mut self, css: bool) -> Option<Rebuilt> {
+    fn update_static(&mut self, paths: &[PathBuf], css: bool) -> Option<Rebuilt> {
+        let diagnostics = Diagnostics::default();
         let session = self.session.as_mut()?;
-        let mut site = (*session.site).clone();
-        let (theme_files, problems) = templates::theme_static_files(&session.config);
-        if !problems.is_empty() {
-            return self.full_rebuild();
-        }
-        for (name, bytes) in theme_files {
-            site.add(name, bytes);
-        }
-        let static_root = session.config.root.join("content");
-        site.files.retain(|path, _| !path.starts_with("static/") || static_root.join(path).is_file());
-        for path in walk_files(&static_root.join("static")) {
-            if let (Ok(rel), Ok(bytes)) =
-                (path.strip_prefix(&static_root), crate::confine::read(&session.config.root, &path))
-            {
-                site.add(rel.to_string_lossy().replace('\\', "/"), bytes);
+        // The same files, read by the same rules, as a build: `content::walk`'s.
+        match session.refresh_static(paths, &diagnostics) {
+            Ok(()) => {
+                let site = session.site.clone();
+                self.publish(site, css);
+                Some(Rebuilt::Pages(0))
             }
+            Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),
+            Err(UpdateError::Broken) => self.failed(&diagnostics),
         }
-        session.site = Arc::new(site);
-        let site = session.site.clone();
-        self.publish(site, css);
-        Some(Rebuilt::Pages(0))
     }
 
     /// Swaps the new site in, then tells tabs to reload (or swap CSS).
@@ -319,7 +308,8 @@ fn classify(root: &Path, paths: &[PathBuf], structural: bool) -> ChangeKind {
     if !pages.is_empty() {
         return ChangeKind::Pages(pages);
     }
-    if statics > 0 {
+    // New, removed or moved static files change the file list: only a full load knows it.
+    if statics > 0 && !structural {
         return ChangeKind::Static { css };
     }
     if structural { ChangeKind::Full } else { ChangeKind::Pages(Vec::new()) }
@@ -330,24 +320,6 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
     hasher.finish()
-}
-
-fn walk_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(entry.path()),
-                Ok(t) if t.is_file() => out.push(entry.path()),
-                _ => {}
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
