@@ -167,6 +167,7 @@ pub enum UpdateError {
 mod incremental_tests;
 mod rebuild;
 
+pub use rebuild::{ChangeKind, classify};
 use rebuild::{PageFront, invert};
 
 /// What an incremental rebuild did.

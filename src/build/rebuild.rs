@@ -1,5 +1,7 @@
-//! The rebuild policy of `serve`, in one place: after an edit, which pages'
-//! Markdown must render again and which output pages must be rendered again.
+//! The rebuild policy of `serve`, in one place: from the changed paths alone,
+//! whether a batch needs a full build, page updates or only static files
+//! ([`classify`]); then, after an edit, which pages' Markdown must render
+//! again and which output pages must be rendered again.
 //!
 //! The vocabulary: a page's *front matter* (what other pages show of it:
 //! titles, dates, claims), its *body* (its own text and the facts rendering
@@ -14,13 +16,60 @@
 //! build after random edits.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Session;
 use crate::assemble::{Deps, JobId};
+use crate::config::CONFIG_FILE;
 use crate::markdown::Rendered;
 use crate::site::RenderedPages;
 use crate::text::TextMap;
+
+/// The first decision, from paths alone: how much a batch of file changes needs rebuilt.
+/// How much a batch of changes needs rebuilt.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// Config, templates, or files added, removed or renamed: rebuild everything.
+    Full,
+    /// Edited pages: re-render what depends on them.
+    Pages(Vec<PathBuf>),
+    /// Theme or content static files only (`css` if all are stylesheets).
+    Static { css: bool },
+}
+
+/// Decides how much a batch of changed paths needs rebuilt.
+pub fn classify(root: &Path, paths: &[PathBuf], structural: bool) -> ChangeKind {
+    let rel = |p: &PathBuf| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
+    let mut pages = Vec::new();
+    let mut statics = 0;
+    let mut css = true;
+    for path in paths {
+        let r = rel(path);
+        let first = r.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+        let is_theme_static = first == "themes" && r.components().nth(2).is_some_and(|c| c.as_os_str() == "static");
+        let is_content_static = r.starts_with("content/static");
+        if r == Path::new(CONFIG_FILE) || first == "templates" || (first == "themes" && !is_theme_static) {
+            return ChangeKind::Full;
+        }
+        if is_theme_static || is_content_static {
+            statics += 1;
+            css &= is_theme_static && r.extension().is_some_and(|e| e == "css");
+        } else if first == "content" && r.extension().is_some_and(|e| e == "md") {
+            if structural || !path.is_file() || r.ends_with("_index.md") {
+                return ChangeKind::Full;
+            }
+            pages.push(path.clone());
+        }
+    }
+    if !pages.is_empty() {
+        return ChangeKind::Pages(pages);
+    }
+    // New, removed or moved static files change the file list: only a full load knows it.
+    if statics > 0 && !structural {
+        return ChangeKind::Static { css };
+    }
+    if structural { ChangeKind::Full } else { ChangeKind::Pages(Vec::new()) }
+}
 
 impl Session {
     /// The front matter of the page at `path` as it is now (before a reload).
@@ -217,4 +266,30 @@ pub(super) fn invert(deps: &HashMap<JobId, Deps>) -> HashMap<String, HashSet<Job
         }
     }
     dependents
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{ChangeKind, classify};
+
+    #[test]
+    fn changes_are_classified_by_what_they_need_rebuilt() {
+        let root = Path::new("/p");
+        let p = |s: &str| PathBuf::from(format!("/p/{s}"));
+        let cases = [
+            (vec![p("dossier.yaml")], false, ChangeKind::Full),
+            (vec![p("templates/base.html")], false, ChangeKind::Full),
+            (vec![p("themes/default/templates/article.html")], false, ChangeKind::Full),
+            (vec![p("themes/default/static/style.css")], false, ChangeKind::Static { css: true }),
+            (vec![p("themes/default/static/search.js")], false, ChangeKind::Static { css: false }),
+            (vec![p("content/static/map.svg")], false, ChangeKind::Static { css: false }),
+            // a page that no longer exists (deleted) needs a full rebuild
+            (vec![p("content/articles/gone.md")], false, ChangeKind::Full),
+        ];
+        for (paths, structural, expected) in cases {
+            assert_eq!(classify(root, &paths, structural), expected, "{paths:?}");
+        }
+    }
 }

@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::build::{Rebuilt, Session, UpdateError};
-use crate::config::{CONFIG_FILE, Config, Overrides};
+use crate::build::{ChangeKind, Rebuilt, Session, UpdateError, classify};
+use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::site::Site;
 
@@ -54,17 +54,6 @@ pub struct Live {
 
 /// The script served pages get (never `dossier build` output): reload, CSS swap, error overlay.
 const LIVE_RELOAD: &str = include_str!("live-reload.html");
-
-/// How much a batch of changes needs rebuilt.
-#[derive(Debug, PartialEq, Eq)]
-enum ChangeKind {
-    /// Config, templates, or files added, removed or renamed: rebuild everything.
-    Full,
-    /// Edited pages: re-render what depends on them.
-    Pages(Vec<PathBuf>),
-    /// Theme or content static files only (`css` if all are stylesheets).
-    Static { css: bool },
-}
 
 pub fn run(options: ServeOptions) -> u8 {
     let address = format!("{}:{}", options.bind, options.port);
@@ -281,69 +270,9 @@ impl Rebuilder<'_> {
     }
 }
 
-/// Decides how much a batch of changed paths needs rebuilt.
-fn classify(root: &Path, paths: &[PathBuf], structural: bool) -> ChangeKind {
-    let rel = |p: &PathBuf| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
-    let mut pages = Vec::new();
-    let mut statics = 0;
-    let mut css = true;
-    for path in paths {
-        let r = rel(path);
-        let first = r.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-        let is_theme_static = first == "themes" && r.components().nth(2).is_some_and(|c| c.as_os_str() == "static");
-        let is_content_static = r.starts_with("content/static");
-        if r == Path::new(CONFIG_FILE) || first == "templates" || (first == "themes" && !is_theme_static) {
-            return ChangeKind::Full;
-        }
-        if is_theme_static || is_content_static {
-            statics += 1;
-            css &= is_theme_static && r.extension().is_some_and(|e| e == "css");
-        } else if first == "content" && r.extension().is_some_and(|e| e == "md") {
-            if structural || !path.is_file() || r.ends_with("_index.md") {
-                return ChangeKind::Full;
-            }
-            pages.push(path.clone());
-        }
-    }
-    if !pages.is_empty() {
-        return ChangeKind::Pages(pages);
-    }
-    // New, removed or moved static files change the file list: only a full load knows it.
-    if statics > 0 && !structural {
-        return ChangeKind::Static { css };
-    }
-    if structural { ChangeKind::Full } else { ChangeKind::Pages(Vec::new()) }
-}
-
 fn hash_bytes(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
     hasher.finish()
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::{Path, PathBuf};
-
-    use super::{ChangeKind, classify};
-
-    #[test]
-    fn changes_are_classified_by_what_they_need_rebuilt() {
-        let root = Path::new("/p");
-        let p = |s: &str| PathBuf::from(format!("/p/{s}"));
-        let cases = [
-            (vec![p("dossier.yaml")], false, ChangeKind::Full),
-            (vec![p("templates/base.html")], false, ChangeKind::Full),
-            (vec![p("themes/default/templates/article.html")], false, ChangeKind::Full),
-            (vec![p("themes/default/static/style.css")], false, ChangeKind::Static { css: true }),
-            (vec![p("themes/default/static/search.js")], false, ChangeKind::Static { css: false }),
-            (vec![p("content/static/map.svg")], false, ChangeKind::Static { css: false }),
-            // a page that no longer exists (deleted) needs a full rebuild
-            (vec![p("content/articles/gone.md")], false, ChangeKind::Full),
-        ];
-        for (paths, structural, expected) in cases {
-            assert_eq!(classify(root, &paths, structural), expected, "{paths:?}");
-        }
-    }
 }
