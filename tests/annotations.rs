@@ -92,4 +92,9 @@ fn notes_sit_level_with_their_highlights_without_overlapping() {
         assert_eq!(phone[check], true, "{check}: {phone}");
     }
     assert_eq!(phone["scrollsSideways"], false, "{phone}");
+    let paper = &screens[3];
+    assert_eq!(paper["copies"], paper["notes"], "every note is printed: {paper}");
+    for check in ["beside", "columnHidden", "restored"] {
+        assert_eq!(paper[check], true, "printing, {check}: {paper}");
+    }
 }
