@@ -148,13 +148,13 @@ impl Server {
     pub fn start(mut command: Command) -> Option<Server> {
         let mut child = command.stderr(Stdio::piped()).spawn().expect("spawn dossier serve");
         let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let banner = loop {
-            let line = lines.next()?.ok()?;
-            if line.starts_with("Serving on") {
-                break line;
-            }
+        let banner = lines.by_ref().map_while(Result::ok).find(|line| line.starts_with("Serving on"));
+        let port = banner.as_deref().and_then(|b| b.rsplit(':').next()?.split('/').next()?.parse().ok());
+        let (Some(banner), Some(port)) = (banner, port) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
         };
-        let port = banner.rsplit(':').next()?.split('/').next()?.parse().ok()?;
         // Keep draining stderr so the server never blocks on a full pipe.
         let log = Arc::new(Mutex::new(String::new()));
         let sink = log.clone();
