@@ -24,10 +24,12 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options as CmarkOptions, Parser, T
 use crate::annotate::{self, Anchor};
 use crate::config::Autolink;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Annotation;
+use crate::model::{Annotation, AnnotationKind};
 use crate::text::TextMap;
 use crate::xref::{Index, RefKind};
 
+/// How a figure reference starts in prose: `@fig-troop-strength`.
+const FIGURE_REF: &str = "@fig-";
 /// What to render and how.
 pub struct RenderOptions<'a> {
     pub index: &'a Index<'a>,
@@ -71,8 +73,12 @@ pub struct FigureUse {
 /// An annotation placed on the text.
 #[derive(Clone, Debug)]
 pub struct PlacedAnnotation {
+    /// Position in the article's `annotations:` list (for its other fields).
     pub index: usize,
     pub id: String,
+    pub kind: AnnotationKind,
+    /// The note's Markdown rendered (and sanitised) once, for every place that shows it.
+    pub note_html: std::sync::Arc<str>,
     /// Element id of the mark (`anno-<id>`, `anno-<id>-2` for further matches).
     pub anchor: String,
     pub start: usize,
@@ -194,9 +200,9 @@ fn preprocess<'a>(
                 skip_until_link_end = Some(0);
                 Item::Cite(parse_citation(&dest_url["cite:".len()..], options, &range, diagnostics))
             }
-            Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with("@fig-") => {
+            Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with(FIGURE_REF) => {
                 skip_until_link_end = Some(0);
-                let slug = dest_url["@fig-".len()..].to_string();
+                let slug = dest_url[FIGURE_REF.len()..].to_string();
                 if options.index.figure(&slug).is_none() && !options.index.unloaded(&slug) {
                     let (message, help) = options.index.unknown(RefKind::Figure, &slug);
                     options.error(diagnostics, &range, message, help);
@@ -253,7 +259,7 @@ fn preprocess<'a>(
                 in_code_block = false;
                 Item::Md(Event::End(TagEnd::CodeBlock))
             }
-            Event::Text(text) if !in_code_block && link_depth == 0 && text.contains("@fig-") => {
+            Event::Text(text) if !in_code_block && link_depth == 0 && text.contains(FIGURE_REF) => {
                 split_figure_refs(text, &range, &mut out, options, diagnostics);
                 continue;
             }
@@ -295,14 +301,15 @@ fn split_figure_refs<'a>(
 ) {
     let mut rest_start = 0;
     let mut search = 0;
-    while let Some(found) = text[search..].find("@fig-") {
+    while let Some(found) = text[search..].find(FIGURE_REF) {
         let at = search + found;
+        let slug_start = at + FIGURE_REF.len();
         let preceded_by_word = text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric());
-        let slug_len = text[at + 5..]
+        let slug_len = text[slug_start..]
             .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
-            .unwrap_or(text.len() - at - 5);
-        let slug = text[at + 5..at + 5 + slug_len].trim_end_matches('-');
-        search = at + 5;
+            .unwrap_or(text.len() - slug_start);
+        let slug = text[slug_start..slug_start + slug_len].trim_end_matches('-');
+        search = slug_start;
         if preceded_by_word || slug.is_empty() {
             continue;
         }
@@ -314,11 +321,11 @@ fn split_figure_refs<'a>(
         }
         if options.index.figure(slug).is_none() && !options.index.unloaded(slug) {
             let (message, help) = options.index.unknown(RefKind::Figure, slug);
-            let spot = range.start + at..range.start + at + 5 + slug.len();
+            let spot = range.start + at..range.start + slug_start + slug.len();
             options.error(diagnostics, &spot, message, help);
         }
         out.push(Entry { item: Item::FigRef(slug.to_string()), range: range.clone() });
-        rest_start = at + 5 + slug.len();
+        rest_start = slug_start + slug.len();
         search = rest_start;
     }
     if rest_start < text.len() {
@@ -566,13 +573,21 @@ pub(crate) fn placed_annotations(
     collected: &Collected,
     anchors: &[Anchor],
 ) -> Vec<PlacedAnnotation> {
+    let mut notes: HashMap<usize, std::sync::Arc<str>> = HashMap::new();
     anchors
         .iter()
         .map(|a| {
             let id = annotation_id(options.annotations, a.annotation);
             let text = &collected.text;
+            let annotation = &options.annotations[a.annotation];
+            let note_html = notes
+                .entry(a.annotation)
+                .or_insert_with(|| annotation.note.as_deref().map(render_inline).unwrap_or_default().into())
+                .clone();
             PlacedAnnotation {
                 index: a.annotation,
+                kind: annotation.kind,
+                note_html,
                 anchor: if a.piece == 1 { format!("anno-{id}") } else { format!("anno-{id}-{}", a.piece) },
                 id,
                 start: a.start,
