@@ -644,7 +644,7 @@ impl<'a> Assembler<'a> {
                         uses: self.uses_of(&s.slug),
                     })
                     .collect();
-                sources.sort_by_key(|s| s.title.to_lowercase());
+                sources.sort_by_cached_key(|s| s.title.to_lowercase());
                 (!sources.is_empty()).then(|| SourceGroupView {
                     kind: kind.as_str().into(),
                     label: kind.plural_label().into(),

@@ -9,9 +9,11 @@
 //!    ([`Assembler::new`]);
 //! 5. views are assembled and templates rendered in parallel.
 //!
-//! The result is a [`Site`]: every output file in memory. `build` writes it
-//! with [`crate::output`]; `check` drops it; `serve` keeps the [`Session`]
+//! `serve` keeps every output file in memory (a [`Site`] in its [`Session`])
 //! and, after an edit, re-runs phases 3 and 5 only for what the edit affects.
+//! `build` and `check` ([`build_into`]) send each page to a [`Sink`] as soon
+//! as it is rendered — written to disk by [`crate::output`], or dropped — so
+//! the pages are never all in memory at once.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,11 +35,6 @@ use crate::templates::{self, Templates};
 use crate::urls;
 use crate::views::SiteView;
 use crate::xref::{Index, Names};
-
-/// Builds the whole site in memory; `None` if any error was found (all are in `diagnostics`).
-pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Site> {
-    Session::start(config.clone(), body_end_html, diagnostics).map(|s| Arc::unwrap_or_clone(s.site))
-}
 
 /// Builds the whole site, sending its pages to `sink` as they are rendered; returns the
 /// other files (exports, static files), or `None` if any error was found.

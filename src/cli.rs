@@ -4,7 +4,7 @@
 //! into the library; the exit status comes back as a number (0 success,
 //! 1 content or template errors, 2 usage or I/O errors) for `main` to use.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -17,6 +17,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::output;
 use crate::scaffold;
 use crate::serve;
+use crate::site::Sink;
 
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, about = "Build annotated dossiers into cross-linked static websites")]
@@ -331,6 +332,17 @@ impl Printer {
     }
 }
 
+/// Where `check` sends the pages it renders: nowhere (it writes nothing, and need not hold them).
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &[u8]) {}
+
+    fn written(&self) -> BTreeSet<String> {
+        BTreeSet::new()
+    }
+}
+
 /// A warning's kind: its message with the names in it (between backticks) left out.
 fn kind_of(message: &str) -> String {
     message.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "`…`" } else { part }).collect()
@@ -398,7 +410,7 @@ fn run_check(cli: &Resolved, args: &CheckArgs, printer: &Printer) -> u8 {
         Err(code) => return code,
     };
     let diagnostics = Diagnostics::default();
-    let _ = build::build(&config, "", &diagnostics);
+    let _ = build::build_into(&config, &diagnostics, &Discard);
     let (errors, warnings) = printer.report(&diagnostics);
     printer.info(&format!("check: {errors} error(s), {warnings} warning(s)"));
     if errors > 0 || (args.deny_warnings && warnings > 0) { 1 } else { 0 }

@@ -229,7 +229,8 @@ impl Diagnostics {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.snapshot().iter().any(|d| d.severity == Severity::Error)
+        // Asked between phases: no copy and sort of (maybe thousands of) warnings.
+        self.items.lock().unwrap_or_else(|poison| poison.into_inner()).iter().any(|d| d.severity == Severity::Error)
     }
 
     /// Every diagnostic so far, errors and warnings, sorted by file and line.
