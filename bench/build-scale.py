@@ -7,7 +7,8 @@ usage: bench/build-scale.py [--sizes 1k,10k,100k] [--runs 5] [--big-runs 1] [--d
 Generates each dossier and its Hugo twin with bench/gen-dossier.py (cached in --dir and
 reused; put it on tmpfs), then builds them in pairs, A B A B:
   cold: the output folder (and dossier's spare folder) removed before every run;
-  warm: built again into the output of the previous run.
+  warm: built again into the output of the previous run;
+  check: `dossier check` (everything but writing), dossier alone.
 Prints the median wall time and the peak RSS (getrusage of the child) of each, and the
 ratios dossier / Hugo. Sizes of 100k pages and more run --big-runs times (Hugo takes ~1 min).
 Needs `hugo` (apt-get install hugo); builds dossier with `cargo build --release` first.
@@ -61,7 +62,9 @@ def measure(folder, runs, binary, hugo):
         tools["hugo"] = (["hugo", "--quiet", "--source", os.path.join(folder, "hugo"), "--destination", hout],
                          [hout])
     results = {(t, m): [] for t in tools for m in ("cold", "warm")}
+    results[("dossier", "check")] = []
     for _ in range(runs):
+        results[("dossier", "check")].append(run([binary, "check", "--quiet", "--root", os.path.join(folder, "dossier")]))
         for name, (cmd, outputs) in tools.items():  # A B A B: noise hits both alike
             for o in outputs:
                 shutil.rmtree(o, ignore_errors=True)
@@ -87,7 +90,13 @@ def main():
         generate(folder, size)
         runs = a.big_runs if pages(size) >= 100000 else a.runs
         res = measure(folder, runs, a.bin, hugo)
-        for mode in ("cold", "warm"):
+        for mode in ("cold", "warm", "check"):
+            if mode == "check":
+                d = res[("dossier", mode)]
+                rows.append(f"| {size:>4} | `check` | {runs} | {statistics.median(w for w, _ in d):6.2f} s | "
+                            f"{max(m for _, m in d):6.0f} MiB |" + (" | | | |" if hugo else ""))
+                print(rows[-1], flush=True)
+                continue
             d = res[("dossier", mode)]
             dt, dm = statistics.median(w for w, _ in d), max(m for _, m in d)
             row = f"| {size:>4} | {mode} | {runs} | {dt:6.2f} s | {dm:6.0f} MiB |"
