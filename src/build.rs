@@ -28,6 +28,7 @@ use crate::highlight;
 use crate::lint;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
+use crate::search::SearchIndex;
 use crate::templates::{self, Templates};
 use crate::text::TextMap;
 use crate::urls;
@@ -172,7 +173,7 @@ pub struct Session {
     /// The jobs that show something of each page id.
     dependents: HashMap<String, HashSet<JobId>>,
     names: Arc<Names>,
-    search: exports::SearchEntries,
+    search: SearchIndex,
     pub site: Arc<Site>,
 }
 
@@ -206,11 +207,25 @@ impl Session {
         if diagnostics.has_errors() {
             return None;
         }
-        let mut search = exports::SearchEntries::default();
-        exports::add_all(&mut site, &index, &rendered, assembler.all_annotations(), &mut search, exports::Scope::All);
+        exports::add_all(&mut site, &index, &rendered, assembler.all_annotations(), exports::Scope::All);
         add_static(&mut site, &config, &content, diagnostics);
         let names = index.shared_names();
         phases.done("exports");
+        let search = match SearchIndex::new(&config.language) {
+            Ok(mut search) => {
+                let indexed = search.update(&mut site, &index, &rendered, assembler.all_annotations(), None);
+                indexed.map(|()| search)
+            }
+            Err(e) => Err(e),
+        };
+        let search = match search {
+            Ok(search) => search,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
+                return None;
+            }
+        };
+        phases.done("search");
         let dependents = invert(&deps);
         drop(assembler);
         drop(index);
@@ -281,8 +296,14 @@ impl Session {
         }
         phases.done("swap");
         let scope = exports::Scope::Pages { ids: &markdown, front_matter: !edit.front.is_empty() };
-        exports::add_all(&mut site, &index, &self.rendered, assembler.all_annotations(), &mut self.search, scope);
+        exports::add_all(&mut site, &index, &self.rendered, assembler.all_annotations(), scope);
         phases.done("exports");
+        let annotations = assembler.all_annotations();
+        if let Err(e) = self.search.update(&mut site, &index, &self.rendered, annotations, Some(&markdown)) {
+            diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
+            return Err(Some(()));
+        }
+        phases.done("search");
         self.names = index.shared_names();
         drop(assembler);
         drop(index);

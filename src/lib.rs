@@ -26,6 +26,7 @@ mod output;
 #[cfg(test)]
 mod reference;
 mod scaffold;
+mod search;
 mod serve;
 mod templates;
 mod urls;
