@@ -86,8 +86,10 @@
       list.textContent = "";
       current = { results: search.results, shown: 0 };
       var n = search.results.length;
-      status.textContent = n === 0 ? "Nothing found" : n + (n === 1 ? " result" : " results");
-      return showMore(mine);
+      // Said once the first results are on the page (tests wait for it).
+      return showMore(mine).then(function () {
+        if (mine === serial) status.textContent = n === 0 ? "Nothing found" : n + (n === 1 ? " result" : " results");
+      });
     });
   }
 
@@ -100,7 +102,7 @@
   status.textContent = "Loading the search index…";
   import(bundle.href + "pagefind.js")
     .then(function (module) {
-      return module.options({ excerptLength: 24 }).then(function () { return module.init(); }).then(function () {
+      return module.options({ excerptLength: 24, ranking: { pageLength: 0.1, metaWeights: { title: 10, article: 0 } } }).then(function () { return module.init(); }).then(function () {
         pagefind = module;
         status.textContent = "Type to search every page and every annotation’s note.";
         if (input.value.trim()) run();
