@@ -554,6 +554,7 @@ impl<'a> Assembler<'a> {
             edited_from,
             changes_url,
             body_html: rendered.html.clone(),
+            notes_html: rendered.notes_html.clone(),
             annotations: self.annotation_views(i),
             figures: rendered
                 .figures

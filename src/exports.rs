@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::build::{RenderedPages, Site};
 use crate::html::{escape, json_for_script};
 use crate::model::Article;
+use crate::published;
 use crate::views::{AnnotationView, BibEntryView};
 use crate::xref::Index;
 
@@ -43,7 +44,7 @@ pub fn add_all(site: &mut Site, index: &Index, rendered: &RenderedPages, annotat
         index.content.articles.iter().any(|a| ids.contains(&a.id) && !a.meta.annotations.is_empty())
     };
     if only.is_none_or(annotated) {
-        let annotations = annotations_jsonld(index, rendered, annotations);
+        let annotations = annotations_jsonld(index, rendered, annotations, site);
         site.add("annotations.jsonld", annotations.into_bytes());
     }
 }
@@ -92,11 +93,21 @@ fn atom(index: &Index) -> String {
 }
 
 /// Every annotation as a W3C Web Annotation collection.
-fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[AnnotationView]) -> String {
+///
+/// Selectors describe the published page as a browser sees it: a
+/// `CssSelector` for the article's text element, refined by a quote and by
+/// a position computed over that element's text content (see
+/// [`crate::published`]), so any W3C client anchors them.
+fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[AnnotationView], site: &Site) -> String {
     let config = index.config;
     let mut items = Vec::new();
     for (article, facts) in index.content.articles.iter().zip(&rendered.articles) {
+        if facts.annotations.is_empty() {
+            continue;
+        }
         let source = config.absolute_url(&format!("{}/", article.id));
+        let page = site.files.get(&format!("{}/index.html", article.id));
+        let published = page.and_then(|html| published::selections(&String::from_utf8_lossy(html))).unwrap_or_default();
         for placed in &facts.annotations {
             let annotation = &article.meta.annotations[placed.index];
             let mut body = Vec::new();
@@ -113,19 +124,23 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
             for cite in &annotation.cites {
                 body.push(json!({ "type": "SpecificResource", "source": config.absolute_url(&format!("sources/{cite}/")), "purpose": "linking" }));
             }
+            let selector = match published.iter().find(|s| s.anchor == placed.anchor) {
+                Some(s) => json!([
+                    { "type": "CssSelector", "value": published::SCOPE, "refinedBy":
+                        { "type": "TextQuoteSelector", "exact": s.exact, "prefix": s.prefix, "suffix": s.suffix } },
+                    { "type": "CssSelector", "value": published::SCOPE, "refinedBy":
+                        { "type": "TextPositionSelector", "start": s.start, "end": s.end } }
+                ]),
+                // A custom template without `.article-body`: the quote as the author wrote it.
+                None => json!([{ "type": "TextQuoteSelector", "exact": placed.exact }]),
+            };
             items.push(json!({
                 "id": format!("{source}#{}", placed.anchor),
                 "type": "Annotation",
                 "motivation": annotation.kind.motivation(),
                 "dossier:kind": annotation.kind.as_str(),
                 "body": body,
-                "target": {
-                    "source": source,
-                    "selector": [
-                        { "type": "TextQuoteSelector", "exact": placed.exact, "prefix": placed.prefix, "suffix": placed.suffix },
-                        { "type": "TextPositionSelector", "start": placed.start, "end": placed.end }
-                    ]
-                }
+                "target": { "source": source, "selector": selector }
             }));
         }
     }
@@ -135,7 +150,13 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
         "type": "AnnotationCollection",
         "label": format!("Annotations of {}", config.title),
         "total": items.len(),
-        "first": { "type": "AnnotationPage", "startIndex": 0, "items": items }
+        "first": {
+            "id": config.absolute_url("annotations.jsonld#page-1"),
+            "type": "AnnotationPage",
+            "partOf": config.absolute_url("annotations.jsonld"),
+            "startIndex": 0,
+            "items": items
+        }
     });
     debug_assert!(views.len() <= collection["total"].as_u64().unwrap_or(0) as usize);
     // Escaped like JSON in `<script>`, so pasting it into a page can never run markup.

@@ -23,6 +23,7 @@ mod html;
 mod lint;
 mod markdown;
 mod output;
+mod published;
 #[cfg(test)]
 mod reference;
 mod scaffold;

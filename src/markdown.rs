@@ -77,9 +77,9 @@ pub struct PlacedAnnotation {
     pub anchor: String,
     pub start: usize,
     pub end: usize,
+    /// The quote as matched in the normalised text (the export uses the published
+    /// text instead: see `published`).
     pub exact: String,
-    pub prefix: String,
-    pub suffix: String,
 }
 
 /// The HTML of a page body and what rendering learnt about it.
@@ -98,6 +98,9 @@ pub struct Rendered {
     pub links: Vec<String>,
     /// Where paragraphs and other blocks start in `text` (character positions).
     pub block_starts: Vec<usize>,
+    /// The annotations' notes, as `<li>`s in text order, for the notes column
+    /// beside the article (kept out of the text so W3C clients see its words only).
+    pub notes_html: String,
 }
 
 /// The events of the page after the dossier's syntax is picked out.
@@ -553,8 +556,6 @@ pub(crate) fn placed_annotations(
         .map(|a| {
             let id = annotation_id(options.annotations, a.annotation);
             let text = &collected.text;
-            let before = text.slice(0, a.start);
-            let after = text.slice(a.end, text.char_len());
             PlacedAnnotation {
                 index: a.annotation,
                 anchor: if a.piece == 1 { format!("anno-{id}") } else { format!("anno-{id}-{}", a.piece) },
@@ -562,8 +563,6 @@ pub(crate) fn placed_annotations(
                 start: a.start,
                 end: a.end,
                 exact: text.slice(a.start, a.end).to_string(),
-                prefix: annotate::tail_chars(before, 32).to_string(),
-                suffix: annotate::head_chars(after, 32).to_string(),
             }
         })
         .collect()

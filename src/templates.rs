@@ -35,6 +35,8 @@ pub const DEFAULT_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../themes/default/static/style.css")),
     ("search.js", include_str!("../themes/default/static/search.js")),
     ("file-links.js", include_str!("../themes/default/static/file-links.js")),
+    ("notes.css", include_str!("../themes/default/static/notes.css")),
+    ("notes.js", include_str!("../themes/default/static/notes.js")),
 ];
 
 /// Loaded templates, ready to render from many threads.

@@ -85,6 +85,8 @@ pub struct ArticleView {
     pub edited_from: Option<LinkView>,
     pub changes_url: Option<String>,
     pub body_html: String,
+    /// The annotations' notes as `<li>` elements, for the notes column (`<ol>` in the template).
+    pub notes_html: String,
     pub bibliography: Vec<BibEntryView>,
     pub annotations: Vec<AnnotationView>,
     pub figures: Vec<LinkView>,

@@ -13,10 +13,15 @@ fn annotations_become_marks_with_margin_notes_and_an_index() {
     let marks = select(&page, "mark[data-annotation=emph]");
     assert_eq!(marks.len(), 4, "pieces: before <em>, inside it, between, inside the link");
     assert!(marks.iter().all(|m| m.value().attr("data-kind") == Some("context")));
-    let note = select(&page, "#note-quoted")[0];
-    assert!(text(&note).contains("all changed"), "the suggested correction is in the margin note");
-    // Narrow screens: a label toggles the note through a checkbox, no JavaScript.
-    assert_eq!(select(&page, "label[for=toggle-quoted] + input#toggle-quoted.margin-toggle + .marginnote").len(), 1);
+    let note = select(&page, "aside.notes li#note-quoted")[0];
+    assert!(text(&note).contains("all changed"), "the suggested correction is in the notes column");
+    // The text keeps only an empty ✎ link to its note (the glyph is CSS), so W3C
+    // clients see the article's words alone; without JavaScript it leads to the note.
+    let toggle = select(&page, ".article-body a.note-ref[href='#note-quoted']");
+    assert_eq!(toggle.len(), 1);
+    assert_eq!(text(&toggle[0]), "");
+    assert_eq!(toggle[0].value().attr("aria-label"), Some("Translation note"));
+    assert!(select(&page, ".article-body li.anno-note, .article-body .marginnote").is_empty());
     let index = project.page("annotations/index.html");
     let links: Vec<&str> = select(&index, "a[href*='#anno-']").iter().filter_map(|a| a.value().attr("href")).collect();
     assert!(links.contains(&"../articles/report/#anno-second-army"), "{links:?}");
@@ -24,22 +29,50 @@ fn annotations_become_marks_with_margin_notes_and_an_index() {
 }
 
 #[test]
-fn annotations_export_as_w3c_web_annotations() {
+fn annotations_export_as_w3c_web_annotations_over_the_published_text() {
     let project = Project::fixture("basic");
     project.build(&[]);
     let json: serde_json::Value = serde_json::from_str(&project.read("public/annotations.jsonld")).unwrap();
+    // The W3C Web Annotation model's MUSTs for the collection and its page.
     assert_eq!(json["@context"][0], "http://www.w3.org/ns/anno.jsonld");
     assert_eq!(json["type"], "AnnotationCollection");
-    let items = json["first"]["items"].as_array().unwrap();
+    assert!(json["id"].as_str().unwrap().starts_with("https://"));
+    let page = &json["first"];
+    assert_eq!(page["type"], "AnnotationPage");
+    assert!(page["id"].as_str().unwrap().starts_with("https://"), "an AnnotationPage MUST have an id");
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(json["total"], items.len());
+    let motivations = ["editing", "commenting", "assessing", "questioning", "describing", "linking"];
+    for item in items {
+        assert!(item["id"].as_str().unwrap().starts_with("https://example.org/sub/articles/"), "{item}");
+        assert_eq!(item["type"], "Annotation");
+        assert!(motivations.contains(&item["motivation"].as_str().unwrap()));
+        assert!(item["target"]["source"].as_str().unwrap().starts_with("https://"));
+        for body in item["body"].as_array().unwrap() {
+            match body["type"].as_str().unwrap() {
+                "TextualBody" => assert!(body["value"].is_string()),
+                "SpecificResource" => assert!(body["source"].is_string()),
+                other => panic!("unexpected body type {other}"),
+            }
+        }
+    }
+    // Selectors are relative to the article's text element and use its characters as published.
     let quoted = items.iter().find(|i| i["id"].as_str().unwrap().ends_with("#anno-quoted")).unwrap();
     assert_eq!(quoted["motivation"], "editing");
     let selectors = quoted["target"]["selector"].as_array().unwrap();
-    assert_eq!(selectors[0]["type"], "TextQuoteSelector");
-    assert_eq!(selectors[0]["exact"], "\"everything changed\"");
-    assert!(selectors[0]["prefix"].as_str().unwrap().ends_with("rules said "));
-    assert_eq!(selectors[1]["type"], "TextPositionSelector");
-    let (start, end) = (selectors[1]["start"].as_u64().unwrap(), selectors[1]["end"].as_u64().unwrap());
-    assert_eq!(end - start, "\"everything changed\"".chars().count() as u64);
+    assert_eq!(selectors[0]["type"], "CssSelector");
+    assert_eq!(selectors[0]["value"], "article .article-body");
+    let quote = &selectors[0]["refinedBy"];
+    assert_eq!(quote["type"], "TextQuoteSelector");
+    let html = project.page("articles/report/index.html");
+    let marked: String = select(&html, "mark[data-annotation=quoted]").iter().map(text).collect();
+    assert_eq!(quote["exact"], marked.as_str(), "the quote is the page's own text (typographic quotes and all)");
+    assert!(quote["prefix"].as_str().unwrap().ends_with("rules said "), "{quote}");
+    let position = &selectors[1]["refinedBy"];
+    assert_eq!(position["type"], "TextPositionSelector");
+    let body: Vec<char> = text(&select(&html, "article .article-body")[0]).chars().collect();
+    let (start, end) = (position["start"].as_u64().unwrap() as usize, position["end"].as_u64().unwrap() as usize);
+    assert_eq!(body[start..end].iter().collect::<String>(), marked, "positions select the same text");
 }
 
 #[test]
@@ -105,7 +138,10 @@ fn a_likely_pseudonym_says_probably_and_a_wrong_value_names_the_choices() {
     project.build(&[]);
     let article = project.page("articles/report/index.html");
     let marker = select(&article, ".article-body .name-changed");
-    assert_eq!(marker.iter().map(text).collect::<Vec<_>>(), ["(name probably changed)"]);
+    assert_eq!(
+        marker.iter().map(|m| m.value().attr("data-label").unwrap()).collect::<Vec<_>>(),
+        ["(name probably changed)"]
+    );
     let source = project.page("sources/maria-lopez/index.html");
     assert!(text(&select(&source, "h1")[0]).contains("name probably changed"));
 

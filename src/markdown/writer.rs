@@ -835,7 +835,8 @@ impl Writer<'_, '_> {
         self.out.push_str(if linked { "</a>" } else { "</span>" });
         let label = self.options.index.source(&mention.source).map_or("", |s| s.meta.pseudonym.label());
         if !label.is_empty() && self.flagged_pseudonyms.insert(mention.source.clone()) {
-            let _ = write!(self.out, " <span class=\"name-changed\">({label})</span>");
+            // CSS shows the label (`::after`), so it is not part of the article's text.
+            let _ = write!(self.out, "<span class=\"name-changed\" data-label=\"({label})\"></span>");
         }
         self.facts.mentions.push(Mention {
             source: mention.source.clone(),
@@ -913,7 +914,11 @@ impl Writer<'_, '_> {
         }
     }
 
-    /// Writes the margin notes of highlights that ended since the last flush.
+    /// Writes, for each highlight that ended since the last flush, its note
+    /// toggle into the text and its note into the notes column
+    /// ([`Rendered::notes_html`]). The toggle is an empty link (its ✎ is CSS
+    /// content), so the article's text, which W3C clients anchor quotes in,
+    /// holds the article's words only.
     fn flush_notes(&mut self) {
         for k in std::mem::take(&mut self.pending_notes) {
             let index = self.placed[k].index;
@@ -921,12 +926,14 @@ impl Writer<'_, '_> {
             let id = annotation_id(self.options.annotations, index);
             let key = escape(&id);
             let kind = annotation.kind;
+            let (k_str, label) = (kind.as_str(), kind.label());
+            let _ = write!(
+                self.out,
+                "<a class=\"note-ref anno-{k_str}\" href=\"#note-{key}\" data-note=\"{key}\" aria-label=\"{label} note\"></a>"
+            );
             let mut note = format!(
-                "<label for=\"toggle-{key}\" class=\"margin-toggle anno-toggle anno-{k}\"><span aria-hidden=\"true\">✎</span><span class=\"visually-hidden\">{label} note</span></label>\
-<input type=\"checkbox\" id=\"toggle-{key}\" class=\"margin-toggle\"><span class=\"marginnote anno-note anno-{k}\" id=\"note-{key}\" role=\"note\">\
-<a class=\"note-kind\" href=\"#anno-{key}\">{label}</a> ",
-                k = kind.as_str(),
-                label = kind.label(),
+                "<li class=\"anno-note anno-{k_str}\" id=\"note-{key}\" data-annotation=\"{key}\" tabindex=\"-1\">\
+<a class=\"note-kind\" href=\"#anno-{key}\">{label}</a> "
             );
             if let Some(correction) = &annotation.correction {
                 let _ =
@@ -940,8 +947,8 @@ impl Writer<'_, '_> {
                 let html = self.citation(&cites, Some(self.placed[k].start));
                 let _ = write!(note, " <span class=\"note-cites\">{html}</span>");
             }
-            note.push_str("</span>");
-            self.out.push_str(&note);
+            note.push_str("</li>\n");
+            self.facts.notes_html.push_str(&note);
         }
     }
 }

@@ -1,0 +1,68 @@
+//! Annotations as real W3C clients see them: every exported annotation
+//! anchored by Apache Annotator in Chromium on the served pages, and the
+//! notes column measured beside its highlights.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use common::Project;
+
+/// `dossier serve` on a free port, killed on drop.
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(project: &Project) -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["serve", "--quiet", "--port", &port.to_string(), "--root"])
+        .arg(project.root())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    while !lines.next().expect("serve exited early").unwrap().starts_with("Serving on") {}
+    std::thread::spawn(move || lines.for_each(drop));
+    Served { child, url: format!("http://127.0.0.1:{port}/") }
+}
+
+/// Runs a script of `tests/browser/` and parses its JSON lines.
+fn browser(script: &str, args: &[&str]) -> Vec<serde_json::Value> {
+    let out = Command::new("node").arg(common::browser_scripts().join(script)).args(args).output().unwrap();
+    assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn every_annotation_anchors_in_apache_annotator(project: &Project, expected_at_least: usize) {
+    let served = serve(project);
+    let jsonld = format!("{}annotations.jsonld", served.url);
+    let results = browser("anchor.cjs", &[&served.url, &jsonld, &served.url]);
+    assert!(results.len() >= expected_at_least, "{} annotations", results.len());
+    let wrong: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| r["quoteMatches"] != 1 || r["quoteText"] != r["marks"] || r["positionText"] != r["quoteText"])
+        .collect();
+    assert!(wrong.is_empty(), "{} of {} do not anchor exactly:\n{wrong:#?}", wrong.len(), results.len());
+}
+
+#[test]
+#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
+fn every_annotation_of_the_shipped_dossier_anchors_in_a_w3c_client() {
+    every_annotation_anchors_in_apache_annotator(&Project::shipped(), 100);
+}
+
+#[test]
+#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
+fn every_annotation_of_the_fixtures_anchors_in_a_w3c_client() {
+    every_annotation_anchors_in_apache_annotator(&Project::fixture("basic"), 5);
+}

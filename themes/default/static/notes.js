@@ -1,0 +1,100 @@
+// Places each annotation's note level with its highlight on wide screens,
+// pushed down only as far as the notes above it require (no overlaps), and
+// links highlight and note both ways on hover and focus. On narrow screens,
+// ✎ opens its note under the highlight's line. Without this script the notes
+// are a list after the article, and ✎ links to them.
+(function () {
+  "use strict";
+  var container = document.querySelector(".article-text");
+  var aside = container && container.querySelector(".notes");
+  if (!aside) return;
+  var body = container.querySelector(".article-body");
+  var notes = Array.prototype.slice.call(aside.querySelectorAll("li[data-annotation]"));
+  var GAP = 6;
+  function marksOf(note) {
+    return body.querySelectorAll('mark[data-annotation="' + CSS.escape(note.getAttribute("data-annotation")) + '"]');
+  }
+  function wide() {
+    // Room for the measure and the notes column beside it.
+    var rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    return container.getBoundingClientRect().width >= body.getBoundingClientRect().width + 12 * rem &&
+      window.matchMedia("(min-width: 62rem)").matches;
+  }
+  function layout() {
+    container.classList.remove("notes-placed", "notes-popover");
+    notes.forEach(function (n) { n.style.top = ""; });
+    if (!wide()) { container.classList.add("notes-popover"); return; }
+    container.classList.add("notes-placed");
+    var origin = container.getBoundingClientRect().top;
+    var placed = notes.map(function (note) {
+      var mark = marksOf(note)[0];
+      return { note: note, top: mark ? mark.getBoundingClientRect().top - origin : 0 };
+    });
+    placed.sort(function (a, b) { return a.top - b.top; });
+    var next = 0;
+    placed.forEach(function (p) {
+      var top = Math.max(p.top, next);
+      p.note.style.top = top + "px";
+      next = top + p.note.offsetHeight + GAP;
+    });
+  }
+  function light(note, on) {
+    note.classList.toggle("active", on);
+    Array.prototype.forEach.call(marksOf(note), function (m) { m.classList.toggle("active", on); });
+  }
+  function noteFor(id) { return document.getElementById("note-" + id); }
+  function close(except) {
+    notes.forEach(function (n) { if (n !== except) n.classList.remove("open"); });
+  }
+  notes.forEach(function (note) {
+    note.addEventListener("mouseenter", function () { light(note, true); });
+    note.addEventListener("mouseleave", function () { light(note, false); });
+    note.addEventListener("focusin", function () { light(note, true); });
+    note.addEventListener("focusout", function () { light(note, false); });
+    note.addEventListener("click", function () { note.classList.add("open"); });
+    Array.prototype.forEach.call(marksOf(note), function (mark) {
+      mark.addEventListener("mouseenter", function () { light(note, true); });
+      mark.addEventListener("mouseleave", function () { light(note, false); });
+    });
+  });
+  body.addEventListener("click", function (e) {
+    var ref = e.target.closest && e.target.closest("a.note-ref");
+    if (!ref) return;
+    var note = noteFor(ref.getAttribute("data-note"));
+    if (!note) return;
+    e.preventDefault();
+    var opening = !note.classList.contains("open");
+    close(note);
+    note.classList.toggle("open", opening);
+    if (opening && container.classList.contains("notes-popover")) {
+      // Under the line of the ✎ that opened it.
+      var line = ref.getBoundingClientRect().bottom - container.getBoundingClientRect().top;
+      note.style.top = line + 4 + "px";
+    }
+    if (opening) note.focus({ preventScroll: container.classList.contains("notes-placed") });
+    ref.setAttribute("aria-expanded", String(opening));
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var open = notes.filter(function (n) { return n.classList.contains("open"); })[0];
+    if (!open) return;
+    open.classList.remove("open");
+    var ref = body.querySelector('a.note-ref[data-note="' + CSS.escape(open.getAttribute("data-annotation")) + '"]');
+    if (ref) { ref.setAttribute("aria-expanded", "false"); ref.focus(); }
+  });
+  notes.forEach(function (note) {
+    body.querySelectorAll('a.note-ref[data-note="' + CSS.escape(note.getAttribute("data-annotation")) + '"]')
+      .forEach(function (ref) {
+        ref.setAttribute("aria-controls", note.id);
+        ref.setAttribute("aria-expanded", "false");
+        ref.addEventListener("focus", function () { light(note, true); });
+        ref.addEventListener("blur", function () { light(note, false); });
+      });
+  });
+  var pending = 0;
+  function relayout() { cancelAnimationFrame(pending); pending = requestAnimationFrame(layout); }
+  window.addEventListener("resize", relayout);
+  window.addEventListener("load", relayout);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(relayout);
+  layout();
+})();
