@@ -283,13 +283,21 @@ impl Session {
         let site_view = site_view(&self.config, &self.body_end_html);
         let assembler = Assembler::new(&index, &self.rendered, site_view);
         phases.done("backlinks");
-        let jobs = self.affected_jobs(&pages, &markdown, &edit, &old_refs, &new_refs);
+        let lists = assembler.list_jobs();
+        let jobs = self.affected_jobs(&pages, &markdown, &edit, &old_refs, &new_refs, &lists);
         let (pages_out, deps) = render_jobs(&assembler, &self.templates, &jobs, diagnostics);
         phases.done("templates");
         if diagnostics.has_errors() {
             return Err(Some(()));
         }
         let mut site = (*self.site).clone();
+        if jobs.iter().any(|j| lists.contains(j)) {
+            // A list may have fewer pages than before (an annotation removed): drop the extra ones.
+            let kept: HashSet<&str> = pages_out.iter().map(|(path, _)| path.as_str()).collect();
+            let paged =
+                |p: &str| ["sources/page/", "figures/page/", "annotations/page/"].iter().any(|l| p.starts_with(l));
+            site.files.retain(|p, _| !paged(p) || kept.contains(p.as_str()));
+        }
         let count = pages_out.len();
         for (path, html) in pages_out {
             site.add(path, html);
@@ -391,11 +399,13 @@ impl Session {
         edit: &Edit,
         old_refs: &HashSet<String>,
         new_refs: &HashSet<String>,
+        lists: &[JobId],
     ) -> Vec<JobId> {
         let mut jobs: HashSet<JobId> = HashSet::new();
         // Lists and the landing page show front matter and counts of citations and mentions.
         if !edit.front.is_empty() || old_refs != new_refs || pages.iter().any(|id| id.starts_with("figures/")) {
-            jobs.extend([JobId::Index, JobId::Sources, JobId::Figures, JobId::Timeline, JobId::Annotations]);
+            jobs.extend([JobId::Index, JobId::Timeline]);
+            jobs.extend(lists.iter().cloned());
         }
         // Whatever shows something of an edited page's front matter.
         for id in &edit.front {
