@@ -874,11 +874,27 @@ impl<'a> Assembler<'a> {
                 .take(4)
                 .map(|f| figure::embed(self.index, f, None, true))
                 .collect(),
-            source_groups: self.source_groups(),
+            source_groups: self.source_groups().into_iter().map(most_used).collect(),
             events: self.events(None),
             annotation_count: self.all_annotations().len(),
         }
     }
+}
+
+/// How many sources of each kind the landing page lists: the most used, so it stays light.
+const LANDING_SOURCES: usize = 50;
+
+/// The group with only its `LANDING_SOURCES` most used sources, still sorted by title.
+fn most_used(mut group: SourceGroupView) -> SourceGroupView {
+    if group.sources.len() > LANDING_SOURCES {
+        let mut by_use: Vec<usize> = (0..group.sources.len()).collect();
+        by_use.sort_by_key(|&i| std::cmp::Reverse(group.sources[i].uses));
+        let mut keep: Vec<usize> = by_use.into_iter().take(LANDING_SOURCES).collect();
+        keep.sort_unstable();
+        let mut all: Vec<Option<SourceSummaryView>> = group.sources.into_iter().map(Some).collect();
+        group.sources = keep.into_iter().filter_map(|i| all[i].take()).collect();
+    }
+    group
 }
 
 /// The theme's `style.css` (the project's theme folder first, then the built-in one).

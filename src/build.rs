@@ -28,7 +28,7 @@ use crate::highlight;
 use crate::lint;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
-use crate::search::SearchIndex;
+use crate::search::{Pending, SearchIndex};
 use crate::templates::{self, Templates};
 use crate::text::TextMap;
 use crate::urls;
@@ -173,7 +173,9 @@ pub struct Session {
     /// The jobs that show something of each page id.
     dependents: HashMap<String, HashSet<JobId>>,
     names: Arc<Names>,
-    search: SearchIndex,
+    /// The search index, away on its thread while `pending`; `None` after it failed.
+    search: Option<SearchIndex>,
+    pending: Option<Pending>,
     pub site: Arc<Site>,
 }
 
@@ -198,34 +200,34 @@ impl Session {
         let site_view = site_view(&config, body_end_html);
         let assembler = Assembler::new(&index, &rendered, site_view);
         phases.done("backlinks");
+        // The search index builds on a thread of its own while the pages render.
+        let pending = SearchIndex::new(&config.language).map(|mut search| {
+            let batch = search.prepare(&index, &rendered, assembler.all_annotations(), None);
+            search.spawn(batch)
+        });
+        phases.done("search: records");
         let jobs = assembler.jobs();
         let (pages, deps) = render_jobs(&assembler, &templates, &jobs, diagnostics);
         for (path, html) in pages {
             site.add(path, html);
         }
         phases.done("templates");
-        if diagnostics.has_errors() {
-            return None;
-        }
         exports::add_all(&mut site, &index, &rendered, assembler.all_annotations(), exports::Scope::All);
         add_static(&mut site, &config, &content, diagnostics);
         let names = index.shared_names();
         phases.done("exports");
-        let search = match SearchIndex::new(&config.language) {
-            Ok(mut search) => {
-                let indexed = search.update(&mut site, &index, &rendered, assembler.all_annotations(), None);
-                indexed.map(|()| search)
+        let search = match pending.and_then(Pending::join) {
+            Ok(mut built) => {
+                built.index.apply(&mut site, built.files);
+                phases.note("search (own thread)", built.took);
+                built.index
             }
-            Err(e) => Err(e),
-        };
-        let search = match search {
-            Ok(search) => search,
             Err(e) => {
                 diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
                 return None;
             }
         };
-        phases.done("search");
+        phases.done("search: wait");
         let dependents = invert(&deps);
         drop(assembler);
         drop(index);
@@ -240,7 +242,8 @@ impl Session {
             deps,
             dependents,
             names,
-            search,
+            search: Some(search),
+            pending: None,
             site: Arc::new(site),
             config,
         })
@@ -251,6 +254,9 @@ impl Session {
     /// A broken edit gives `Err(Some(()))` with its problems in `diagnostics`; the caller
     /// keeps serving the last good site and must start a new session on the next change.
     pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Rebuilt, Option<()>> {
+        if self.finish_search().is_err() {
+            return Err(None);
+        }
         let mut phases = Phases::new(self.config.timings);
         let before: HashMap<String, PageFront> =
             changed.iter().filter_map(|p| self.front_of_path(p)).map(|f| (f.id.clone(), f)).collect();
@@ -306,12 +312,11 @@ impl Session {
         let scope = exports::Scope::Pages { ids: &markdown, front_matter: !edit.front.is_empty() };
         exports::add_all(&mut site, &index, &self.rendered, assembler.all_annotations(), scope);
         phases.done("exports");
-        let annotations = assembler.all_annotations();
-        if let Err(e) = self.search.update(&mut site, &index, &self.rendered, annotations, Some(&markdown)) {
-            diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
-            return Err(Some(()));
-        }
-        phases.done("search");
+        // The edited records go to the index now; its files follow the pages ([`Session::finish_search`]).
+        let Some(mut search) = self.search.take() else { return Err(None) };
+        let batch = search.prepare(&index, &self.rendered, assembler.all_annotations(), Some(&markdown));
+        self.pending = Some(search.spawn(batch));
+        phases.done("search: records");
         self.names = index.shared_names();
         drop(assembler);
         drop(index);
@@ -325,6 +330,18 @@ impl Session {
         }
         self.site = Arc::new(site);
         Ok(Rebuilt::Pages(count))
+    }
+
+    /// Waits for the search index an update started, and swaps its files into the site
+    /// (the pages were swapped in before). Nothing to do if none is under way.
+    pub fn finish_search(&mut self) -> anyhow::Result<()> {
+        let Some(pending) = self.pending.take() else { return Ok(()) };
+        let mut built = pending.join()?;
+        let mut site = (*self.site).clone();
+        built.index.apply(&mut site, built.files);
+        self.search = Some(built.index);
+        self.site = Arc::new(site);
+        Ok(())
     }
 
     /// The front matter of the page at `path` as it is now (before a reload).
@@ -485,9 +502,16 @@ impl Phases {
 
     fn done(&mut self, phase: &str) {
         if self.on {
-            eprintln!("  {phase:<10} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
+            eprintln!("  {phase:<16} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
         }
         self.last = std::time::Instant::now();
+    }
+
+    /// Reports work done elsewhere (on another thread), without ending a phase.
+    fn note(&self, what: &str, took: std::time::Duration) {
+        if self.on {
+            eprintln!("  {what:<16} {:>8.1} ms", took.as_secs_f64() * 1e3);
+        }
     }
 }
 

@@ -11,15 +11,17 @@
 //! URLs are relative to the site root, so one build works at a domain root and under a
 //! sub-path; `search.js` resolves them against the `pagefind/` folder's parent.
 //!
-//! `serve` keeps one [`SearchIndex`] for the session: after an edit only the edited pages'
-//! records are re-read (Pagefind replaces a record with the same URL; a record that must go
-//! is replaced by an empty one, which Pagefind leaves out), then the index files are
-//! regenerated from the records it holds, which is much cheaper than re-reading every page.
+//! The index is built on a thread of its own ([`SearchIndex::spawn`]) while the pages render,
+//! so it adds less than its own time to a build. `serve` keeps one [`SearchIndex`] for the
+//! session: after an edit only the edited pages' records are re-read (Pagefind replaces a
+//! record with the same URL; a record that must go is replaced by an empty one, which
+//! Pagefind leaves out), then the index files are regenerated from the records it holds
+//! (Pagefind's API cannot update them in place), after the edited pages are served.
 
 use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 
-use pagefind::api::PagefindIndex;
+use pagefind::api::{PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 
 use crate::build::{RenderedPages, Site};
@@ -50,6 +52,25 @@ pub struct SearchIndex {
     files: Vec<String>,
 }
 
+/// The records an edit (or a full build) changes, taken from the build while it has them.
+pub struct Batch {
+    records: Vec<Record>,
+    /// Annotation records that no longer exist.
+    gone: Vec<String>,
+    language: String,
+}
+
+/// The index being built on a thread of its own, while the pages render and are written.
+pub struct Pending(std::thread::JoinHandle<anyhow::Result<Built>>);
+
+/// What the indexing thread hands back.
+pub struct Built {
+    pub index: SearchIndex,
+    pub files: Vec<SyntheticFile>,
+    /// How long the thread worked.
+    pub took: std::time::Duration,
+}
+
 impl SearchIndex {
     /// An empty index for a site in `language` (an ISO 639-1 code, maybe with a region).
     pub fn new(language: &str) -> anyhow::Result<SearchIndex> {
@@ -60,16 +81,15 @@ impl SearchIndex {
         Ok(SearchIndex { runtime, index, notes: HashMap::new(), files: Vec::new() })
     }
 
-    /// Re-reads the records of the pages in `only` (every page if `None`) and writes the
-    /// index files into `site`, replacing the previous ones.
-    pub fn update(
+    /// The records of the pages in `only` (every page if `None`): those pages and the
+    /// annotations on them, and the annotations an edit removed.
+    pub fn prepare(
         &mut self,
-        site: &mut Site,
         index: &Index,
         rendered: &RenderedPages,
         annotations: &[AnnotationView],
         only: Option<&HashSet<String>>,
-    ) -> anyhow::Result<()> {
+    ) -> Batch {
         let records = records(index, rendered, annotations, only);
         let mut notes: HashMap<String, HashSet<String>> = HashMap::new();
         for record in &records {
@@ -86,26 +106,36 @@ impl SearchIndex {
         if only.is_none() {
             self.notes = notes;
         }
-        let language = index.config.language.clone();
-        let files = self.runtime.block_on(async {
+        Batch { records, gone, language: index.config.language.clone() }
+    }
+
+    /// Adds `batch` and builds the index files on a thread of its own.
+    pub fn spawn(mut self, batch: Batch) -> Pending {
+        Pending(std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let files = self.build(batch)?;
+            Ok(Built { index: self, files, took: started.elapsed() })
+        }))
+    }
+
+    fn build(&mut self, batch: Batch) -> anyhow::Result<Vec<SyntheticFile>> {
+        let Batch { records, gone, language } = batch;
+        self.runtime.block_on(async {
             for record in records {
-                self.index
-                    .add_custom_record(
-                        record.url,
-                        record.content,
-                        language.clone(),
-                        Some(record.meta),
-                        Some(BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])])),
-                        None,
-                    )
-                    .await?;
+                let kind = BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]);
+                let (url, content, meta) = (record.url, record.content, Some(record.meta));
+                self.index.add_custom_record(url, content, language.clone(), meta, Some(kind), None).await?;
             }
             // An empty record is left out of the index: this is how a record is removed.
             for url in gone {
                 self.index.add_custom_record(url, String::new(), language.clone(), None, None, None).await?;
             }
             self.index.get_files().await
-        })?;
+        })
+    }
+
+    /// Puts the index `files` into `site`, replacing the last ones.
+    pub fn apply(&mut self, site: &mut Site, files: Vec<SyntheticFile>) {
         for path in self.files.drain(..) {
             site.files.remove(&path);
         }
@@ -118,7 +148,13 @@ impl SearchIndex {
             self.files.push(path.clone());
             site.add(path, file.contents);
         }
-        Ok(())
+    }
+}
+
+impl Pending {
+    /// Waits for the index; the [`SearchIndex`] comes back with its files.
+    pub fn join(self) -> anyhow::Result<Built> {
+        self.0.join().map_err(|_| anyhow::anyhow!("the search indexer panicked"))?
     }
 }
 
