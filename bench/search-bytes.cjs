@@ -34,7 +34,7 @@ const { chromium } = require(path.join(__dirname, "../tests/browser/node_modules
       total += n;
       if (u.includes("/pagefind/")) index += n;
     }
-    const largest = files.map(([u, n]) => [u.replace(/^https?:\/\/[^/]+/, ""), n]).sort((a, b) => b[1] - a[1]).slice(0, 8);
+    const largest = files.map(([u, n]) => [u.replace(/^https?:\/\/[^/]+/, ""), n]).sort((a, b) => b[1] - a[1]).slice(0, 30);
     const results = await page.$$eval("#search-results li", (l) => l.length);
     const status = await page.textContent("#search-status");
     console.log(JSON.stringify({

@@ -49,7 +49,20 @@ impl Site {
 
 /// Builds the whole site in memory; `None` if any error was found (all are in `diagnostics`).
 pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Site> {
-    Session::start(config.clone(), body_end_html, diagnostics).map(|s| (*s.site).clone())
+    let mut session = Session::start(config.clone(), body_end_html, diagnostics)?;
+    if let Err(e) = session.finish_search() {
+        diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
+        return None;
+    }
+    Some((*session.site).clone())
+}
+
+/// Builds the site's pages; its search index is still being built on its own thread,
+/// so that the pages can be written meanwhile.
+pub fn build_pages(config: &Config, diagnostics: &Diagnostics) -> Option<(Site, Pending)> {
+    let mut session = Session::start(config.clone(), "", diagnostics)?;
+    let pending = session.pending.take()?;
+    Some((std::mem::take(Arc::make_mut(&mut session.site)), pending))
 }
 
 /// The rendered Markdown of every page, in the order of [`Content`]'s lists.
@@ -216,18 +229,13 @@ impl Session {
         add_static(&mut site, &config, &content, diagnostics);
         let names = index.shared_names();
         phases.done("exports");
-        let search = match pending.and_then(Pending::join) {
-            Ok(mut built) => {
-                built.index.apply(&mut site, built.files);
-                phases.note("search (own thread)", built.took);
-                built.index
-            }
+        let pending = match pending {
+            Ok(pending) => pending,
             Err(e) => {
                 diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
                 return None;
             }
         };
-        phases.done("search: wait");
         let dependents = invert(&deps);
         drop(assembler);
         drop(index);
@@ -242,8 +250,8 @@ impl Session {
             deps,
             dependents,
             names,
-            search: Some(search),
-            pending: None,
+            search: None,
+            pending: Some(pending),
             site: Arc::new(site),
             config,
         })
@@ -336,7 +344,12 @@ impl Session {
     /// (the pages were swapped in before). Nothing to do if none is under way.
     pub fn finish_search(&mut self) -> anyhow::Result<()> {
         let Some(pending) = self.pending.take() else { return Ok(()) };
+        let started = std::time::Instant::now();
         let mut built = pending.join()?;
+        if self.config.timings {
+            eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);
+            eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
+        }
         let mut site = (*self.site).clone();
         built.index.apply(&mut site, built.files);
         self.search = Some(built.index);
@@ -505,13 +518,6 @@ impl Phases {
             eprintln!("  {phase:<16} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
         }
         self.last = std::time::Instant::now();
-    }
-
-    /// Reports work done elsewhere (on another thread), without ending a phase.
-    fn note(&self, what: &str, took: std::time::Duration) {
-        if self.on {
-            eprintln!("  {what:<16} {:>8.1} ms", took.as_secs_f64() * 1e3);
-        }
     }
 }
 

@@ -272,16 +272,29 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
         return 2;
     }
     let diagnostics = Diagnostics::default();
-    let site = build::build(&config, "", &diagnostics);
+    let built = build::build_pages(&config, &diagnostics);
     let (errors, warnings) = printer.report(&diagnostics);
-    let Some(site) = site else {
+    let Some((mut site, search)) = built else {
         eprintln!("error: build failed with {errors} error(s); `{}` was left as it was", shown(&output_dir));
         return 1;
     };
-    if let Err(e) = output::write_atomic(&site, &cli.root, &output_dir, args.force) {
+    // The search index is built while the pages are written, and written after them.
+    let mut index = build::Site::default();
+    let late = || {
+        let started = std::time::Instant::now();
+        let built = search.join().map_err(|e| format!("the search index could not be built: {e:#}"))?;
+        if cli.verbose {
+            eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);
+            eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
+        }
+        index = crate::search::site_files(built.files);
+        Ok(index.clone())
+    };
+    if let Err(e) = output::write_atomic(&site, &cli.root, &output_dir, args.force, late) {
         eprintln!("error: {e}");
         return 2;
     }
+    site.files.extend(index.files);
     if cli.verbose {
         for path in site.files.keys() {
             eprintln!("  wrote {path}");

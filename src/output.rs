@@ -21,8 +21,17 @@ pub const MARKER: &str = ".dossier-output";
 
 #[derive(Debug)]
 pub enum OutputError {
-    Refused { path: PathBuf, why: String, help: String },
-    Io { path: PathBuf, error: io::Error },
+    Refused {
+        path: PathBuf,
+        why: String,
+        help: String,
+    },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
+    /// Files that come after the pages (the search index) could not be made.
+    Incomplete(String),
 }
 
 impl std::fmt::Display for OutputError {
@@ -34,6 +43,7 @@ impl std::fmt::Display for OutputError {
             OutputError::Io { path, error } => {
                 write!(f, "cannot write `{}`: {error}", path.display())
             }
+            OutputError::Incomplete(why) => write!(f, "{why}; the output was left as it was"),
         }
     }
 }
@@ -100,7 +110,16 @@ pub fn check_target(root: &Path, output: &Path, force: bool) -> Result<(), Outpu
 /// atomic rename. The previous site stays in the spare folder, so the next
 /// build rewrites only the files that changed and reuses the folders: on
 /// ext4, creating and deleting thousands of folders per build costs seconds.
-pub fn write_atomic(site: &Site, root: &Path, output: &Path, force: bool) -> Result<(), OutputError> {
+///
+/// `late` makes files while `site` is being written (the search index): it is called once
+/// `site` is written, and its files join it before the swap.
+pub fn write_atomic(
+    site: &Site,
+    root: &Path,
+    output: &Path,
+    force: bool,
+    late: impl FnOnce() -> Result<Site, String>,
+) -> Result<(), OutputError> {
     check_target(root, output, force)?;
     let out = absolute(output);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
@@ -116,7 +135,11 @@ pub fn write_atomic(site: &Site, root: &Path, output: &Path, force: bool) -> Res
     }
     let previous = out.join(MARKER).is_file().then_some(out.as_path());
     write_tree(site, &spare, previous)?;
-    prune(site, &spare).map_err(io_at(&spare))?;
+    let late = late().map_err(OutputError::Incomplete)?;
+    write_tree(&late, &spare, previous)?;
+    let mut all = site.clone();
+    all.files.extend(late.files);
+    prune(&all, &spare).map_err(io_at(&spare))?;
     if !out.exists() {
         return fs::rename(&spare, &out).map_err(io_at(&out));
     }

@@ -139,16 +139,22 @@ impl SearchIndex {
         for path in self.files.drain(..) {
             site.files.remove(&path);
         }
-        for file in files {
-            let name = file.filename.to_string_lossy().replace('\\', "/");
-            if UNUSED.contains(&name.as_str()) {
-                continue;
-            }
-            let path = format!("{FOLDER}{name}");
-            self.files.push(path.clone());
-            site.add(path, file.contents);
+        let files = site_files(files);
+        self.files = files.files.keys().cloned().collect();
+        site.files.extend(files.files);
+    }
+}
+
+/// Pagefind's files as files of the site, under [`FOLDER`], without those we do not serve.
+pub fn site_files(files: Vec<SyntheticFile>) -> Site {
+    let mut site = Site::default();
+    for file in files {
+        let name = file.filename.to_string_lossy().replace('\\', "/");
+        if !UNUSED.contains(&name.as_str()) {
+            site.add(format!("{FOLDER}{name}"), file.contents);
         }
     }
+    site
 }
 
 impl Pending {

@@ -196,7 +196,11 @@ impl Rebuilder<'_> {
             }
         };
         match Session::start(config, LIVE_RELOAD, &diagnostics) {
-            Some(session) => {
+            Some(mut session) => {
+                if let Err(e) = session.finish_search() {
+                    diagnostics.push(Diagnostic::error(CONFIG_FILE, format!("search index: {e:#}")));
+                    return self.failed(&diagnostics);
+                }
                 let files = session.site.files.len();
                 self.publish(session.site.clone(), false);
                 self.session = Some(session);
