@@ -29,13 +29,46 @@ pub struct Anchor {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AnchorError {
     EmptyQuote,
-    NotFound { nearest: Vec<String> },
-    Ambiguous { matches: Vec<String> },
-    NoSuchOccurrence { wanted: usize, found: usize },
+    NotFound {
+        nearest: Vec<String>,
+    },
+    Ambiguous {
+        matches: Vec<String>,
+    },
+    NoSuchOccurrence {
+        wanted: usize,
+        found: usize,
+    },
+    /// Placing it would make the article's highlights too many or too long (see [`Limits`]).
+    TooMuch {
+        pieces: usize,
+        chars: usize,
+        limit_pieces: usize,
+        limit_chars: usize,
+    },
 }
+
+/// Bounds on what the annotations of one article may place. Every highlight is written into
+/// the page and into `annotations.jsonld` with its text, so overlapping annotations and
+/// `occurrence: all` on a short quote could turn a 19 KB article into a 78 MB page.
+pub struct Limits {
+    /// Highlights (matches) in one article.
+    pub pieces: usize,
+    /// Highlighted characters summed over all highlights, as a multiple of the article's text.
+    pub chars_per_text_char: usize,
+}
+
+pub const LIMITS: Limits = Limits { pieces: 2_000, chars_per_text_char: 8 };
+
+/// Unanchored quotes of one article that get a search for the nearest text (each search reads
+/// the whole article); the rest are reported without, so 10,000 broken quotes report quickly.
+const NEAREST_SEARCHES: usize = 20;
 
 impl AnchorError {
     pub fn describe(&self, quote: &str) -> (String, String) {
+        // A quote of a whole article is named by its first words.
+        let cut = head_chars(quote, 60);
+        let quote = &if cut.len() < quote.len() { format!("{cut}…") } else { quote.to_string() };
         match self {
             AnchorError::EmptyQuote => (
                 "annotation has an empty `quote`".into(),
@@ -55,6 +88,12 @@ impl AnchorError {
                     "add `prefix:`/`suffix:` or `occurrence: N` (or `occurrence: all`); the matches: {}",
                     matches.join("; ")
                 ),
+            ),
+            AnchorError::TooMuch { pieces, chars, limit_pieces, limit_chars } => (
+                format!(
+                    "quote \"{quote}\" would bring the article's highlights to {pieces} pieces covering {chars} characters (at most {limit_pieces} pieces and {limit_chars} characters)"
+                ),
+                "every highlight is copied into the page and into annotations.jsonld; narrow `occurrence: all` with `prefix:`/`suffix:` or `occurrence: N`, or quote fewer words".into(),
             ),
             AnchorError::NoSuchOccurrence { wanted, found } => (
                 format!("`occurrence: {wanted}` but quote \"{quote}\" occurs {found} time(s)"),
@@ -90,14 +129,26 @@ pub fn anchor(text: &TextMap, annotations: &[Annotation]) -> (Vec<Anchor>, Vec<(
 
     let mut anchors = Vec::new();
     let mut errors = Vec::new();
+    let mut searches = NEAREST_SEARCHES;
+    let limit_chars = LIMITS.chars_per_text_char * text.char_len().max(1000);
+    let (mut pieces, mut chars) = (0usize, 0usize);
     for (index, (annotation, quote)) in annotations.iter().zip(&quotes).enumerate() {
         if quote.is_empty() {
             errors.push((index, AnchorError::EmptyQuote));
             continue;
         }
         let starts = &hits[pattern_of[quote.as_str()]];
-        match select(text, annotation, quote, starts) {
+        match select(text, annotation, quote, starts, &mut searches) {
             Ok(chosen) => {
+                let more = chosen.len() * quote.chars().count();
+                if pieces + chosen.len() > LIMITS.pieces || chars + more > limit_chars {
+                    let (pieces, chars) = (pieces + chosen.len(), chars + more);
+                    let limit_pieces = LIMITS.pieces;
+                    errors.push((index, AnchorError::TooMuch { pieces, chars, limit_pieces, limit_chars }));
+                    continue;
+                }
+                pieces += chosen.len();
+                chars += more;
                 for (piece, byte) in chosen.into_iter().enumerate() {
                     let start = text.char_index(byte);
                     let end = text.char_index(byte + quote.len());
@@ -112,9 +163,19 @@ pub fn anchor(text: &TextMap, annotations: &[Annotation]) -> (Vec<Anchor>, Vec<(
 }
 
 /// Narrows the byte offsets where `quote` occurs to the ones the annotation means.
-fn select(text: &TextMap, annotation: &Annotation, quote: &str, starts: &[usize]) -> Result<Vec<usize>, AnchorError> {
+fn select(
+    text: &TextMap,
+    annotation: &Annotation,
+    quote: &str,
+    starts: &[usize],
+    searches: &mut usize,
+) -> Result<Vec<usize>, AnchorError> {
     let full = text.as_str();
     if starts.is_empty() {
+        if *searches == 0 {
+            return Err(AnchorError::NotFound { nearest: Vec::new() });
+        }
+        *searches -= 1;
         return Err(AnchorError::NotFound { nearest: nearest(full, quote) });
     }
     let prefix = annotation.prefix.as_deref().map(TextMap::normalize);
@@ -181,25 +242,31 @@ fn nearest(full: &str, quote: &str) -> Vec<String> {
     {
         return vec![format!("{} (differs in case)", context(full, i, quote.len()))];
     }
+    // The longest run of leading words found in the text. If the first k words occur, so do
+    // the first k - 1: a binary search needs log2(words) passes over the text, not one per word.
     let words: Vec<&str> = quote.split(' ').collect();
-    for take in (1..words.len()).rev() {
-        let head = words[..take].join(" ");
-        if head.chars().count() < 3 {
-            break;
-        }
-        let found: Vec<String> = full
-            .match_indices(&head)
-            .take(3)
-            .map(|(i, _)| {
-                let len = head_chars(&full[i..], quote.chars().count()).len();
-                context(full, i, len)
-            })
-            .collect();
-        if !found.is_empty() {
-            return found;
+    let head = |take: usize| words[..take].join(" ");
+    let found_at = |take: usize| {
+        let head = head(take);
+        (head.chars().count() >= 3).then(|| full.match_indices(&head).take(3).map(|(i, _)| i).collect::<Vec<_>>())
+    };
+    let Some(shortest) = (1..words.len()).find(|&take| head(take).chars().count() >= 3) else {
+        return Vec::new();
+    };
+    // `lo`: the most words found so far (`shortest - 1`: none); `hi`: the most worth trying.
+    let (mut lo, mut hi) = (shortest - 1, words.len() - 1);
+    let mut best = Vec::new();
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        match found_at(mid) {
+            Some(at) if !at.is_empty() => {
+                lo = mid;
+                best = at;
+            }
+            _ => hi = mid - 1,
         }
     }
-    Vec::new()
+    best.into_iter().map(|i| context(full, i, head_chars(&full[i..], quote.chars().count()).len())).collect()
 }
 
 #[cfg(test)]

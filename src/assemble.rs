@@ -10,13 +10,13 @@ use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
 
-use crate::build::RenderedPages;
 use crate::changes;
 use crate::diagnostics::Diagnostic;
 use crate::exports;
 use crate::figure;
 use crate::markdown::render_inline;
 use crate::model::{AnnotationKind, Article, Content, Event, SourceKind};
+use crate::site::RenderedPages;
 use crate::templates::Templates;
 use crate::views::*;
 use crate::xref::Index;
@@ -416,7 +416,15 @@ impl<'a> Assembler<'a> {
                     PageJob::new(
                         "changes.html",
                         page(&format!("articles/{slug}/changes/")),
-                        &changes::view(self, i, from),
+                        &changes::view(changes::Versions {
+                            index: self.index,
+                            rendered: self.rendered,
+                            site: &self.site,
+                            new: i,
+                            old: from,
+                            old_notes: self.annotation_views(from),
+                            new_notes: self.annotation_views(i),
+                        }),
                     )
                 }
                 JobId::Source(slug) => {
@@ -536,6 +544,7 @@ impl<'a> Assembler<'a> {
                 title: a.meta.title.clone(),
                 url: self.index.page_url(&a.id),
                 version: a.version().to_string(),
+                label: crate::views::version_label(a.version()),
                 current: a.slug == article.slug,
             })
             .collect()
@@ -591,6 +600,7 @@ impl<'a> Assembler<'a> {
                     id: slug.clone(),
                     title: source.meta.title.clone(),
                     url: self.index.source_url(slug),
+                    external_url: source.meta.url.clone(),
                     kind: source.meta.kind.as_str().into(),
                     role: source.meta.role.clone(),
                     pseudonym: source.meta.pseudonym.label(),
@@ -614,6 +624,7 @@ impl<'a> Assembler<'a> {
             id: article.slug.clone(),
             title: meta.title.clone(),
             version: article.version().to_string(),
+            version_label: crate::views::version_label(article.version()),
             date: meta.date.map(|d| d.to_string()),
             date_human: meta.date.map(|d| d.human()),
             summary: meta.summary.clone(),
@@ -734,7 +745,7 @@ impl<'a> Assembler<'a> {
                 .filter(|a| self.index.source(a).is_some())
                 .map(|a| self.source_link(a)),
             members: self.links_to_sources(self.backlinks.members.get(slug.as_str())),
-            external_url: meta.url.clone(),
+            external_url: meta.url.clone().filter(|u| crate::html::is_safe_url(u)),
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
             pseudonym: meta.pseudonym.label(),
@@ -898,8 +909,10 @@ fn most_used(mut group: SourceGroupView) -> SourceGroupView {
 }
 
 /// The theme's `style.css` (the project's theme folder first, then the built-in one).
+/// Problems reading the theme folder are reported when its files are added to the site.
 fn theme_stylesheet(config: &crate::config::Config) -> String {
     crate::templates::theme_static_files(config)
+        .0
         .into_iter()
         .find(|(name, _)| name == "style.css")
         .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())

@@ -13,7 +13,7 @@
 //! with [`crate::output`]; `check` drops it; `serve` keeps the [`Session`]
 //! and, after an edit, re-runs phases 3 and 5 only for what the edit affects.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,23 +29,12 @@ use crate::lint;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
 use crate::search::{Pending, SearchIndex};
+use crate::site::{RenderedPages, Site};
 use crate::templates::{self, Templates};
 use crate::text::TextMap;
 use crate::urls;
 use crate::views::SiteView;
 use crate::xref::{Index, Names};
-
-/// Every file of the built site, by path relative to the output folder.
-#[derive(Clone, Debug, Default)]
-pub struct Site {
-    pub files: BTreeMap<String, Arc<[u8]>>,
-}
-
-impl Site {
-    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), Arc::from(bytes.into()));
-    }
-}
 
 /// Builds the whole site in memory; `None` if any error was found (all are in `diagnostics`).
 pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Site> {
@@ -63,25 +52,6 @@ pub fn build_pages(config: &Config, diagnostics: &Diagnostics) -> Option<(Site, 
     let mut session = Session::start(config.clone(), "", diagnostics)?;
     let pending = session.pending.take()?;
     Some((std::mem::take(Arc::make_mut(&mut session.site)), pending))
-}
-
-/// The rendered Markdown of every page, in the order of [`Content`]'s lists.
-pub struct RenderedPages {
-    pub articles: Vec<Rendered>,
-    pub sources: Vec<Rendered>,
-    pub figures: Vec<Rendered>,
-    pub index: Option<Rendered>,
-}
-
-impl RenderedPages {
-    fn empty() -> RenderedPages {
-        RenderedPages { articles: Vec::new(), sources: Vec::new(), figures: Vec::new(), index: None }
-    }
-
-    /// Every rendered page: articles, sources, figures, then the landing page.
-    fn all(&self) -> impl Iterator<Item = &Rendered> {
-        self.articles.iter().chain(&self.sources).chain(&self.figures).chain(&self.index)
-    }
 }
 
 /// Which pages to (re)render.
@@ -164,6 +134,15 @@ fn render_page<M>(
         autolink,
     };
     markdown::render(&options, diagnostics)
+}
+
+/// One article rendered with `annotations` (for `dossier import`); problems are dropped.
+pub(crate) fn render_article(
+    index: &Index,
+    article: &crate::model::Article,
+    annotations: &[crate::model::Annotation],
+) -> Rendered {
+    render_page(index, article, annotations, Some(index.config.autolink), &Diagnostics::default())
 }
 
 /// What an incremental rebuild did.
@@ -648,13 +627,16 @@ fn add_static(site: &mut Site, config: &Config, content: &Content, diagnostics: 
     if let Some(css) = highlight::stylesheet(&config.highlight_theme) {
         site.add("highlight.css", css);
     }
-    for (name, bytes) in templates::theme_static_files(config) {
+    let (theme_files, problems) = templates::theme_static_files(config);
+    problems.into_iter().for_each(|d| diagnostics.push(d));
+    for (name, bytes) in theme_files {
         site.add(name, bytes);
     }
     for file in &content.static_files {
-        match std::fs::read(config.root.join("content").join(file)) {
+        match crate::confine::read(&config.root, &config.root.join("content").join(file)) {
             Ok(bytes) => site.add(file.to_string_lossy().replace('\\', "/"), bytes),
-            Err(e) => diagnostics.push(Diagnostic::error(file, format!("cannot read static file: {e}"))),
+            Err(e) => diagnostics
+                .push(Diagnostic::error(Path::new("content").join(file), format!("cannot read static file: {e}"))),
         }
     }
 }

@@ -42,6 +42,19 @@ enum Command {
     Check(CheckArgs),
     /// Build, serve on http://127.0.0.1:1111/, rebuild on change and reload open tabs
     Serve(ServeArgs),
+    /// Import W3C Web Annotations (JSON-LD from Hypothesis, Apache Annotator
+    /// or dossier) into an article's front matter
+    Import {
+        what: ImportKind,
+        /// The JSON-LD file
+        file: PathBuf,
+        /// The article: its file name in content/articles/ without `.md`
+        #[arg(long)]
+        article: String,
+        /// Write the annotations that anchor even if others do not
+        #[arg(long)]
+        partial: bool,
+    },
     /// Create a small, complete dossier to start from (in DIR, default: here)
     Init {
         /// The folder to create it in; it must be new or empty
@@ -108,6 +121,11 @@ struct ServeArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum ImportKind {
+    Annotations,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum NewKind {
     Source,
     Figure,
@@ -142,6 +160,9 @@ pub fn run(cli: Cli) -> u8 {
             quiet: printer.quiet,
         }),
         Command::Init { .. } => unreachable!("handled before the project is looked for"),
+        Command::Import { what: ImportKind::Annotations, file, article, partial } => {
+            run_import(&cli, file, article, *partial, &printer)
+        }
         Command::New { kind, id } => {
             let created = match kind {
                 NewKind::Source => scaffold::create(&cli.root, scaffold::Kind::Source, id),
@@ -161,6 +182,35 @@ pub fn run(cli: Cli) -> u8 {
             }
         }
     }
+}
+
+fn run_import(cli: &Resolved, file: &Path, article: &str, partial: bool, printer: &Printer) -> u8 {
+    let done = match crate::import::annotations(&cli.root, file, article, partial) {
+        Ok(done) => done,
+        Err(d) => {
+            printer.diagnostic(&d);
+            return 2;
+        }
+    };
+    let shown_file = shown(&done.file);
+    for (label, why) in &done.failed {
+        eprintln!("error: annotation `{label}` does not anchor in {shown_file}: {why}");
+    }
+    if !done.present.is_empty() {
+        printer.info(&format!("{} already in the article (same id): {}", done.present.len(), done.present.join(", ")));
+    }
+    if done.elsewhere > 0 {
+        printer.info(&format!("{} target another article: skipped", done.elsewhere));
+    }
+    if done.added.is_empty() && !done.failed.is_empty() && !partial {
+        eprintln!(
+            "error: {} of the annotations do not anchor; nothing was written\n  = help: fix the quotes, or pass `--partial` to import the ones that anchor",
+            done.failed.len()
+        );
+        return 1;
+    }
+    printer.info(&format!("imported {} annotation(s) into {shown_file}", done.added.len()));
+    if done.failed.is_empty() { 0 } else { 1 }
 }
 
 fn run_init(dir: &Path, force: bool, printer: &Printer) -> u8 {
@@ -279,7 +329,7 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
         return 1;
     };
     // The search index is built while the pages are written, and written after them.
-    let mut index = build::Site::default();
+    let mut index = crate::site::Site::default();
     let late = || {
         let started = std::time::Instant::now();
         let built = search.join().map_err(|e| format!("the search index could not be built: {e:#}"))?;

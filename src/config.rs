@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::content::yaml_diagnostic;
 use crate::diagnostics::Diagnostic;
+use crate::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
 
 /// How source names in article prose become links.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -68,7 +68,7 @@ impl Config {
     /// Reads `dossier.yaml` under `root` and applies `overrides`.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = crate::confine::read_text(root, &path).map_err(|e| {
             let mut d = Diagnostic::error(CONFIG_FILE, format!("cannot read the site configuration: {e}"));
             if e.kind() == std::io::ErrorKind::NotFound {
                 let misspelt = ["dossier.yml", "Dossier.yaml", "dosier.yaml", "config.yaml"]
@@ -84,6 +84,9 @@ impl Config {
             }
             d
         })?;
+        if let Some(offset) = too_deep(&text) {
+            return Err(too_deep_diagnostic(Path::new(CONFIG_FILE), &text, 0, offset));
+        }
         let raw: RawConfig =
             serde_yaml::from_str(&text).map_err(|e| yaml_diagnostic(Path::new(CONFIG_FILE), &text, 1, &e))?;
         let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
@@ -91,6 +94,13 @@ impl Config {
             Diagnostic::error(CONFIG_FILE, message)
                 .help("write an absolute URL such as `https://example.org/dossier/` or a path such as `/dossier/`")
         })?;
+        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        if theme.is_empty() || theme.starts_with('.') || theme.contains(['/', '\\', '\0']) {
+            let at = crate::diagnostics::Location::at_offset(&text, text.find("theme:").unwrap_or(0), 1);
+            return Err(Diagnostic::error(CONFIG_FILE, format!("theme `{theme}` is not a folder name in `themes/`"))
+                .at(Some(at))
+                .help("name a folder directly inside `themes/`, such as `theme: default`"));
+        }
         Ok(Config {
             root: root.to_path_buf(),
             title: raw.title,
@@ -98,7 +108,7 @@ impl Config {
             base_url,
             base_path,
             language: raw.language.unwrap_or_else(|| "en".into()),
-            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            theme,
             autolink: raw.autolink,
             highlight_theme: raw.highlight_theme.unwrap_or_else(|| "InspiredGitHub".into()),
             drafts: overrides.drafts,
@@ -120,6 +130,10 @@ impl Config {
 /// Splits a base URL into its normalised absolute form and its path.
 fn split_base_url(url: &str) -> Result<(String, String), String> {
     let url = url.trim();
+    if let Some(bad) = url.chars().find(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\\'))
+    {
+        return Err(format!("base_url {url:?} contains {bad:?}, which a URL cannot hold"));
+    }
     let (origin, path) = if let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) {
         let scheme_len = url.len() - rest.len();
         let host_end = rest.find('/').unwrap_or(rest.len());
@@ -157,5 +171,7 @@ mod tests {
             assert_eq!(split_base_url(input), Ok((base.into(), path.into())), "{input}");
         }
         assert!(split_base_url("example.org").is_err());
+        assert!(split_base_url("https://x.example/\nDisallow: /").is_err());
+        assert!(split_base_url("https://x.example/\"><script>").is_err());
     }
 }

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
 use crate::model::{Content, Page};
+use crate::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
 
 /// Front matter split off a Markdown file.
 struct Split<'a> {
@@ -49,88 +50,6 @@ fn split_front_matter(text: &str) -> Result<Split<'_>, (String, usize)> {
     Err(("front matter opened with `---` on line 1 is never closed".into(), 1))
 }
 
-/// A serde YAML error as a diagnostic pointing into the file.
-pub fn yaml_diagnostic(file: &Path, text: &str, yaml_line: usize, error: &serde_yaml::Error) -> Diagnostic {
-    let full = error.to_string();
-    let message = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
-    };
-    let unclosed =
-        message.contains("found unexpected end of stream") || message.contains("while scanning a quoted scalar");
-    let location = match unclosed.then(|| unclosed_quote(text, yaml_line)).flatten() {
-        Some(opening) => Some(opening),
-        None => error.location().map(|l| Location::at_line(text, l.line() + yaml_line - 1, l.column())),
-    };
-    let help = yaml_help(&message, location.as_ref());
-    Diagnostic::error(file, format!("invalid front matter: {message}")).at(location).help_opt(help)
-}
-
-/// The opening quote of the first line of YAML whose double or single quotes do not balance.
-fn unclosed_quote(text: &str, yaml_line: usize) -> Option<Location> {
-    for (n, line) in text.lines().enumerate().skip(yaml_line - 1) {
-        if line.trim_end() == "---" {
-            break;
-        }
-        let value_start = line.find(": ").map_or(0, |i| i + 2);
-        let value = line[value_start..].trim_start_matches(['-', ' ']);
-        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-            continue;
-        };
-        let body = &value[1..];
-        let closed = if quote == '"' {
-            body.replace("\\\\", "").replace("\\\"", "").contains('"')
-        } else {
-            body.replace("''", "").contains('\'')
-        };
-        if !closed {
-            let column = line.len() - value.len();
-            return Some(Location::at_offset(line, column, n + 1));
-        }
-    }
-    None
-}
-
-fn yaml_help(message: &str, location: Option<&Location>) -> Option<String> {
-    if location.is_some_and(|l| l.line_text.starts_with('\t') || l.line_text.contains(":\t")) {
-        return Some("YAML does not allow tabs for indentation; use spaces".into());
-    }
-    let quoted = |after: &str| -> Vec<&str> {
-        message.split_once(after).map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect()).unwrap_or_default()
-    };
-    for (what, expected) in [("field", "expected one of"), ("variant", "expected one of")] {
-        if let Some(rest) = message.split_once(&format!("unknown {what} `")) {
-            let wrong = rest.1.split('`').next().unwrap_or("");
-            let choices = quoted(expected);
-            return Some(match did_you_mean(wrong, choices.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None if what == "field" => {
-                    "remove the field or fix its spelling (fields are listed after `expected`)".into()
-                }
-                None => format!("use one of: {}", choices.join(", ")),
-            });
-        }
-    }
-    if message.contains("missing field") {
-        return Some("add the field to the front matter".into());
-    }
-    if message.contains("found unexpected end of stream") || message.contains("while scanning a quoted scalar") {
-        return Some("a quoted value is never closed; add the closing quote".into());
-    }
-    if message.contains("mapping values are not allowed") {
-        return Some("a value contains `: `; put the whole value in double quotes".into());
-    }
-    if let Some((_, expected)) = message.split_once("invalid type: ").and_then(|(_, r)| r.split_once(", expected ")) {
-        let expected = match expected {
-            "f64" | "f32" | "i64" | "u64" | "usize" => "a number",
-            "a boolean" => "`true` or `false`",
-            other => other,
-        };
-        return Some(format!("write {expected} here"));
-    }
-    None
-}
-
 /// Is `id` a lower-case slug: letters, digits and single hyphens?
 pub fn is_slug(id: &str) -> bool {
     !id.is_empty()
@@ -140,26 +59,54 @@ pub fn is_slug(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// A path with the bytes that are not UTF-8 written as `\xFF`, so two such names differ.
+fn escaped_name(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut shown = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        shown.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            shown.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    shown
+}
+
 /// The Markdown files and static files found under `content/`.
 #[derive(Default)]
 struct Walk {
     markdown: Vec<PathBuf>,
     statics: Vec<PathBuf>,
+    /// A folder could not be read.
+    partial: bool,
 }
 
 fn walk(dir: &Path, content_root: &Path, out: &mut Walk, diagnostics: &Diagnostics) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(dir, format!("cannot read folder: {e}")));
-            return;
-        }
-    };
+    let shown_dir = display_path(content_root.parent().unwrap_or(content_root), dir);
+    let entries =
+        match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(shown_dir, format!("cannot read folder: {e}")).help(
+                    "make the folder readable (`chmod u+rx`); references to its pages are not checked until then",
+                ));
+                out.partial = true;
+                return;
+            }
+        };
     let mut paths: Vec<(PathBuf, fs::FileType)> =
         entries.filter_map(Result::ok).filter_map(|e| e.file_type().ok().map(|t| (e.path(), t))).collect();
     paths.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, file_type) in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            // Two such names would become the same output file; one would be lost silently.
+            let shown = escaped_name(&display_path(content_root.parent().unwrap_or(content_root), &path));
+            diagnostics.push(
+                Diagnostic::error(shown, "file name is not valid UTF-8")
+                    .help("rename the file; names on a web site must be UTF-8 (most file managers can rename it)"),
+            );
+            continue;
+        };
         if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
             continue; // hidden files and editors' backups
         }
@@ -204,6 +151,7 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
     }
     let mut found = Walk::default();
     walk(&content_root, &content_root, &mut found, diagnostics);
+    content.partial = found.partial;
     content.static_files =
         found.statics.iter().filter_map(|p| p.strip_prefix(&content_root).ok().map(Path::to_path_buf)).collect();
 
@@ -212,7 +160,9 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
         let shown = display_path(&config.root, path);
         let rel = path.strip_prefix(&content_root).unwrap_or(path);
         let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
-        let Some(text) = read_text(path, &shown, diagnostics) else {
+        let Some(text) = read_text(&config.root, path, &shown, diagnostics) else {
+            // Reported once here; references to it are not reported again as unknown.
+            content.unloaded.push(id.rsplit('/').next().unwrap_or(&id).to_string());
             continue;
         };
         let section = id.split('/').next().unwrap_or("");
@@ -242,9 +192,27 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
         }
         seen.insert(slug.to_string(), shown.clone());
         let loaded = match section {
-            "articles" => push_page(&mut content.articles, parse_page(&shown, &id, text, diagnostics), config),
-            "sources" => push_page(&mut content.sources, parse_page(&shown, &id, text, diagnostics), config),
-            "figures" => push_page(&mut content.figures, parse_page(&shown, &id, text, diagnostics), config),
+            "articles" => push_page(
+                &mut content.articles,
+                &mut content.drafts,
+                parse_page(&shown, &id, text, diagnostics),
+                config,
+                diagnostics,
+            ),
+            "sources" => push_page(
+                &mut content.sources,
+                &mut content.drafts,
+                parse_page(&shown, &id, text, diagnostics),
+                config,
+                diagnostics,
+            ),
+            "figures" => push_page(
+                &mut content.figures,
+                &mut content.drafts,
+                parse_page(&shown, &id, text, diagnostics),
+                config,
+                diagnostics,
+            ),
             _ => {
                 diagnostics
                     .push(Diagnostic::error(&shown, format!("unknown section `{section}`")).help(
@@ -262,34 +230,69 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
 
 trait Draft {
     fn is_draft(&self) -> bool;
+    fn title(&self) -> &str;
 }
 impl Draft for crate::model::ArticleMeta {
     fn is_draft(&self) -> bool {
         self.draft
+    }
+    fn title(&self) -> &str {
+        &self.title
     }
 }
 impl Draft for crate::model::SourceMeta {
     fn is_draft(&self) -> bool {
         self.draft
     }
+    fn title(&self) -> &str {
+        &self.title
+    }
 }
 impl Draft for crate::model::FigureMeta {
     fn is_draft(&self) -> bool {
         self.draft
     }
-}
-
-/// Keeps `page` unless it is a draft left out; returns whether it parsed at all.
-fn push_page<M: Draft>(pages: &mut Vec<Page<M>>, page: Option<Page<M>>, config: &Config) -> bool {
-    let parsed = page.is_some();
-    if let Some(page) = page.filter(|p| config.drafts || !p.meta.is_draft()) {
-        pages.push(page);
+    fn title(&self) -> &str {
+        &self.title
     }
-    parsed
 }
 
-fn read_text(path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<String> {
-    let bytes = match fs::read(path) {
+/// A title that shows nothing (empty, blanks, or YAML's `~` for "no value") is an error.
+fn blank_title<M: Draft>(page: &Page<M>, diagnostics: &Diagnostics) -> bool {
+    let title = page.meta.title().trim();
+    let blank = title.is_empty() || title == "~";
+    if blank {
+        diagnostics.push(
+            Diagnostic::error(&page.path, "`title` is blank")
+                .at(page.locate("title:"))
+                .help("write the title readers will see, e.g. `title: \"The Outlet\"`"),
+        );
+    }
+    blank
+}
+
+/// Keeps `page` unless it is a draft left out (its slug is then noted in `drafts`);
+/// returns whether it loaded at all.
+fn push_page<M: Draft>(
+    pages: &mut Vec<Page<M>>,
+    drafts: &mut Vec<String>,
+    page: Option<Page<M>>,
+    config: &Config,
+    diagnostics: &Diagnostics,
+) -> bool {
+    let Some(page) = page.filter(|p| !blank_title(p, diagnostics)) else {
+        return false;
+    };
+    if config.drafts || !page.meta.is_draft() {
+        pages.push(page);
+    } else {
+        drafts.push(page.slug.clone());
+    }
+    true
+}
+
+fn read_text(root: &Path, path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<String> {
+    let bytes = match crate::confine::read(root, path) {
         Ok(bytes) => bytes,
         Err(e) => {
             diagnostics.push(Diagnostic::error(shown, format!("cannot read file: {e}")));
@@ -297,6 +300,8 @@ fn read_text(path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<Str
         }
     };
     match String::from_utf8(bytes) {
+        // Classic Mac line ends (a lone CR) become LF, byte for byte, so offsets still hold.
+        Ok(text) if text.contains('\r') => Some(lone_cr_to_lf(text)),
         Ok(text) => Some(text),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
@@ -310,6 +315,16 @@ fn read_text(path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<Str
             None
         }
     }
+}
+
+pub(crate) fn lone_cr_to_lf(text: String) -> String {
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Parses one file's front matter into `M`; problems become diagnostics.
@@ -338,6 +353,11 @@ pub(crate) fn parse_page<M: DeserializeOwned>(
         }
     };
     let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
+    if let Some(offset) = too_deep(yaml) {
+        let yaml_start = split.yaml.as_ptr() as usize - text.as_ptr() as usize;
+        diagnostics.push(too_deep_diagnostic(shown, &text, yaml_start, offset));
+        return None;
+    }
     let meta: M = match serde_yaml::from_str(yaml) {
         Ok(meta) => meta,
         Err(e) => {
@@ -369,11 +389,27 @@ pub fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
+/// The first place `needle` stands as a whole token in `text` (`france` in `[france24, france]`
+/// is the second one, not the start of `france24`), else its first occurrence.
+fn find_token(text: &str, needle: &str) -> Option<usize> {
+    let word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let starts_word = needle.chars().next().is_some_and(word);
+    let ends_word = needle.chars().next_back().is_some_and(word);
+    text.match_indices(needle)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let before = text[..i].chars().next_back().is_some_and(word);
+            let after = text[i + needle.len()..].chars().next().is_some_and(word);
+            !((starts_word && before) || (ends_word && after))
+        })
+        .or_else(|| text.find(needle))
+}
+
 impl<M> Page<M> {
     /// Where `needle` first appears in this file's front matter (for errors about a field's value).
     pub fn locate(&self, needle: &str) -> Option<Location> {
         let front_end = self.raw.len() - self.body.len();
-        let offset = self.raw[..front_end].find(needle)?;
+        let offset = find_token(&self.raw[..front_end], needle)?;
         Some(Location::at_offset(&self.raw, offset, 1))
     }
 
@@ -381,8 +417,8 @@ impl<M> Page<M> {
     pub fn locate_after(&self, after: &str, needle: &str) -> Option<Location> {
         let front_end = self.raw.len() - self.body.len();
         let front = &self.raw[..front_end];
-        let start = front.find(after).unwrap_or(0);
-        let offset = front[start..].find(needle).map(|i| start + i)?;
+        let start = find_token(front, after).unwrap_or(0);
+        let offset = find_token(&front[start..], needle).map(|i| start + i)?;
         Some(Location::at_offset(&self.raw, offset, 1))
     }
 
@@ -403,6 +439,25 @@ mod tests {
         let none = split_front_matter("just text").ok().unwrap();
         assert_eq!((none.yaml, none.body), ("", "just text"));
         assert!(split_front_matter("---\ntitle: x\nbody").is_err());
+    }
+
+    #[test]
+    fn flow_nesting_is_bounded_but_brackets_in_text_are_not_counted() {
+        let deep = format!("a: {}{}", "[".repeat(65), "]".repeat(65));
+        assert_eq!(super::too_deep(&deep), Some(3 + 64));
+        assert_eq!(super::too_deep(&format!("a: {}{}", "[".repeat(64), "]".repeat(64))), None);
+        assert_eq!(
+            super::too_deep(&format!("a: \"{}\"\nb: '{}' # {}", "[".repeat(99), "{".repeat(99), "[".repeat(99))),
+            None
+        );
+        assert_eq!(super::too_deep(&format!("a: \"\\\\\" {}", "[".repeat(99))), Some(8 + 64));
+    }
+
+    #[test]
+    fn carets_find_whole_tokens() {
+        assert_eq!(super::find_token("cites: [france24, france]", "france"), Some(18));
+        assert_eq!(super::find_token("cites: [france24]", "france"), Some(8));
+        assert_eq!(super::find_token("kind: x\ntitle: y", "title:"), Some(8));
     }
 
     #[test]
@@ -439,7 +494,7 @@ pub fn reload(config: &Config, content: &mut Content, path: &Path, diagnostics: 
     if !path.is_file() {
         return Reloaded::NeedsFullLoad;
     }
-    let Some(text) = read_text(path, &shown, diagnostics) else {
+    let Some(text) = read_text(&config.root, path, &shown, diagnostics) else {
         return Reloaded::Failed;
     };
     fn replace<M: DeserializeOwned + Draft>(
@@ -454,6 +509,7 @@ pub fn reload(config: &Config, content: &mut Content, path: &Path, diagnostics: 
             return Reloaded::NeedsFullLoad;
         };
         match parse_page::<M>(shown, id, text, diagnostics) {
+            Some(page) if blank_title(&page, diagnostics) => Reloaded::Failed,
             Some(page) if page.meta.is_draft() && !config.drafts => Reloaded::NeedsFullLoad,
             Some(page) => {
                 *slot = page;

@@ -109,17 +109,18 @@ impl Diagnostic {
         };
         let (bold, blue, reset) = if color { ("\x1b[1m", "\x1b[1;34m", "\x1b[0m") } else { ("", "", "") };
         let paint = if color { paint } else { "" };
-        let mut out = format!("{paint}{label}{reset}{bold}: {}{reset}\n", self.message);
-        let file = self.file.display();
+        let mut out = format!("{paint}{label}{reset}{bold}: {}{reset}\n", visible(&self.message));
+        let file = visible(&self.file.to_string_lossy()).into_owned();
         match &self.location {
             Some(loc) => {
                 let gutter = loc.line.to_string().len();
                 let pad = " ".repeat(gutter);
                 let _ = writeln!(out, "{pad}{blue}-->{reset} {file}:{}:{}", loc.line, loc.column);
                 let _ = writeln!(out, "{pad} {blue}|{reset}");
-                let _ = writeln!(out, "{blue}{}{reset} {blue}|{reset} {}", loc.line, loc.line_text);
+                let (shown, column) = window(&loc.line_text, loc.column);
+                let _ = writeln!(out, "{blue}{}{reset} {blue}|{reset} {}", loc.line, visible(&shown));
                 let caret_pad: String =
-                    loc.line_text.chars().take(loc.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                    shown.chars().take(column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
                 let _ = writeln!(out, "{pad} {blue}|{reset} {caret_pad}{paint}^{reset}");
             }
             None => {
@@ -127,13 +128,58 @@ impl Diagnostic {
             }
         }
         if let Some(note) = &self.note {
-            let _ = writeln!(out, "  {blue}={reset} {bold}note{reset}: {note}");
+            let _ = writeln!(out, "  {blue}={reset} {bold}note{reset}: {}", visible(note));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  {blue}={reset} {bold}help{reset}: {help}");
+            let _ = writeln!(out, "  {blue}={reset} {bold}help{reset}: {}", visible(help));
         }
         out
     }
+}
+
+/// A long line cut to about 100 characters around `column` (with `…` where cut), and the
+/// caret's column in what is shown: a 200 KB line of front matter prints as one screen line.
+fn window(line: &str, column: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let count = line.chars().count();
+    if count <= WIDTH {
+        return (line.to_string(), column);
+    }
+    let start = column.saturating_sub(WIDTH / 2 + 1).min(count - WIDTH);
+    let mut shown: String = line.chars().skip(start).take(WIDTH).collect();
+    let mut column = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if start + WIDTH < count {
+        shown.push('…');
+    }
+    (shown, column)
+}
+
+/// `text` with every character a terminal would act on made visible, one character for one
+/// (so carets stay aligned): C0 controls as their Unicode pictures (`␛` for ESC), C1 controls
+/// and bidirectional overrides as `�`. File names and lines from a project cannot retitle the
+/// terminal window, recolour it, or reorder what is shown. Tabs and line breaks pass.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    };
+    if !text.chars().any(hostile) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let shown = text
+        .chars()
+        .map(|c| match c {
+            c if !hostile(c) => c,
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+            '\u{7F}' => '\u{2421}',
+            _ => '\u{FFFD}',
+        })
+        .collect();
+    std::borrow::Cow::Owned(shown)
 }
 
 impl fmt::Display for Diagnostic {
@@ -214,6 +260,14 @@ mod tests {
         assert_eq!(did_you_mean("phil-robertsen", ids), Some("phil-robertson"));
         assert_eq!(did_you_mean("the-france24", ids), Some("france24"));
         assert_eq!(did_you_mean("zzz", ids), None);
+    }
+
+    #[test]
+    fn terminal_escapes_are_shown_not_obeyed() {
+        let d = super::Diagnostic::error("a\u{1b}]0;PWNED\u{7}.md", "bad \u{1b}[31mred\u{9b}");
+        let text = d.render(false);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{9b}'), "{text}");
+        assert!(text.contains("a\u{241b}]0;PWNED\u{2407}.md"), "{text}");
     }
 
     #[test]

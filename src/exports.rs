@@ -8,10 +8,10 @@ use std::collections::HashSet;
 
 use serde_json::json;
 
-use crate::build::{RenderedPages, Site};
 use crate::html::{escape, json_for_script};
 use crate::model::Article;
 use crate::published;
+use crate::site::{RenderedPages, Site};
 use crate::views::{AnnotationView, BibEntryView};
 use crate::xref::Index;
 

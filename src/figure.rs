@@ -54,10 +54,12 @@ pub fn embed(index: &Index, figure: &Figure, number: Option<usize>, link_title: 
         let _ = write!(html, "<span class=\"fig-number\">Figure {n}.</span> ");
     }
     let title = escape(&meta.title);
+    // The title is a sentence of the caption: it ends with a full stop before "Claimed by".
+    let stop = if meta.title.trim_end().ends_with(['.', '!', '?']) { "" } else { "." };
     if link_title {
-        let _ = write!(html, "<a href=\"{}\">{title}</a>", escape(&index.figure_url(slug)));
+        let _ = write!(html, "<a href=\"{}\">{title}</a>{stop}", escape(&index.figure_url(slug)));
     } else {
-        html.push_str(&title);
+        let _ = write!(html, "{title}{stop}");
     }
     let mut details = Vec::new();
     if let Some(claimant) = &meta.claimed_by {

@@ -1,6 +1,8 @@
-//! One entry point for `cargo fuzz` (see `fuzz/`), not part of the public API.
+//! The entry points for `cargo fuzz` (see `fuzz/`), not part of the public API.
 //!
-//! It runs, on arbitrary bytes, what every article goes through: the
+//! [`front_matter`] runs hostile YAML through every page type; [`annotations`] places
+//! overlapping, nested and `occurrence: all` annotations with hostile notes; [`article`]
+//! runs, on arbitrary bytes, what every article goes through: the
 //! front-matter split and strict YAML parsing, front-matter reference
 //! checks, Markdown rendering with the dossier's extensions, quote
 //! anchoring, and the printing of every diagnostic found. Anything that
@@ -46,6 +48,107 @@ pub fn article(input: &[u8]) {
     for diagnostic in diagnostics.snapshot() {
         let _ = diagnostic.render(true);
     }
+}
+
+/// Parses `input` as the front matter of every kind of page, the way `build` reads a file
+/// (lone CRs as line ends, the nesting limit, YAML errors mapped to lines), and prints every
+/// diagnostic. Anything that panics or hangs here would do so on a user's (or a stranger's) file.
+pub fn front_matter(input: &[u8]) {
+    let Ok(text) = std::str::from_utf8(input) else {
+        return;
+    };
+    let text = crate::content::lone_cr_to_lf(text.to_string());
+    let diagnostics = Diagnostics::default();
+    let _: Option<Article> = parse_page(Path::new("content/articles/a.md"), "articles/a", text.clone(), &diagnostics);
+    let _: Option<Source> = parse_page(Path::new("content/sources/s.md"), "sources/s", text.clone(), &diagnostics);
+    let _: Option<Figure> = parse_page(Path::new("content/figures/f.md"), "figures/f", text.clone(), &diagnostics);
+    let index: Option<crate::model::Page<crate::model::IndexMeta>> =
+        parse_page(Path::new("content/_index.md"), "_index", text, &diagnostics);
+    drop(index);
+    for diagnostic in diagnostics.snapshot() {
+        let rendered = diagnostic.render(false);
+        assert!(!rendered.contains('\u{1b}'), "a diagnostic printed a raw escape: {rendered:?}");
+    }
+}
+
+/// Places annotations on an article. Input: Markdown body, a line `===`, then one annotation
+/// per line as `quote<TAB>prefix<TAB>suffix<TAB>occurrence<TAB>note` (occurrence `all`, a
+/// number, or empty). Checks that the page stays in proportion to the article however the
+/// annotations overlap, and that no note can put script into it.
+pub fn annotations(input: &[u8]) {
+    let Ok(text) = std::str::from_utf8(input) else {
+        return;
+    };
+    let (body, specs) = text.split_once("\n===\n").unwrap_or((text, ""));
+    let annotations: Vec<crate::model::Annotation> = specs.lines().take(200).map(annotation).collect();
+    let config = config();
+    let diagnostics = Diagnostics::default();
+    let mut content = fixed_pages(&diagnostics);
+    let mut article = plain_article(body);
+    article.meta.annotations = annotations;
+    content.articles.push(article);
+    let index = Index::new(&config, &content);
+    let article = &content.articles[content.articles.len() - 1];
+    let rendered = markdown::render(
+        &RenderOptions {
+            index: &index,
+            file: Path::new("content/articles/fuzz.md"),
+            body: &article.body,
+            body_line: 1,
+            raw: &article.raw,
+            annotations: &article.meta.annotations,
+            autolink: Some(Autolink::All),
+        },
+        &diagnostics,
+    );
+    let notes: usize = article.meta.annotations.iter().map(|a| a.note.as_deref().map_or(0, str::len)).sum();
+    assert!(rendered.html.len() < 64 * (body.len() + notes + 1024), "HTML grew out of proportion");
+    for note in article.meta.annotations.iter().filter_map(|a| a.note.as_deref()) {
+        let html = markdown::render_inline(note).to_ascii_lowercase();
+        // Every real tag (text `<` is escaped) is one Markdown makes, with no handler or script URL.
+        for tag in html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
+            let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or("");
+            let allowed = ["a", "em", "strong", "del", "code", "br", "img", "sup", "sub"];
+            assert!(allowed.contains(&name), "tag <{tag}> in note HTML: {html}");
+            for (attribute, value) in attributes(tag) {
+                assert!(["href", "src", "alt", "title"].contains(&attribute), "attribute {attribute} in <{tag}>");
+                if attribute == "href" || attribute == "src" {
+                    assert!(crate::html::is_safe_url(value.trim()) || value.is_empty(), "unsafe URL in <{tag}>");
+                }
+            }
+        }
+    }
+    for diagnostic in diagnostics.snapshot() {
+        let _ = diagnostic.render(true);
+    }
+}
+
+/// The `name="value"` attributes of a tag as html5ever serialises them (values in double
+/// quotes, `"` inside escaped).
+fn attributes(tag: &str) -> Vec<(&str, &str)> {
+    let mut found = Vec::new();
+    let mut rest = tag.split_once(' ').map_or("", |(_, r)| r);
+    while let Some((name, after)) = rest.trim_start().split_once("=\"") {
+        let Some((value, tail)) = after.split_once('"') else { break };
+        found.push((name.trim(), value));
+        rest = tail;
+    }
+    found
+}
+
+fn annotation(line: &str) -> crate::model::Annotation {
+    let mut fields = line.split('\t');
+    let mut annotation =
+        crate::model::Annotation::new(fields.next().unwrap_or(""), crate::model::AnnotationKind::Context);
+    let mut optional = || fields.next().filter(|f| !f.is_empty()).map(str::to_string);
+    annotation.prefix = optional();
+    annotation.suffix = optional();
+    annotation.occurrence = optional().and_then(|o| match o.as_str() {
+        "all" => Some(crate::model::Occurrence::All),
+        n => n.parse().ok().filter(|n| *n > 0).map(crate::model::Occurrence::Nth),
+    });
+    annotation.note = optional();
+    annotation
 }
 
 /// An article whose whole text is its body, for inputs whose front matter is broken.
@@ -100,7 +203,7 @@ fn fixed_pages(diagnostics: &Diagnostics) -> Content {
         articles: earlier.into_iter().collect(),
         static_files: vec![PathBuf::from("static/map.svg")],
         index: None,
-        unloaded: Vec::new(),
+        ..Content::default()
     }
 }
 

@@ -574,7 +574,27 @@ pub fn annotation_id(annotations: &[Annotation], index: usize) -> String {
 }
 
 /// Markdown of a short note rendered as phrasing content (for margin notes).
+///
+/// Notes come from YAML, and soon from imported W3C annotations written by strangers: raw
+/// HTML in them is shown as text, and the result is sanitised by `ammonia`, keeping only
+/// what this Markdown produces and links to http(s), mailto and relative URLs.
 pub fn render_inline(markdown: &str) -> String {
+    static SANITISER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+        let mut builder = ammonia::Builder::empty();
+        builder
+            .tags(["a", "em", "strong", "del", "code", "br", "img", "sup", "sub"].into())
+            .tag_attributes(
+                [("a", ["href", "title"].into()), ("img", ["src", "alt", "title"].into())].into_iter().collect(),
+            )
+            .url_schemes(["http", "https", "mailto"].into())
+            .url_relative(ammonia::UrlRelative::PassThrough)
+            .link_rel(None);
+        builder
+    });
+    SANITISER.clean(&render_inline_unsafe(markdown)).to_string()
+}
+
+fn render_inline_unsafe(markdown: &str) -> String {
     let parser = Parser::new_ext(markdown, CmarkOptions::ENABLE_STRIKETHROUGH | CmarkOptions::ENABLE_SMART_PUNCTUATION);
     let mut html = String::new();
     let mut first_block = true;
@@ -593,7 +613,7 @@ pub fn render_inline(markdown: &str) -> String {
             | TagEnd::Heading(_)
             | TagEnd::CodeBlock,
         ) => None,
-        Event::Html(html) => Some(Event::Text(html)),
+        Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
         other => Some(other),
     });
     pulldown_cmark::html::push_html(&mut html, events);

@@ -492,6 +492,11 @@ pub struct Content {
     /// Slugs of pages that exist but could not be loaded (already reported):
     /// references to them are not reported again as unknown.
     pub unloaded: Vec<String>,
+    /// Slugs of drafts left out of this build (references say "is a draft").
+    pub drafts: Vec<String>,
+    /// A folder of `content/` could not be read (already reported): any page may be missing,
+    /// so no reference is reported as unknown.
+    pub partial: bool,
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::build::Site;
+use crate::site::Site;
 
 /// The file that marks an output folder as dossier's own.
 pub const MARKER: &str = ".dossier-output";
@@ -38,10 +38,11 @@ impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OutputError::Refused { path, why, help } => {
-                write!(f, "refusing to write to `{}`: {why}\n  = help: {help}", path.display())
+                let path = crate::diagnostics::visible(&path.to_string_lossy()).into_owned();
+                write!(f, "refusing to write to `{path}`: {why}\n  = help: {help}")
             }
             OutputError::Io { path, error } => {
-                write!(f, "cannot write `{}`: {error}", path.display())
+                write!(f, "cannot write `{}`: {error}", crate::diagnostics::visible(&path.to_string_lossy()))
             }
             OutputError::Incomplete(why) => write!(f, "{why}; the output was left as it was"),
         }
@@ -52,7 +53,9 @@ fn io_at(path: &Path) -> impl Fn(io::Error) -> OutputError + '_ {
     move |error| OutputError::Io { path: path.to_path_buf(), error }
 }
 
-/// Absolute, with `.` and `..` resolved lexically (the folder may not exist yet).
+/// Absolute and real: `.` and `..` resolved lexically, then the nearest existing ancestor
+/// resolved with its symbolic links (the folder itself may not exist yet), so a path through
+/// a link is judged by where it really leads.
 fn absolute(path: &Path) -> PathBuf {
     let joined =
         if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
@@ -66,7 +69,24 @@ fn absolute(path: &Path) -> PathBuf {
             other => out.push(other),
         }
     }
-    out.canonicalize().unwrap_or(out)
+    let mut existing = out.as_path();
+    let mut rest = Vec::new();
+    while existing.symlink_metadata().is_err() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    match existing.canonicalize() {
+        Ok(mut real) => {
+            real.extend(rest.iter().rev());
+            real
+        }
+        Err(_) => out,
+    }
 }
 
 /// Refuses output folders that would destroy something that is not ours.
@@ -85,8 +105,10 @@ pub fn check_target(root: &Path, output: &Path, force: bool) -> Result<(), Outpu
             return refuse(&format!("it is inside the project's `{protected}/` folder"), help);
         }
     }
-    if std::env::var_os("HOME").is_some_and(|home| absolute(Path::new(&home)) == out) || out.parent().is_none() {
-        return refuse("it is the home folder or the file-system root", help);
+    if std::env::var_os("HOME").is_some_and(|home| absolute(Path::new(&home)).starts_with(&out))
+        || out.parent().is_none()
+    {
+        return refuse("it is the home folder, one of its ancestors, or the file-system root", help);
     }
     if out.exists() {
         if !out.is_dir() {
@@ -125,30 +147,51 @@ pub fn write_atomic(
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+    let _lock = lock(&parent, &out)?;
+    // Checked again under the lock: another build may have changed the folder meanwhile.
+    check_target(root, output, force)?;
     let spare = parent.join(format!(".{name}.dossier-spare"));
-    if spare.exists() && !spare.join(MARKER).is_file() {
-        return Err(OutputError::Refused {
-            path: spare,
-            why: "dossier keeps its previous build there, but this folder is not one it made".into(),
-            help: "move the folder away".into(),
-        });
+    let ours = |dir: &Path| dir.join(MARKER).symlink_metadata().is_ok_and(|m| m.is_file());
+    match spare.symlink_metadata() {
+        Ok(meta) if !meta.is_dir() || !ours(&spare) => {
+            return Err(OutputError::Refused {
+                path: spare,
+                why: "dossier keeps its previous build there, but this is not a folder it made".into(),
+                help: "move it away".into(),
+            });
+        }
+        // Leftovers go first: a build that failed (a full disk) must not make the next one fail.
+        Ok(_) => prune(site, &spare).map_err(io_at(&spare))?,
+        Err(_) => {}
     }
-    let previous = out.join(MARKER).is_file().then_some(out.as_path());
+    let previous = ours(&out).then_some(out.as_path());
     write_tree(site, &spare, previous)?;
     let late = late().map_err(OutputError::Incomplete)?;
     write_tree(&late, &spare, previous)?;
-    let mut all = site.clone();
-    all.files.extend(late.files);
-    prune(&all, &spare).map_err(io_at(&spare))?;
-    if !out.exists() {
+    if out.symlink_metadata().is_err() {
         return fs::rename(&spare, &out).map_err(io_at(&out));
     }
     exchange(&spare, &out).map_err(io_at(&out))?;
-    if !spare.join(MARKER).is_file() {
+    if !ours(&spare) {
         // The output was a folder of someone else's, replaced on `--force`: not kept as spare.
         fs::remove_dir_all(&spare).map_err(io_at(&spare))?;
     }
     Ok(())
+}
+
+/// Holds an exclusive lock on the output's parent folder (`flock`), so two builds into the same
+/// place take turns instead of mixing their files; released when dropped, or when the process dies.
+fn lock(parent: &Path, out: &Path) -> Result<fs::File, OutputError> {
+    let handle = fs::File::open(parent).map_err(io_at(parent))?;
+    match handle.try_lock() {
+        Ok(()) => Ok(handle),
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!("waiting for another build into `{}` to finish…", out.display());
+            handle.lock().map_err(io_at(parent))?;
+            Ok(handle)
+        }
+        Err(fs::TryLockError::Error(error)) => Err(OutputError::Io { path: parent.to_path_buf(), error }),
+    }
 }
 
 /// Swaps two folders in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`), or, where the
@@ -175,7 +218,9 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     fs::rename(&aside, a)
 }
 
-/// Removes from `dir` every file and folder that is not part of `site`.
+/// Removes from `dir` every file and folder that is not part of `site`, and everything that
+/// is neither a regular file nor a folder: dossier never makes symbolic links, so one found
+/// here (say, committed to a repository) is removed before anything is written through it.
 fn prune(site: &Site, dir: &Path) -> io::Result<()> {
     let mut stack = vec![PathBuf::new()];
     let mut folders = Vec::new();
@@ -184,10 +229,11 @@ fn prune(site: &Site, dir: &Path) -> io::Result<()> {
             let entry = entry?;
             let child = rel.join(entry.file_name());
             let key = child.to_string_lossy().replace('\\', "/");
-            if entry.file_type()?.is_dir() {
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
                 stack.push(child.clone());
                 folders.push(child);
-            } else if key != MARKER && !site.files.contains_key(&key) {
+            } else if !kind.is_file() || (key != MARKER && !site.files.contains_key(&key)) {
                 fs::remove_file(entry.path())?;
             }
         }
@@ -226,8 +272,11 @@ fn write_tree(site: &Site, dir: &Path, previous: Option<&Path>) -> Result<(), Ou
         }
         // A file unchanged since the last build is hard-linked from it, not rewritten.
         let _ = fs::remove_file(&path);
-        if let Some(previous) = previous.map(|p| p.join(rel))
+        // (Never one reached through a linked folder: that file lies elsewhere.)
+        if let Some((root, previous)) = previous.map(|p| (p, p.join(rel)))
+            && previous.symlink_metadata().is_ok_and(|m| m.is_file())
             && fs::read(&previous).is_ok_and(|old| old == **bytes)
+            && previous.canonicalize().is_ok_and(|real| real.starts_with(root))
             && fs::hard_link(&previous, &path).is_ok()
         {
             return Ok(());

@@ -179,6 +179,7 @@ pub fn create(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Diagnostic> 
     }
     let title = id.split('-').map(capitalize).collect::<Vec<_>>().join(" ");
     let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}"));
+    crate::confine::folder_inside(root, path.parent().unwrap_or(root)).map_err(io)?;
     fs::create_dir_all(path.parent().unwrap_or(root)).map_err(io)?;
     refuse_links(root, &format!("content/{folder}/{id}.md"))?;
     let text = template.replacen("TITLE", &title, 1).replace("ID", id).replace("DATE", &today());

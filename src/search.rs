@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use pagefind::api::{PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 
-use crate::build::{RenderedPages, Site};
+use crate::site::{RenderedPages, Site};
 use crate::views::AnnotationView;
 use crate::xref::Index;
 

@@ -64,14 +64,16 @@ impl Templates {
             );
         }
         for dir in [theme_dir, project_dir] {
-            for (name, path) in template_files(&dir) {
-                match fs::read_to_string(&path) {
+            for (name, path) in template_files(&config.root, &dir, &mut problems) {
+                let shown = crate::diagnostics::display_path(&config.root, &path);
+                match crate::confine::read_text(&config.root, &path) {
                     Ok(text) => {
-                        let shown = crate::diagnostics::display_path(&config.root, &path);
                         sources.retain(|(n, _, _)| *n != name);
                         sources.push((name, text, shown));
                     }
-                    Err(e) => problems.push(Diagnostic::error(path, format!("cannot read template: {e}"))),
+                    Err(e) => problems.push(Diagnostic::error(shown, format!("cannot read template: {e}")).help(
+                        "templates must be UTF-8 files inside the project; copy the file in instead of linking to it",
+                    )),
                 }
             }
         }
@@ -270,46 +272,77 @@ fn template_help(message: &str) -> String {
     }
 }
 
-/// `*.html` files directly in `dir`, by name.
-fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    let Ok(entries) = fs::read_dir(dir) else {
+/// `*.html` and `*.xml` files directly in `dir`, by name. A folder that exists but cannot be
+/// listed, or that leads out of the project, is a problem rather than an empty folder.
+fn template_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+    if !dir.exists() {
         return Vec::new();
+    }
+    let shown = crate::diagnostics::display_path(root, dir);
+    let listed = crate::confine::inside(root, dir).and_then(fs::read_dir);
+    let entries = match listed {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(Diagnostic::error(shown, format!("cannot read template folder: {e}")));
+            return Vec::new();
+        }
     };
     let mut files: Vec<(String, PathBuf)> = entries
         .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "html" || e == "xml"))
+        .map(|e| dir.join(e.file_name()))
+        .filter(|p| p.extension().is_some_and(|e| e == "html" || e == "xml") && !p.is_dir())
         .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(|n| (n.to_string(), p.clone())))
         .collect();
     files.sort();
     files
 }
 
-/// The theme's static files: built-in, overridden by `themes/<theme>/static/` on disk.
-pub fn theme_static_files(config: &Config) -> Vec<(String, Vec<u8>)> {
+/// The theme's static files: built-in, overridden by `themes/<theme>/static/` on disk, and
+/// the problems found reading that folder (a folder or file that cannot be read, or that
+/// leads out of the project, is an error rather than a silent fall-back to the built-in files).
+pub fn theme_static_files(config: &Config) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
     let mut files: Vec<(String, Vec<u8>)> =
         DEFAULT_STATIC.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())).collect();
+    let mut problems = Vec::new();
     let dir = config.root.join("themes").join(&config.theme).join("static");
+    if !dir.exists() && dir.symlink_metadata().is_err() {
+        return (files, problems);
+    }
+    let shown = |p: &Path| crate::diagnostics::display_path(&config.root, p);
     let mut stack = vec![dir.clone()];
     while let Some(folder) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&folder) else {
-            continue;
+        let entries = match crate::confine::inside(&config.root, &folder).and_then(fs::read_dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                problems.push(Diagnostic::error(shown(&folder), format!("cannot read theme folder: {e}")));
+                continue;
+            }
         };
         for entry in entries.filter_map(Result::ok) {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
             let path = entry.path();
-            if kind.is_dir() {
+            if entry.file_name().to_str().is_none() {
+                problems.push(
+                    Diagnostic::error(shown(&path), "file name is not valid UTF-8")
+                        .help("rename the file; names in a web site must be UTF-8"),
+                );
+                continue;
+            }
+            if path.is_dir() && !entry.file_type().is_ok_and(|t| t.is_symlink()) {
                 stack.push(path);
-            } else if kind.is_file()
-                && let (Ok(bytes), Ok(rel)) = (fs::read(&path), path.strip_prefix(&dir))
-            {
-                let name = rel.to_string_lossy().replace('\\', "/");
-                files.retain(|(n, _)| *n != name);
-                files.push((name, bytes));
+                continue;
+            }
+            let Ok(rel) = path.strip_prefix(&dir) else { continue };
+            match crate::confine::read(&config.root, &path) {
+                Ok(bytes) => {
+                    let name = rel.to_string_lossy().replace('\\', "/");
+                    files.retain(|(n, _)| *n != name);
+                    files.push((name, bytes));
+                }
+                Err(e) => problems.push(Diagnostic::error(shown(&path), format!("cannot read theme file: {e}")).help(
+                    "theme files must be readable files inside the project; copy the file in instead of linking to it",
+                )),
             }
         }
     }
-    files
+    (files, problems)
 }

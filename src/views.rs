@@ -31,6 +31,8 @@ pub struct BibEntryView {
     pub id: String,
     pub title: String,
     pub url: String,
+    /// The source's own web address, if it has one (printed on paper).
+    pub external_url: Option<String>,
     pub kind: String,
     pub role: Option<String>,
     /// "name changed", "name probably changed", or empty.
@@ -58,6 +60,8 @@ pub struct VersionView {
     pub title: String,
     pub url: String,
     pub version: String,
+    /// The version's human name ("As received").
+    pub label: String,
     pub current: bool,
 }
 
@@ -77,6 +81,8 @@ pub struct ArticleView {
     pub title: String,
     pub url: String,
     pub version: String,
+    /// The version's human name ("As received").
+    pub version_label: String,
     pub date: Option<String>,
     pub date_human: Option<String>,
     pub summary: Option<String>,
@@ -95,13 +101,40 @@ pub struct ArticleView {
     pub jsonld: String,
 }
 
+/// One run of removed or added words, inside a sentence pair.
 #[derive(Clone, Debug, Serialize)]
 pub struct ChangeView {
+    /// `replaced`, `removed` or `added`.
     pub kind: String,
     pub old: String,
     pub new: String,
-    pub id: String,
+    /// The annotations that explain it.
     pub notes: Vec<AnnotationView>,
+}
+
+/// A stretch of one side of a sentence pair: `same`, `removed` or `added` text.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffPieceView {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// A received sentence beside its edited sentence, or (`changed` false) a run
+/// of sentences the editor left as they were.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SentencePairView {
+    /// Element id of a changed pair (`change-3`).
+    pub id: String,
+    pub changed: bool,
+    /// Starts a paragraph of the edited version.
+    pub paragraph: bool,
+    pub old: Vec<DiffPieceView>,
+    pub new: Vec<DiffPieceView>,
+    pub changes: Vec<ChangeView>,
+    /// Each annotation explaining the pair's changes, once.
+    pub notes: Vec<AnnotationView>,
+    /// The unchanged sentences of a run.
+    pub unchanged: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -111,10 +144,23 @@ pub struct ChangesView {
     pub url: String,
     pub article: LinkView,
     pub from: LinkView,
-    pub diff_html: String,
-    pub changes: Vec<ChangeView>,
+    /// Human names of the two versions ("As received", "Edited").
+    pub from_label: String,
+    pub article_label: String,
+    pub sentences: Vec<SentencePairView>,
+    /// Runs of changed words, changed sentence pairs, unchanged sentences.
+    pub change_count: usize,
+    pub pair_count: usize,
+    pub unchanged_count: usize,
     pub words_added: usize,
     pub words_removed: usize,
+}
+
+/// A version's human name: `as-received` → "As received".
+pub fn version_label(version: &str) -> String {
+    let words = version.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A place where a source is cited or mentioned, with its sentence.

@@ -126,7 +126,7 @@ impl<'a> Index<'a> {
     /// Is `slug` a page that exists but failed to load? Its own error was
     /// reported; references to it are not reported again as unknown.
     pub fn unloaded(&self, slug: &str) -> bool {
-        self.content.unloaded.iter().any(|s| s == slug)
+        self.content.partial || self.content.unloaded.iter().any(|s| s == slug)
     }
 
     /// Source names for auto-linking: (normalised name, source slug).
@@ -201,6 +201,15 @@ impl<'a> Index<'a> {
             RefKind::Figure => format!("fig-{id}"),
             _ => id.to_string(),
         };
+        let slug = id.rsplit('/').next().unwrap_or(id);
+        if self.content.drafts.iter().any(|d| d == slug) {
+            return (
+                format!("{} `{shown}` is a draft, left out of this build", kind.noun()),
+                Some(format!(
+                    "remove `draft: true` from its front matter, build with `--drafts`, or stop referring to `{slug}`"
+                )),
+            );
+        }
         let message = format!("unknown {} `{shown}`", kind.noun());
         let help = did_you_mean(&shown, candidates.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
@@ -226,6 +235,16 @@ impl<'a> Index<'a> {
             if let Some(affiliation) = &source.meta.affiliation {
                 self.expect_source(source, "affiliation", affiliation, diagnostics);
             }
+            if let Some(url) = source.meta.url.as_deref().filter(|u| !crate::html::is_safe_url(u)) {
+                push(
+                    diagnostics,
+                    source,
+                    "url:",
+                    url,
+                    format!("`url` {url:?} is not a web address dossier links to"),
+                    Some("write an `https://` (or `http://`, `mailto:`) address; other schemes such as `javascript:` are refused".into()),
+                );
+            }
         }
         for figure in self.content.figures.iter().filter(|p| wanted(&p.id)) {
             self.check_figure(figure, diagnostics);
@@ -242,6 +261,17 @@ impl<'a> Index<'a> {
                 let (message, help) = self.unknown(RefKind::Page, from);
                 push(diagnostics, article, "edited_from", from, format!("`edited_from`: {message}"), help);
             }
+        }
+        if let Some(cycle) = self.edited_from_cycle(article) {
+            let from = article.meta.edited_from.as_deref().unwrap_or("");
+            push(
+                diagnostics,
+                article,
+                "edited_from",
+                from,
+                format!("`edited_from` goes round in a circle: {}", cycle.join(" → ")),
+                Some("one version must be the original: remove `edited_from` from it (an `as-received` version needs none)".into()),
+            );
         }
         let mut ids: FxHashMap<String, usize> = FxHashMap::default();
         for (i, annotation) in article.meta.annotations.iter().enumerate() {
@@ -278,6 +308,27 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// The versions around a circle of `edited_from` that starts at `article`, reported only
+    /// for the circle's first slug in alphabetical order (so it is said once).
+    fn edited_from_cycle(&self, article: &Article) -> Option<Vec<String>> {
+        let mut chain = vec![article.slug.clone()];
+        let mut at = article;
+        while let Some(from) = &at.meta.edited_from {
+            let next = self.article(from.trim_start_matches("articles/"))?;
+            if next.slug == article.slug {
+                chain.push(article.slug.clone());
+                let first = chain.iter().min()?;
+                return (*first == article.slug).then_some(chain);
+            }
+            if chain.contains(&next.slug) || chain.len() > self.content.articles.len() {
+                return None; // a circle that does not pass through `article`
+            }
+            chain.push(next.slug.clone());
+            at = next;
+        }
+        None
+    }
+
     fn check_figure(&self, figure: &Figure, diagnostics: &Diagnostics) {
         let meta = &figure.meta;
         if let Some(claimant) = &meta.claimed_by {
@@ -303,6 +354,18 @@ impl<'a> Index<'a> {
                 missing("alt", "add `alt:` describing the image for readers who cannot see it")
             }
             _ => {}
+        }
+        let values = meta.value.iter().chain(meta.chart.iter().flat_map(|c| c.series.iter().map(|p| &p.value)));
+        if let Some(&value) = values.into_iter().find(|v| !v.is_finite() || v.abs() > MAX_VALUE) {
+            let written = written_value(figure, value);
+            push(
+                diagnostics,
+                figure,
+                "value:",
+                &written,
+                format!("figure value `{written}` is not a number dossier can show"),
+                Some("write a finite number up to 1e15; for larger scales use `unit:`, e.g. `value: 2.5` with `unit: billion`".into()),
+            );
         }
         if let Some(image) = &meta.image
             && let Err((message, help)) = self.check_static_path(image)
@@ -351,6 +414,24 @@ impl<'a> Index<'a> {
         }
     }
 }
+
+/// How `value` is written in the figure's front matter (`1e20`, `.inf`), for the caret.
+fn written_value(figure: &Figure, value: f64) -> String {
+    let front = &figure.raw[..figure.raw.len() - figure.body.len()];
+    let same = |v: f64| v.to_bits() == value.to_bits() || (v.is_nan() && value.is_nan());
+    front
+        .match_indices("value:")
+        .map(|(i, m)| {
+            let rest = &front[i + m.len()..];
+            rest[..rest.find([',', '}', '\n', '#']).unwrap_or(rest.len())].trim()
+        })
+        .find(|token| serde_yaml::from_str::<f64>(token).is_ok_and(same))
+        .unwrap_or("value")
+        .to_string()
+}
+
+/// The largest figure value shown exactly (integers are exact up to 2^53 ≈ 9e15).
+const MAX_VALUE: f64 = 1e15;
 
 fn push<M>(diagnostics: &Diagnostics, page: &Page<M>, field: &str, value: &str, message: String, help: Option<String>) {
     let location: Option<Location> = page.locate_after(field, value).or_else(|| page.locate(value));

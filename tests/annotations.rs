@@ -66,3 +66,30 @@ fn every_annotation_of_the_shipped_dossier_anchors_in_a_w3c_client() {
 fn every_annotation_of_the_fixtures_anchors_in_a_w3c_client() {
     every_annotation_anchors_in_apache_annotator(&Project::fixture("basic"), 5);
 }
+
+#[test]
+#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
+fn notes_sit_level_with_their_highlights_without_overlapping() {
+    let project = Project::shipped();
+    let served = serve(&project);
+    let url = format!("{}articles/defectors-as-received/", served.url);
+    let screens = browser("notes-layout.cjs", &[&url]);
+    for wide in &screens[..2] {
+        assert_eq!(wide["placed"], true, "{wide}");
+        assert!(wide["notes"].as_u64().unwrap() >= 60, "{wide}");
+        assert_eq!(wide["overlaps"], 0, "{wide}");
+        assert_eq!(wide["beside"], true, "notes beside the text, not over it: {wide}");
+        assert_eq!(wide["aboveHighlight"], 0, "no note starts above its highlight: {wide}");
+        let height = wide["height"].as_i64().unwrap();
+        assert!(wide["worstOffset"].as_i64().unwrap() < height, "worst offset within one screen: {wide}");
+        eprintln!(
+            "notes at {}×{height}: median offset {} px, worst {} px",
+            wide["width"], wide["medianOffset"], wide["worstOffset"]
+        );
+    }
+    let phone = &screens[2];
+    for check in ["open", "visible", "belowItsLine", "focused"] {
+        assert_eq!(phone[check], true, "{check}: {phone}");
+    }
+    assert_eq!(phone["scrollsSideways"], false, "{phone}");
+}

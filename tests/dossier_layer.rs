@@ -183,7 +183,7 @@ fn margin_notes_sit_beside_the_text_and_open_from_the_keyboard_on_a_phone() {
     let url = format!("file://{}", project.path("public/articles/report/index.html").display());
     let out = std::process::Command::new("node")
         .arg(dir.join("notes.cjs"))
-        .args([&url, "#note-quoted", "#toggle-quoted"])
+        .args([&url, "#note-quoted", ".article-body a.note-ref[data-note=quoted]"])
         .output()
         .unwrap();
     let result = String::from_utf8_lossy(&out.stdout);

@@ -279,7 +279,7 @@ fn footnotes_nothing_refers_to_are_kept_and_warned_about() {
     let html = &rendered.html;
     assert!(html.contains("<p>Before.</p>") && html.contains("<p>After.</p>"), "{html}");
     assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-a\""), "{html}");
-    assert!(html.contains("<em>more</em>") && html.contains("<a href=\"#fn-a\">1</a>"), "{html}");
+    assert!(html.contains("<em>more</em>") && html.contains("<a href=\"#fn-a\">a</a>"), "{html}");
     let all = diagnostics.snapshot();
     assert_eq!(all.len(), 1, "{all:?}");
     assert!(all[0].message.contains("`[^a]` is defined but nothing in the text refers to it"), "{}", all[0].message);

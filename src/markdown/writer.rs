@@ -33,6 +33,20 @@ use crate::figure;
 use crate::highlight;
 use crate::html::escape;
 
+/// A footnote's marker: letters (a, b, … z, aa, ab), so footnotes never look like
+/// the numbered source citations beside them.
+pub(super) fn note_marker(number: usize) -> String {
+    let mut n = number.max(1);
+    let mut out = Vec::new();
+    while n > 0 {
+        n -= 1;
+        out.push(b'a' + (n % 26) as u8);
+        n /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
+}
+
 /// A footnote definition's entries and the number and element id it was given.
 #[derive(Clone)]
 struct Note {
@@ -263,6 +277,12 @@ impl Writer<'_, '_> {
         match &entries[i].item {
             Item::Md(event) => return self.event(i, event),
             Item::Cite(slugs) => {
+                // The space before a citation becomes a word joiner (same length, so text
+                // positions hold): the marker sits on its word and never wraps away from it.
+                if self.out.ends_with(' ') {
+                    self.out.pop();
+                    self.out.push('\u{2060}');
+                }
                 let position = self.collected.position_at[i];
                 let html = self.citation(slugs, Some(position));
                 self.out.push_str(&html);
@@ -634,7 +654,7 @@ impl Writer<'_, '_> {
             return;
         };
         if let Some((n, key)) = self.note_ids.get(label) {
-            let _ = write!(self.out, "<sup class=\"sidenote-ref\"><a href=\"#fn-{key}\">{n}</a></sup>");
+            let _ = write!(self.out, "<sup class=\"sidenote-ref\"><a href=\"#fn-{key}\">{}</a></sup>", note_marker(*n));
             return;
         }
         let (number, key) = self.number_note(label);
@@ -643,7 +663,12 @@ impl Writer<'_, '_> {
         if self.sidenote_depth > 0 {
             // Cited inside another footnote: numbered here, written after the
             // outer sidenote (sidenotes never nest, and writing never recurses).
-            let _ = write!(self.out, "<sup class=\"sidenote-ref\"><a href=\"#fn-{}\">{number}</a></sup>", note.key);
+            let _ = write!(
+                self.out,
+                "<sup class=\"sidenote-ref\"><a href=\"#fn-{}\">{}</a></sup>",
+                note.key,
+                note_marker(number)
+            );
             self.deferred_footnotes.push(note);
             return;
         }
@@ -688,7 +713,7 @@ impl Writer<'_, '_> {
             self.out,
             "<label for=\"sn-{key}\" class=\"margin-toggle sidenote-number{nested}\"><span class=\"visually-hidden\">Footnote </span>{n}</label>",
             key = note.key,
-            n = note.number,
+            n = note_marker(note.number),
             nested = if nested { " sidenote-nested" } else { "" },
         );
     }
@@ -699,7 +724,7 @@ impl Writer<'_, '_> {
             self.out,
             "<input type=\"checkbox\" id=\"sn-{key}\" class=\"margin-toggle\"><span class=\"sidenote\" id=\"fn-{key}\" role=\"note\"><span class=\"sidenote-label\">{n}</span> ",
             key = note.key,
-            n = note.number,
+            n = note_marker(note.number),
         );
         self.sidenote_depth += 1;
         self.inline_note = true;
@@ -716,7 +741,7 @@ impl Writer<'_, '_> {
             self.out,
             "<input type=\"checkbox\" id=\"sn-{key}\" class=\"margin-toggle\"><div class=\"sidenote sidenote-blocks\" id=\"fn-{key}\" role=\"note\"><span class=\"sidenote-label\">{n}</span>",
             key = note.key,
-            n = note.number,
+            n = note_marker(note.number),
         );
         self.sidenote_depth += 1;
         self.write_range(note.start + 1, note.end);
@@ -788,7 +813,8 @@ impl Writer<'_, '_> {
         self.block_newline();
         let _ = writeln!(
             self.out,
-            "<div class=\"footnote-definition\" id=\"fn-{key}\" role=\"note\"><span class=\"sidenote-label\">{number}</span>"
+            "<div class=\"footnote-definition\" id=\"fn-{key}\" role=\"note\"><span class=\"sidenote-label\">{}</span>",
+            note_marker(number)
         );
         self.sidenote_depth += 1;
         self.write_range(i + 1, end);
@@ -949,6 +975,18 @@ impl Writer<'_, '_> {
             }
             note.push_str("</li>\n");
             self.facts.notes_html.push_str(&note);
+        }
+    }
+}
+
+#[cfg(test)]
+mod marker_tests {
+    use super::note_marker;
+
+    #[test]
+    fn footnotes_are_lettered_so_they_never_look_like_source_numbers() {
+        for (number, marker) in [(1, "a"), (2, "b"), (26, "z"), (27, "aa"), (28, "ab"), (52, "az"), (53, "ba")] {
+            assert_eq!(note_marker(number), marker);
         }
     }
 }

@@ -6,17 +6,22 @@
 //! `/a/`), unknown paths get `404.html` with status 404, and Ctrl-C stops the
 //! server gracefully.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::extract::Request;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::json;
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
@@ -35,6 +40,74 @@ pub struct Server {
     _thread: std::thread::JoinHandle<()>,
 }
 
+/// How long a client may take to send a request's headers, and how long a kept-alive
+/// connection may sit idle before its next request (hyper times both from the same point).
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// File descriptors kept free for rebuilds (reading content and templates) and the watcher.
+const RESERVED_DESCRIPTORS: u64 = 256;
+
+/// The open connections, so that one more can push out a client that has sent nothing
+/// useful yet when the cap is reached (a thousand slow clients cannot lock readers out).
+#[derive(Default)]
+struct Connections {
+    next: u64,
+    open: HashMap<u64, Connection>,
+}
+
+struct Connection {
+    since: Instant,
+    /// Set once a request's headers have arrived: a real client, not a slow one.
+    served: Arc<AtomicBool>,
+    evict: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Connections {
+    /// Makes room for one more connection under `cap`: evicts the oldest that never completed
+    /// a request's headers. `false` if every connection is busy with real requests.
+    fn make_room(&mut self, cap: usize) -> bool {
+        if self.open.len() < cap {
+            return true;
+        }
+        let oldest = self.open.iter().filter(|(_, c)| !c.served.load(Ordering::Relaxed)).min_by_key(|(_, c)| c.since);
+        let Some((&id, _)) = oldest else {
+            return false;
+        };
+        if let Some(evict) = self.open.get_mut(&id).and_then(|c| c.evict.take()) {
+            let _ = evict.send(());
+        }
+        self.open.remove(&id);
+        true
+    }
+}
+
+/// How many connections to keep open at most: well under the process's descriptor limit
+/// (raised to its hard maximum first, as servers commonly do).
+fn connection_cap() -> usize {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit and setrlimit only read and write the struct we pass.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit { rlim_cur: limit.rlim_max.min(65_536), rlim_max: limit.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+    }
+    let available = limit.rlim_cur.saturating_sub(RESERVED_DESCRIPTORS);
+    available.clamp(16, 8_192) as usize
+}
+
+/// The URL a browser opens for a listening address: `0.0.0.0` shown as `127.0.0.1`, `::` as
+/// `[::1]`, IPv6 in brackets, the port the system chose for `--port 0`.
+pub fn address_url(address: SocketAddr) -> String {
+    let mut shown = address;
+    if address.ip().is_unspecified() {
+        shown.set_ip(if address.is_ipv6() { Ipv6Addr::LOCALHOST.into() } else { Ipv4Addr::LOCALHOST.into() });
+    }
+    format!("http://{shown}/")
+}
+
 /// Starts serving on `listener` in a thread of its own; Ctrl-C sets `stop`.
 pub fn start(
     listener: std::net::TcpListener,
@@ -43,6 +116,7 @@ pub fn start(
     stop: Arc<AtomicBool>,
 ) -> std::io::Result<Server> {
     listener.set_nonblocking(true)?;
+    let cap = connection_cap();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let thread = std::thread::Builder::new().name("http".into()).spawn(move || {
         runtime.block_on(async move {
@@ -51,14 +125,61 @@ pub fn start(
             };
             let state = AppState { live, notices };
             let app = Router::new().route("/__dossier/events", get(events)).fallback(get(page)).with_state(state);
-            let shutdown = async move {
-                let _ = tokio::signal::ctrl_c().await;
-                stop.store(true, Ordering::SeqCst);
-            };
-            let _ = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+            let connections = Arc::new(Mutex::new(Connections::default()));
+            let ctrl_c = tokio::signal::ctrl_c();
+            tokio::pin!(ctrl_c);
+            loop {
+                let stream = tokio::select! {
+                    _ = &mut ctrl_c => break,
+                    accepted = listener.accept() => match accepted {
+                        Ok((stream, _)) => stream,
+                        Err(_) => {
+                            // Out of descriptors or similar: wait for connections to close.
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        }
+                    },
+                };
+                serve_connection(stream, app.clone(), &connections, cap);
+            }
+            stop.store(true, Ordering::SeqCst);
         });
     })?;
     Ok(Server { _thread: thread })
+}
+
+/// Serves one connection on its own task, with the header/idle timeout, registered in
+/// `connections` so it can be evicted while it has not sent a request.
+fn serve_connection(stream: tokio::net::TcpStream, app: Router, connections: &Arc<Mutex<Connections>>, cap: usize) {
+    let served = Arc::new(AtomicBool::new(false));
+    let (evict, evicted) = tokio::sync::oneshot::channel();
+    let id = {
+        let mut all = connections.lock().unwrap_or_else(|p| p.into_inner());
+        if !all.make_room(cap) {
+            return; // every connection is busy with real requests: this one is closed
+        }
+        all.next += 1;
+        let id = all.next;
+        all.open.insert(id, Connection { since: Instant::now(), served: served.clone(), evict: Some(evict) });
+        id
+    };
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        served.store(true, Ordering::Relaxed);
+        let mut app = app.clone();
+        async move { tower_service::Service::call(&mut app, request).await }
+    });
+    let connections = connections.clone();
+    tokio::spawn(async move {
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service);
+        tokio::select! {
+            _ = connection => {}
+            _ = evicted => {}
+        }
+        connections.lock().unwrap_or_else(|p| p.into_inner()).open.remove(&id);
+    });
 }
 
 async fn events(State(state): State<AppState>) -> impl IntoResponse {
@@ -83,16 +204,26 @@ async fn events(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn page(State(state): State<AppState>, uri: Uri) -> Response {
-    let site = state.live.read().unwrap_or_else(|p| p.into_inner()).site.clone();
+    let (site, error) = {
+        let live = state.live.read().unwrap_or_else(|p| p.into_inner());
+        (live.site.clone(), live.error.clone())
+    };
     let Some(path) = site_path(uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
+    if site.files.is_empty() {
+        // Broken since the start: no last good site, so every page is the error, with the
+        // live-reload script that replaces it once an edit fixes the project.
+        return broken_page(error.as_deref().unwrap_or("the site is being built"));
+    }
     let candidates = [path.clone(), format!("{path}index.html")];
     let found = candidates.iter().find(|p| site.files.contains_key(p.as_str()));
     match found {
         Some(p) => file_response(StatusCode::OK, p, site.files[p.as_str()].clone()),
         None if !path.is_empty() && !path.ends_with('/') && site.files.contains_key(&format!("{path}/index.html")) => {
-            let target = format!("{}/", uri.path());
+            // Built from the cleaned path: `//sources` must not become `//sources/`, which a
+            // browser reads as another host.
+            let target = format!("/{path}/");
             (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, target)]).into_response()
         }
         None => match site.files.get("404.html") {
@@ -100,6 +231,18 @@ async fn page(State(state): State<AppState>, uri: Uri) -> Response {
             None => (StatusCode::NOT_FOUND, "not found").into_response(),
         },
     }
+}
+
+fn broken_page(error: &str) -> Response {
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed — dossier</title></head>\n<body><h1>The site could not be built</h1>\n<pre>{}</pre>\n{}</body></html>\n",
+        crate::html::escape(error),
+        super::LIVE_RELOAD
+    );
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, html).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The site-relative path of a request path, or `None` if it tries to leave the site.

@@ -19,9 +19,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::build::{Rebuilt, Session, Site};
+use crate::build::{Rebuilt, Session};
 use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::site::Site;
 use crate::templates;
 
 /// How `serve` was asked to run.
@@ -68,7 +69,7 @@ enum ChangeKind {
 
 pub fn run(options: ServeOptions) -> u8 {
     let address = format!("{}:{}", options.bind, options.port);
-    let listener = match std::net::TcpListener::bind(&address) {
+    let listener = match std::net::TcpListener::bind((options.bind.as_str(), options.port)) {
         Ok(l) => l,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
             eprintln!(
@@ -84,8 +85,10 @@ pub fn run(options: ServeOptions) -> u8 {
             return 2;
         }
     };
-    let host = if options.bind == "0.0.0.0" { "127.0.0.1" } else { options.bind.as_str() };
-    let base_url = format!("http://{host}:{}/", options.port);
+    let base_url = match listener.local_addr() {
+        Ok(address) => http::address_url(address),
+        Err(_) => format!("http://{address}/"),
+    };
     let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts, timings: false };
     let (notices, _) = broadcast::channel::<Notice>(64);
     // Versions start from the clock, so a tab reconnecting to a restarted server reloads.
@@ -174,7 +177,7 @@ impl Rebuilder<'_> {
 
     /// Has `path` changed since it was last seen? (Unreadable or gone counts as changed.)
     fn changed(&mut self, path: &Path) -> bool {
-        match std::fs::read(path) {
+        match crate::confine::read(&self.options.root, path) {
             Ok(bytes) => {
                 let hash = hash_bytes(&bytes);
                 self.hashes.insert(path.to_path_buf(), hash) != Some(hash)
@@ -242,13 +245,19 @@ impl Rebuilder<'_> {
     fn update_static(&mut self, css: bool) -> Option<Rebuilt> {
         let session = self.session.as_mut()?;
         let mut site = (*session.site).clone();
-        for (name, bytes) in templates::theme_static_files(&session.config) {
+        let (theme_files, problems) = templates::theme_static_files(&session.config);
+        if !problems.is_empty() {
+            return self.full_rebuild();
+        }
+        for (name, bytes) in theme_files {
             site.add(name, bytes);
         }
         let static_root = session.config.root.join("content");
         site.files.retain(|path, _| !path.starts_with("static/") || static_root.join(path).is_file());
         for path in walk_files(&static_root.join("static")) {
-            if let (Ok(rel), Ok(bytes)) = (path.strip_prefix(&static_root), std::fs::read(&path)) {
+            if let (Ok(rel), Ok(bytes)) =
+                (path.strip_prefix(&static_root), crate::confine::read(&session.config.root, &path))
+            {
                 site.add(rel.to_string_lossy().replace('\\', "/"), bytes);
             }
         }

@@ -37,6 +37,13 @@ impl Debouncer {
             Debouncer::Polling(d) => d.watch(path, mode),
         }
     }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        match self {
+            Debouncer::Native(d) => d.unwatch(path),
+            Debouncer::Polling(d) => d.unwatch(path),
+        }
+    }
 }
 
 pub struct Watcher {
@@ -144,9 +151,13 @@ fn watch_all(root: &Path, debouncer: &mut Debouncer, watched: &mut Vec<PathBuf>)
         debouncer.watch(root, RecursiveMode::NonRecursive)?;
         watched.push(root.to_path_buf());
     }
+    // A watched folder that was removed (`rm -rf content`) is forgotten, so that the folder
+    // made in its place is watched again.
+    watched.retain(|path| path == root || path.is_dir());
     for folder in ["content", "themes", "templates"] {
         let path = root.join(folder);
         if path.is_dir() && !watched.contains(&path) {
+            let _ = debouncer.unwatch(&path);
             debouncer.watch(&path, RecursiveMode::Recursive)?;
             watched.push(path);
         }

@@ -1,5 +1,5 @@
-// Margin notes: visible beside the text on a wide screen; on a phone hidden until toggled,
-// with the keyboard alone (Tab to the note's toggle, Space). Prints one JSON line.
+// Notes: visible beside the text on a wide screen; on a phone hidden until opened
+// with the keyboard alone (Tab to the note's ✎ link, Enter). Prints one JSON line.
 const { chromium } = require("playwright-core");
 (async () => {
   const [url, note, toggle] = process.argv.slice(2);
@@ -18,7 +18,7 @@ const { chromium } = require("playwright-core");
     await phone.keyboard.press("Tab");
     tabs++;
   }
-  await phone.keyboard.press("Space");
+  await phone.keyboard.press("Enter");
   const phoneAfter = await phone.isVisible(note);
   console.log(JSON.stringify({ wideVisible, phoneBefore, reachedByTab: tabs < 200, phoneAfter }));
   await browser.close();

@@ -15,10 +15,11 @@
     return body.querySelectorAll('mark[data-annotation="' + CSS.escape(note.getAttribute("data-annotation")) + '"]');
   }
   function wide() {
-    // Room for the measure and the notes column beside it.
+    // Room beside the text for the notes column (see notes.css).
+    var page = container.closest(".page") || document.body;
     var rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-    return container.getBoundingClientRect().width >= body.getBoundingClientRect().width + 12 * rem &&
-      window.matchMedia("(min-width: 62rem)").matches;
+    return window.matchMedia("(min-width: 62rem)").matches &&
+      page.clientWidth >= body.getBoundingClientRect().width + 14 * rem;
   }
   function layout() {
     container.classList.remove("notes-placed", "notes-popover");
@@ -57,22 +58,31 @@
       mark.addEventListener("mouseleave", function () { light(note, false); });
     });
   });
+  // ✎, or the highlight itself (a bigger target on a phone), opens the note.
   body.addEventListener("click", function (e) {
-    var ref = e.target.closest && e.target.closest("a.note-ref");
-    if (!ref) return;
-    var note = noteFor(ref.getAttribute("data-note"));
+    if (!e.target.closest) return;
+    var ref = e.target.closest("a.note-ref");
+    var mark = !ref && e.target.closest("mark[data-annotation]");
+    if (mark && e.target.closest("a[href]")) return; // a link inside a highlight still works
+    var id = ref ? ref.getAttribute("data-note") : mark && mark.getAttribute("data-annotation");
+    var note = id && noteFor(id);
     if (!note) return;
     e.preventDefault();
     var opening = !note.classList.contains("open");
     close(note);
     note.classList.toggle("open", opening);
     if (opening && container.classList.contains("notes-popover")) {
-      // Under the line of the ✎ that opened it.
-      var line = ref.getBoundingClientRect().bottom - container.getBoundingClientRect().top;
+      // Under the line that was tapped.
+      var line = (ref || mark).getBoundingClientRect().bottom - container.getBoundingClientRect().top;
       note.style.top = line + 4 + "px";
     }
-    if (opening) note.focus({ preventScroll: container.classList.contains("notes-placed") });
-    ref.setAttribute("aria-expanded", String(opening));
+    if (opening) {
+      note.focus({ preventScroll: true });
+      if (container.classList.contains("notes-popover")) note.scrollIntoView({ block: "nearest" });
+    }
+    body.querySelectorAll('a.note-ref[data-note="' + CSS.escape(id) + '"]').forEach(function (r) {
+      r.setAttribute("aria-expanded", String(opening));
+    });
   });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;

@@ -78,7 +78,7 @@
     if (query) params.set("q", query);
     if (kind()) params.set("kind", kind());
     history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
-    if (!pagefind) { status.textContent = "Loading…"; return; }
+    if (!pagefind) { if (query) { status.textContent = "Loading the search index…"; load(); } return; }
     if (!query) { list.textContent = ""; status.textContent = ""; if (more) more.hidden = true; return; }
     var options = kind() ? { filters: { kind: kind() } } : {};
     pagefind.search(query, options).then(function (search) {
@@ -99,17 +99,26 @@
     var box = kinds.querySelector("input[value='" + q.get("kind").replace(/[^a-z]/g, "") + "']");
     if (box) box.checked = true;
   }
-  status.textContent = "Loading the search index…";
-  import(bundle.href + "pagefind.js")
-    .then(function (module) {
-      return module.options({ excerptLength: 24, ranking: { pageLength: 0.1, metaWeights: { title: 10, article: 0 } } }).then(function () { return module.init(); }).then(function () {
-        pagefind = module;
-        status.textContent = "Type to search every page and every annotation’s note.";
-        if (input.value.trim()) run();
-      });
-    })
-    .catch(function () { status.textContent = "The search index could not be loaded."; });
-
+  // The index is loaded when the reader turns to the box (or arrives with a query), so a
+  // visit that does not search costs nothing.
+  var loading = null;
+  function load() {
+    if (loading) return loading;
+    loading = import(bundle.href + "pagefind.js")
+      .then(function (module) {
+        var ranking = { pageLength: 0.1, metaWeights: { title: 10, article: 0 } };
+        return module.options({ excerptLength: 24, ranking: ranking }).then(function () { return module.init(); }).then(function () {
+          pagefind = module;
+          if (input.value.trim()) run();
+        });
+      })
+      .catch(function () { status.textContent = "The search index could not be loaded."; });
+    return loading;
+  }
+  status.textContent = "Type to search every page and every annotation’s note.";
+  if (input.value.trim()) load();
+  input.addEventListener("focus", load);
+  input.addEventListener("pointerdown", load);
   input.addEventListener("input", run);
   if (kinds) kinds.addEventListener("change", run);
   if (more) more.addEventListener("click", function () { showMore(serial); });

@@ -1,0 +1,61 @@
+// Measures the notes column of an article page: at each wide viewport, for
+// every note, the distance from its highlight's top to its own top, and any
+// overlap between notes; at a phone width, whether tapping a note's ✎ shows
+// the note on screen, next to its line. Prints one JSON line per viewport.
+// usage: node notes-layout.cjs URL [SCREENSHOT_PREFIX]
+const { chromium } = require("playwright-core");
+(async () => {
+  const [url, shots] = process.argv.slice(2);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  for (const [width, height] of [[1366, 900], [1920, 1080]]) {
+    const page = await browser.newPage({ viewport: { width, height } });
+    await page.goto(url, { waitUntil: "load" });
+    const m = await page.evaluate(() => {
+      const placed = document.querySelector(".article-text").classList.contains("notes-placed");
+      const notes = Array.from(document.querySelectorAll(".notes li[data-annotation]")).map((li) => {
+        const mark = document.getElementById("anno-" + li.getAttribute("data-annotation"));
+        const r = li.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, left: r.left, offset: mark ? r.top - mark.getBoundingClientRect().top : null };
+      });
+      const sorted = notes.slice().sort((a, b) => a.top - b.top);
+      let overlaps = 0;
+      for (let i = 1; i < sorted.length; i++) if (sorted[i].top < sorted[i - 1].bottom - 0.5) overlaps++;
+      const offsets = notes.map((n) => n.offset).filter((o) => o !== null).sort((a, b) => a - b);
+      const body = document.querySelector(".article-body").getBoundingClientRect();
+      return {
+        placed, notes: notes.length, overlaps,
+        beside: notes.every((n) => n.left >= body.right),
+        medianOffset: offsets.length ? Math.round(offsets[Math.floor(offsets.length / 2)]) : null,
+        worstOffset: offsets.length ? Math.round(offsets[offsets.length - 1]) : null,
+        aboveHighlight: offsets.filter((o) => o < -1).length,
+      };
+    });
+    console.log(JSON.stringify({ width, height, ...m }));
+    if (shots) await page.screenshot({ path: `${shots}-${width}.png` });
+    await page.close();
+  }
+  // A phone: tap the first ✎; its note must be shown, on screen, just under the line.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await phone.goto(url, { waitUntil: "load" });
+  const ref = phone.locator(".article-body a.note-ref").first();
+  await ref.scrollIntoViewIfNeeded();
+  await ref.tap();
+  const p = await phone.evaluate(() => {
+    const ref = document.querySelector(".article-body a.note-ref");
+    const note = document.getElementById("note-" + ref.getAttribute("data-note"));
+    const r = note.getBoundingClientRect(), t = ref.getBoundingClientRect();
+    return {
+      width: 390, open: note.classList.contains("open"),
+      visible: r.height > 0 && r.top >= -1 && r.bottom <= window.innerHeight + 1,
+      belowItsLine: r.top >= t.bottom - 1 && r.top - t.bottom < 40,
+      focused: document.activeElement === note,
+      scrollsSideways: document.documentElement.scrollWidth > window.innerWidth,
+    };
+  });
+  console.log(JSON.stringify(p));
+  if (shots) await phone.screenshot({ path: `${shots}-390.png` });
+  await browser.close();
+})().catch((e) => { console.error(e); process.exit(1); });
