@@ -12,6 +12,9 @@
 //! The result is a [`Site`]: every output file in memory. `build` writes it
 //! with [`crate::output`]; `check` drops it; `serve` keeps the [`Session`]
 //! and, after an edit, re-runs phases 3 and 5 only for what the edit affects.
+//! The search index ([`crate::search`]) is built on a thread of its own from
+//! phase 4 on, beside template rendering (and, in `build`, the writing of the
+//! pages); `check` does without it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -36,18 +39,15 @@ use crate::urls;
 use crate::views::SiteView;
 use crate::xref::{Index, Names};
 
-/// Builds the whole site in memory; `None` if any error was found (all are in `diagnostics`).
-pub fn build(config: &Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Site> {
-    let mut session = Session::start(config.clone(), body_end_html, diagnostics)?;
-    if let Err(e) = session.finish_search() {
-        diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
-        return None;
-    }
-    Some((*session.site).clone())
+/// Builds the whole site in memory to find its problems (all in `diagnostics`), without
+/// its search index.
+pub fn check(config: &Config, diagnostics: &Diagnostics) {
+    let _ = Session::begin(config.clone(), "", diagnostics, false);
 }
 
-/// Builds the site's pages; its search index is still being built on its own thread,
-/// so that the pages can be written meanwhile.
+/// Builds the whole site in memory; `None` if any error was found (all are in `diagnostics`).
+/// Its search index is still being built on its own thread, so that the pages can be written
+/// meanwhile: [`Pending::join`] gives its files.
 pub fn build_pages(config: &Config, diagnostics: &Diagnostics) -> Option<(Site, Pending)> {
     let mut session = Session::start(config.clone(), "", diagnostics)?;
     let pending = session.pending.take()?;
@@ -174,6 +174,11 @@ pub struct Session {
 impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
     pub fn start(config: Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Session> {
+        Session::begin(config, body_end_html, diagnostics, true)
+    }
+
+    /// A full build, with the search index if `search` (`check` needs none).
+    fn begin(config: Config, body_end_html: &str, diagnostics: &Diagnostics, search: bool) -> Option<Session> {
         let mut phases = Phases::new(config.timings);
         let content = content::load(&config, diagnostics);
         phases.done("load");
@@ -193,9 +198,11 @@ impl Session {
         let assembler = Assembler::new(&index, &rendered, site_view);
         phases.done("backlinks");
         // The search index builds on a thread of its own while the pages render.
-        let pending = SearchIndex::new(&config.language).map(|mut search| {
-            let batch = search.prepare(&index, &rendered, assembler.all_annotations(), None);
-            search.spawn(batch)
+        let pending = search.then(|| {
+            SearchIndex::new(&config.language).map(|mut search| {
+                let batch = search.prepare(&index, &rendered, assembler.all_annotations(), None);
+                search.spawn(batch)
+            })
         });
         phases.done("search: records");
         let jobs = assembler.jobs();
@@ -208,7 +215,7 @@ impl Session {
         add_static(&mut site, &config, &content, diagnostics);
         let names = index.shared_names();
         phases.done("exports");
-        let pending = match pending {
+        let pending = match pending.transpose() {
             Ok(pending) => pending,
             Err(e) => {
                 diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
@@ -230,7 +237,7 @@ impl Session {
             dependents,
             names,
             search: None,
-            pending: Some(pending),
+            pending,
             site: Arc::new(site),
             config,
         })

@@ -367,7 +367,7 @@ fn run_check(cli: &Resolved, args: &CheckArgs, printer: &Printer) -> u8 {
         Err(code) => return code,
     };
     let diagnostics = Diagnostics::default();
-    let _ = build::build(&config, "", &diagnostics);
+    build::check(&config, &diagnostics);
     let (errors, warnings) = printer.report(&diagnostics);
     printer.info(&format!("check: {errors} error(s), {warnings} warning(s)"));
     if errors > 0 || (args.deny_warnings && warnings > 0) { 1 } else { 0 }
