@@ -34,7 +34,6 @@ use crate::model::Content;
 use crate::search::{Pending, SearchIndex};
 use crate::site::{RenderedPages, Site};
 use crate::templates::{self, Templates};
-use crate::text::TextMap;
 use crate::urls;
 use crate::views::SiteView;
 use crate::xref::{Index, Names};
@@ -145,6 +144,46 @@ pub(crate) fn render_article(
     render_page(index, article, annotations, Some(index.config.autolink), &Diagnostics::default())
 }
 
+impl Session {
+    /// Re-reads the static files (the theme's, and `content/static/`'s as the
+    /// last full load found them by `content`'s rules) into the site, after
+    /// `serve` saw `changed` edited. A content static file added or removed
+    /// needs [`Session::start`].
+    pub fn refresh_static(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<(), UpdateError> {
+        let content_root = self.config.root.join("content");
+        let known = |path: &PathBuf| match path.strip_prefix(&content_root) {
+            Ok(rel) => path.is_file() && self.content.static_files.iter().any(|f| f == rel),
+            Err(_) => true,
+        };
+        if !changed.iter().all(known) {
+            return Err(UpdateError::NeedsFullBuild);
+        }
+        let mut site = (*self.site).clone();
+        add_static(&mut site, &self.config, &self.content, diagnostics);
+        if diagnostics.has_errors() {
+            return Err(UpdateError::Broken);
+        }
+        self.site = Arc::new(site);
+        Ok(())
+    }
+}
+
+/// Why [`Session::update`] did not update the site.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UpdateError {
+    /// Files appeared, disappeared or moved: start a new session.
+    NeedsFullBuild,
+    /// The edit is broken (see the diagnostics): keep the last good site.
+    Broken,
+}
+
+#[cfg(test)]
+mod incremental_tests;
+mod rebuild;
+
+pub use rebuild::{ChangeKind, classify};
+use rebuild::{PageFront, invert};
+
 /// What an incremental rebuild did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rebuilt {
@@ -244,12 +283,13 @@ impl Session {
     }
 
     /// Rebuilds after `changed` content files were edited, re-rendering only what they affect.
-    /// Files that are new, deleted or moved need [`Session::start`] instead: `Err(None)`.
-    /// A broken edit gives `Err(Some(()))` with its problems in `diagnostics`; the caller
-    /// keeps serving the last good site and must start a new session on the next change.
-    pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Rebuilt, Option<()>> {
+    /// Files that are new, deleted or moved need [`Session::start`] instead
+    /// ([`UpdateError::NeedsFullBuild`]). A broken edit gives [`UpdateError::Broken`] with its
+    /// problems in `diagnostics`; the caller keeps serving the last good site and must start a
+    /// new session on the next change.
+    pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Rebuilt, UpdateError> {
         if self.finish_search().is_err() {
-            return Err(None);
+            return Err(UpdateError::NeedsFullBuild);
         }
         let mut phases = Phases::new(self.config.timings);
         let before: HashMap<String, PageFront> =
@@ -260,8 +300,8 @@ impl Session {
                 Reloaded::Replaced(id) => {
                     pages.insert(id);
                 }
-                Reloaded::NeedsFullLoad => return Err(None),
-                Reloaded::Failed => return Err(Some(())),
+                Reloaded::NeedsFullLoad => return Err(UpdateError::NeedsFullBuild),
+                Reloaded::Failed => return Err(UpdateError::Broken),
             }
         }
         let edit = self.describe(&pages, &before);
@@ -276,7 +316,7 @@ impl Session {
         let previous = std::mem::replace(&mut self.rendered, RenderedPages::empty());
         self.rendered = render_markdown(&index, Some(previous), Select::Only(&markdown), diagnostics);
         if diagnostics.has_errors() {
-            return Err(Some(()));
+            return Err(UpdateError::Broken);
         }
         let new_refs: HashSet<String> = markdown.iter().flat_map(|id| self.references_of(&self.rendered, id)).collect();
         phases.done("markdown");
@@ -284,11 +324,13 @@ impl Session {
         let assembler = Assembler::new(&index, &self.rendered, site_view);
         phases.done("backlinks");
         let lists = assembler.list_jobs();
-        let jobs = self.affected_jobs(&pages, &markdown, &edit, &old_refs, &new_refs, &lists);
+        let mut jobs = self.affected_jobs(&markdown, &edit, &old_refs, &new_refs);
+        // A list may have more pages than before (an annotation added).
+        jobs.extend(lists.iter().filter(|j| !self.deps.contains_key(*j)).cloned());
         let (pages_out, deps) = render_jobs(&assembler, &self.templates, &jobs, diagnostics);
         phases.done("templates");
         if diagnostics.has_errors() {
-            return Err(Some(()));
+            return Err(UpdateError::Broken);
         }
         let mut site = (*self.site).clone();
         if jobs.iter().any(|j| lists.contains(j)) {
@@ -307,7 +349,7 @@ impl Session {
         exports::add_all(&mut site, &index, &self.rendered, assembler.all_annotations(), scope);
         phases.done("exports");
         // The edited records go to the index now; its files follow the pages ([`Session::finish_search`]).
-        let Some(mut search) = self.search.take() else { return Err(None) };
+        let Some(mut search) = self.search.take() else { return Err(UpdateError::NeedsFullBuild) };
         let batch = search.prepare(&index, &self.rendered, assembler.all_annotations(), Some(&markdown));
         self.pending = Some(search.spawn(batch));
         phases.done("search: records");
@@ -328,7 +370,7 @@ impl Session {
 
     /// Waits for the search index an update started, and swaps its files into the site
     /// (the pages were swapped in before). Nothing to do if none is under way.
-    pub fn finish_search(&mut self) -> anyhow::Result<()> {
+    pub fn finish_search(&mut self) -> Result<(), crate::search::SearchError> {
         let Some(pending) = self.pending.take() else { return Ok(()) };
         let started = std::time::Instant::now();
         let mut built = pending.join()?;
@@ -342,150 +384,6 @@ impl Session {
         self.site = Arc::new(site);
         Ok(())
     }
-
-    /// The front matter of the page at `path` as it is now (before a reload).
-    fn front_of_path(&self, path: &Path) -> Option<PageFront> {
-        let rel = path.strip_prefix(self.config.root.join("content")).ok()?;
-        let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
-        let c = &self.content;
-        let (front, names) = if let Some(p) = c.articles.iter().find(|p| p.id == id) {
-            (front_text(p), None)
-        } else if let Some(p) = c.sources.iter().find(|p| p.id == id) {
-            (front_text(p), Some(source_names(p)))
-        } else {
-            let p = c.figures.iter().find(|p| p.id == id)?;
-            // A table figure shows its body wherever it is embedded: treat it all as front matter.
-            (p.raw.clone(), None)
-        };
-        Some(PageFront { id, front, names })
-    }
-
-    /// Which of the edited pages changed their front matter, and whose source names changed.
-    fn describe(&self, pages: &HashSet<String>, before: &HashMap<String, PageFront>) -> Edit {
-        let mut edit = Edit::default();
-        for id in pages {
-            let Some(old) = before.get(id) else { continue };
-            let Some(new) = self.front_of_path(&self.config.root.join("content").join(format!("{id}.md"))) else {
-                continue;
-            };
-            if old.front != new.front {
-                edit.front.insert(id.clone());
-            }
-            if old.names != new.names {
-                edit.names.extend(old.names.iter().chain(&new.names).flatten().map(|n| TextMap::normalize(n)));
-            }
-        }
-        edit
-    }
-
-    /// Pages whose Markdown must re-render: the edited ones; pages showing something of an
-    /// edited page's front matter (a title in a citation, a figure embed, a wikilink title);
-    /// and, when a source's names changed, every article whose text contains an old or new name.
-    fn markdown_affected(&self, pages: &HashSet<String>, edit: &Edit) -> HashSet<String> {
-        let mut affected = pages.clone();
-        let mut touched: HashSet<String> = edit.front.clone();
-        for figure in &self.content.figures {
-            if figure.meta.claimed_by.as_ref().is_some_and(|c| edit.front.contains(&format!("sources/{c}"))) {
-                touched.insert(figure.id.clone());
-            }
-        }
-        if touched.is_empty() && edit.names.is_empty() {
-            return affected;
-        }
-        let c = &self.content;
-        let r = &self.rendered;
-        let pages_and_facts = (c.articles.iter().map(|p| &p.id).zip(&r.articles))
-            .chain(c.sources.iter().map(|p| &p.id).zip(&r.sources))
-            .chain(c.figures.iter().map(|p| &p.id).zip(&r.figures));
-        for (id, facts) in pages_and_facts {
-            let refers = facts_references(facts).iter().any(|r| touched.contains(r));
-            let names_it = id.starts_with("articles/") && edit.names.iter().any(|n| contains_word(&facts.text, n));
-            if refers || names_it {
-                affected.insert(id.clone());
-            }
-        }
-        affected
-    }
-
-    /// The output pages to re-render after an edit.
-    fn affected_jobs(
-        &self,
-        pages: &HashSet<String>,
-        markdown: &HashSet<String>,
-        edit: &Edit,
-        old_refs: &HashSet<String>,
-        new_refs: &HashSet<String>,
-        lists: &[JobId],
-    ) -> Vec<JobId> {
-        let mut jobs: HashSet<JobId> = HashSet::new();
-        // Lists and the landing page show front matter and counts of citations and mentions.
-        if !edit.front.is_empty() || old_refs != new_refs || pages.iter().any(|id| id.starts_with("figures/")) {
-            jobs.extend([JobId::Index, JobId::Timeline]);
-            jobs.extend(lists.iter().cloned());
-        }
-        // Whatever shows something of an edited page's front matter.
-        for id in &edit.front {
-            jobs.extend(self.dependents.get(id).into_iter().flatten().cloned());
-        }
-        // Each re-rendered page, and the pages it cites or mentions (their backlinks changed).
-        for id in markdown.iter().chain(old_refs).chain(new_refs) {
-            jobs.extend(own_jobs(id));
-            if id.starts_with("articles/") {
-                // Other versions link to it; its successors' change pages compare with it.
-                jobs.extend(
-                    self.dependents.get(id).into_iter().flatten().filter(|j| matches!(j, JobId::Changes(_))).cloned(),
-                );
-            }
-        }
-        let mut jobs: Vec<JobId> = jobs.into_iter().collect();
-        jobs.sort();
-        jobs
-    }
-
-    /// The page ids the rendered Markdown of page `id` refers to.
-    fn references_of(&self, rendered: &RenderedPages, id: &str) -> Vec<String> {
-        let c = &self.content;
-        let facts = if let Some(i) = c.articles.iter().position(|a| a.id == id) {
-            rendered.articles.get(i)
-        } else if let Some(i) = c.sources.iter().position(|s| s.id == id) {
-            rendered.sources.get(i)
-        } else if let Some(i) = c.figures.iter().position(|f| f.id == id) {
-            rendered.figures.get(i)
-        } else {
-            None
-        };
-        facts.map(facts_references).unwrap_or_default()
-    }
-}
-
-/// A page's front matter before an edit, to tell body edits from front-matter edits.
-struct PageFront {
-    id: String,
-    front: String,
-    /// A source's title, aliases and pseudonym flag.
-    names: Option<Vec<String>>,
-}
-
-/// What an edit changed beyond page bodies.
-#[derive(Default)]
-struct Edit {
-    /// Pages whose front matter changed.
-    front: HashSet<String>,
-    /// Normalised source names that appeared or disappeared.
-    names: Vec<String>,
-}
-
-/// Does `text` contain `word` with no letter or digit right before or after it?
-fn contains_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })
-}
-
-fn front_text<M>(page: &crate::model::Page<M>) -> String {
-    page.raw[..page.raw.len() - page.body.len()].to_string()
 }
 
 /// Phase timings, printed with `--verbose` (for profiling builds).
@@ -505,44 +403,6 @@ impl Phases {
         }
         self.last = std::time::Instant::now();
     }
-}
-
-fn source_names(source: &crate::model::Source) -> Vec<String> {
-    let mut names: Vec<String> = std::iter::once(&source.meta.title).chain(&source.meta.aliases).cloned().collect();
-    names.push(format!("pseudonym: {:?}", source.meta.pseudonym));
-    names
-}
-
-/// Every page id a page's facts name: cited and mentioned sources, figures, wikilinks.
-fn facts_references(facts: &Rendered) -> Vec<String> {
-    let mut refs: Vec<String> = facts.citations.iter().map(|c| format!("sources/{}", c.source)).collect();
-    refs.extend(facts.mentions.iter().map(|m| format!("sources/{}", m.source)));
-    refs.extend(facts.figures.iter().map(|f| format!("figures/{}", f.figure)));
-    refs.extend(facts.links.iter().cloned());
-    refs
-}
-
-/// The jobs that render page `id` itself.
-fn own_jobs(id: &str) -> Vec<JobId> {
-    let slug = id.rsplit('/').next().unwrap_or(id).to_string();
-    match id.split('/').next() {
-        Some("articles") => vec![JobId::Article(slug.clone()), JobId::Changes(slug)],
-        Some("sources") => vec![JobId::Source(slug)],
-        Some("figures") => vec![JobId::Figure(slug)],
-        _ => Vec::new(),
-    }
-}
-
-fn invert(deps: &HashMap<JobId, Deps>) -> HashMap<String, HashSet<JobId>> {
-    let mut dependents: HashMap<String, HashSet<JobId>> = HashMap::new();
-    for (job, dep) in deps {
-        if let Deps::Pages(ids) = dep {
-            for id in ids {
-                dependents.entry(id.clone()).or_default().insert(job.clone());
-            }
-        }
-    }
-    dependents
 }
 
 fn site_view(config: &Config, body_end_html: &str) -> SiteView {

@@ -177,7 +177,7 @@ pub fn run(cli: Cli) -> u8 {
                 }
                 Err(d) => {
                     printer.diagnostic(&d);
-                    if d.message.contains("already exists") || d.message.contains("not a") { 1 } else { 2 }
+                    d.class.exit_code()
                 }
             }
         }
@@ -189,7 +189,7 @@ fn run_import(cli: &Resolved, file: &Path, article: &str, partial: bool, printer
         Ok(done) => done,
         Err(d) => {
             printer.diagnostic(&d);
-            return 2;
+            return d.class.exit_code();
         }
     };
     let shown_file = shown(&done.file);
@@ -306,7 +306,7 @@ fn load_config(cli: &Resolved, site: &SiteArgs, printer: &Printer) -> Result<Con
     let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts, timings: cli.verbose };
     Config::load(&cli.root, &overrides).map_err(|d| {
         printer.diagnostic(&d);
-        if d.message.contains("cannot read") { 2 } else { 1 }
+        d.class.exit_code()
     })
 }
 

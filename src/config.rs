@@ -69,7 +69,7 @@ impl Config {
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let text = crate::confine::read_text(root, &path).map_err(|e| {
-            let mut d = Diagnostic::error(CONFIG_FILE, format!("cannot read the site configuration: {e}"));
+            let mut d = Diagnostic::error(CONFIG_FILE, format!("cannot read the site configuration: {e}")).usage();
             if e.kind() == std::io::ErrorKind::NotFound {
                 let misspelt = ["dossier.yml", "Dossier.yaml", "dosier.yaml", "config.yaml"]
                     .into_iter()

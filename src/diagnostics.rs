@@ -63,6 +63,28 @@ pub struct Diagnostic {
     /// Context that is not a fix, e.g. the template include chain.
     pub note: Option<String>,
     pub help: Option<String>,
+    /// What kind of failure this is, for the exit status.
+    pub class: Class,
+}
+
+/// What an error is about, which decides the exit status (1 or 2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Class {
+    /// The project's content or templates (exit 1).
+    #[default]
+    Content,
+    /// How dossier was called, or the file system around it: a missing
+    /// `dossier.yaml`, a file that cannot be read or written (exit 2).
+    Usage,
+}
+
+impl Class {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Class::Content => 1,
+            Class::Usage => 2,
+        }
+    }
 }
 
 impl Diagnostic {
@@ -74,7 +96,14 @@ impl Diagnostic {
             message: message.into(),
             note: None,
             help: None,
+            class: Class::Content,
         }
+    }
+
+    /// Marks this as a usage or file-system problem (exit 2), not one of content.
+    pub fn usage(mut self) -> Diagnostic {
+        self.class = Class::Usage;
+        self
     }
 
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {

@@ -40,12 +40,14 @@ pub struct Imported {
 
 /// Imports the annotations of `file` into `content/articles/<article>.md`.
 pub fn annotations(root: &Path, file: &Path, article: &str, partial: bool) -> Result<Imported, Diagnostic> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| Diagnostic::error(file, format!("cannot read: {e}")).help("give the path of a JSON-LD file"))?;
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        Diagnostic::error(file, format!("cannot read: {e}")).help("give the path of a JSON-LD file").usage()
+    })?;
     let json: Value = serde_json::from_str(&text).map_err(|e| {
         Diagnostic::error(file, format!("not valid JSON: {e}"))
             .at(Some(crate::diagnostics::Location::at_line(&text, e.line().max(1), e.column().max(1))))
             .help("export W3C Web Annotations as JSON-LD (Hypothesis: the API's JSON; dossier: annotations.jsonld)")
+            .usage()
     })?;
     let config = Config::load(root, &Overrides::default())?;
     let diagnostics = Diagnostics::default();
@@ -59,7 +61,8 @@ pub fn annotations(root: &Path, file: &Path, article: &str, partial: bool) -> Re
             return Err(problem);
         }
         return Err(Diagnostic::error(&path, format!("no article `{article}`"))
-            .help("name a file of content/articles/ without `.md`, e.g. `--article my-story`"));
+            .help("name a file of content/articles/ without `.md`, e.g. `--article my-story`")
+            .usage());
     };
     let index = Index::new(&config, &loaded);
     let rendered = crate::build::render_article(&index, page, &page.meta.annotations);

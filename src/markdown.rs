@@ -28,6 +28,8 @@ use crate::model::Annotation;
 use crate::text::TextMap;
 use crate::xref::{Index, RefKind};
 
+/// How a figure reference starts in prose: `@fig-troop-strength`.
+const FIGURE_REF: &str = "@fig-";
 /// What to render and how.
 pub struct RenderOptions<'a> {
     pub index: &'a Index<'a>,
@@ -194,9 +196,9 @@ fn preprocess<'a>(
                 skip_until_link_end = Some(0);
                 Item::Cite(parse_citation(&dest_url["cite:".len()..], options, &range, diagnostics))
             }
-            Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with("@fig-") => {
+            Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with(FIGURE_REF) => {
                 skip_until_link_end = Some(0);
-                let slug = dest_url["@fig-".len()..].to_string();
+                let slug = dest_url[FIGURE_REF.len()..].to_string();
                 if options.index.figure(&slug).is_none() && !options.index.unloaded(&slug) {
                     let (message, help) = options.index.unknown(RefKind::Figure, &slug);
                     options.error(diagnostics, &range, message, help);
@@ -253,7 +255,7 @@ fn preprocess<'a>(
                 in_code_block = false;
                 Item::Md(Event::End(TagEnd::CodeBlock))
             }
-            Event::Text(text) if !in_code_block && link_depth == 0 && text.contains("@fig-") => {
+            Event::Text(text) if !in_code_block && link_depth == 0 && text.contains(FIGURE_REF) => {
                 split_figure_refs(text, &range, &mut out, options, diagnostics);
                 continue;
             }
@@ -295,14 +297,15 @@ fn split_figure_refs<'a>(
 ) {
     let mut rest_start = 0;
     let mut search = 0;
-    while let Some(found) = text[search..].find("@fig-") {
+    while let Some(found) = text[search..].find(FIGURE_REF) {
         let at = search + found;
+        let slug_start = at + FIGURE_REF.len();
         let preceded_by_word = text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric());
-        let slug_len = text[at + 5..]
+        let slug_len = text[slug_start..]
             .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
-            .unwrap_or(text.len() - at - 5);
-        let slug = text[at + 5..at + 5 + slug_len].trim_end_matches('-');
-        search = at + 5;
+            .unwrap_or(text.len() - slug_start);
+        let slug = text[slug_start..slug_start + slug_len].trim_end_matches('-');
+        search = slug_start;
         if preceded_by_word || slug.is_empty() {
             continue;
         }
@@ -314,11 +317,11 @@ fn split_figure_refs<'a>(
         }
         if options.index.figure(slug).is_none() && !options.index.unloaded(slug) {
             let (message, help) = options.index.unknown(RefKind::Figure, slug);
-            let spot = range.start + at..range.start + at + 5 + slug.len();
+            let spot = range.start + at..range.start + slug_start + slug.len();
             options.error(diagnostics, &spot, message, help);
         }
         out.push(Entry { item: Item::FigRef(slug.to_string()), range: range.clone() });
-        rest_start = at + 5 + slug.len();
+        rest_start = slug_start + slug.len();
         search = rest_start;
     }
     if rest_start < text.len() {

@@ -44,7 +44,7 @@ pub struct Initialised {
 /// non-empty folder, and an existing project, unless `force`; even then no
 /// existing file is overwritten.
 pub fn init(dir: &Path, force: bool) -> Result<Initialised, Diagnostic> {
-    let refuse = |why: &str, help: &str| Err(Diagnostic::error(dir, why.to_string()).help(help.to_string()));
+    let refuse = |why: &str, help: &str| Err(Diagnostic::error(dir, why.to_string()).help(help.to_string()).usage());
     if dir.join(crate::config::CONFIG_FILE).exists() && !force {
         return refuse(
             "this folder already holds a dossier (`dossier.yaml`)",
@@ -70,7 +70,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Initialised, Diagnostic> {
             done.kept.push(path);
             continue;
         }
-        let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}"));
+        let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}")).usage();
         fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(io)?;
         write_new(&path, text).map_err(io)?;
         done.written.push(path);
@@ -85,7 +85,8 @@ fn refuse_links(dir: &Path, rel: &str) -> Result<(), Diagnostic> {
         path.push(part);
         if path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(Diagnostic::error(&path, "is a symbolic link; dossier does not write through links")
-                .help("remove the link, or choose another folder"));
+                .help("remove the link, or choose another folder")
+                .usage());
         }
     }
     Ok(())
@@ -178,7 +179,7 @@ pub fn create(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Diagnostic> 
         );
     }
     let title = id.split('-').map(capitalize).collect::<Vec<_>>().join(" ");
-    let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}"));
+    let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}")).usage();
     crate::confine::folder_inside(root, path.parent().unwrap_or(root)).map_err(io)?;
     fs::create_dir_all(path.parent().unwrap_or(root)).map_err(io)?;
     refuse_links(root, &format!("content/{folder}/{id}.md"))?;
@@ -194,6 +195,7 @@ pub fn new_version(root: &Path, article: &str) -> Result<PathBuf, Diagnostic> {
     let from = articles.join(format!("{article}.md"));
     let text = fs::read_to_string(&from).map_err(|e| {
         Diagnostic::error(&from, format!("cannot read the article: {e}"))
+            .usage()
             .help("name an existing file of content/articles/ without `.md`, e.g. `dossier new version my-story`")
     })?;
     let diagnostics = Diagnostics::default();
@@ -222,7 +224,7 @@ pub fn new_version(root: &Path, article: &str) -> Result<PathBuf, Diagnostic> {
         "annotations: []   # the previous version's annotations stay with it; annotate this text anew\n---\n",
     );
     refuse_links(root, &format!("content/articles/{story}-{n}.md"))?;
-    let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}"));
+    let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}")).usage();
     write_new(&path, &(front + &page.body)).map_err(io)?;
     Ok(path)
 }

@@ -61,7 +61,22 @@ pub struct Batch {
 }
 
 /// The index being built on a thread of its own, while the pages render and are written.
-pub struct Pending(std::thread::JoinHandle<anyhow::Result<Built>>);
+pub struct Pending(std::thread::JoinHandle<Result<Built, SearchError>>);
+
+/// Why the search index could not be built (Pagefind's own message).
+#[derive(Debug)]
+pub struct SearchError(String);
+
+impl std::fmt::Display for SearchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Pagefind's errors (and tokio's) as ours.
+fn failed(e: impl std::fmt::Display) -> SearchError {
+    SearchError(format!("{e:#}"))
+}
 
 /// What the indexing thread hands back.
 pub struct Built {
@@ -73,11 +88,11 @@ pub struct Built {
 
 impl SearchIndex {
     /// An empty index for a site in `language` (an ISO 639-1 code, maybe with a region).
-    pub fn new(language: &str) -> anyhow::Result<SearchIndex> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    pub fn new(language: &str) -> Result<SearchIndex, SearchError> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(failed)?;
         let language = language.split(['-', '_']).next().unwrap_or("en").to_lowercase();
         let options = PagefindServiceConfig::builder().force_language(language).build();
-        let index = PagefindIndex::new(Some(options))?;
+        let index = PagefindIndex::new(Some(options)).map_err(failed)?;
         Ok(SearchIndex { runtime, index, notes: HashMap::new(), files: Vec::new() })
     }
 
@@ -118,19 +133,22 @@ impl SearchIndex {
         }))
     }
 
-    fn build(&mut self, batch: Batch) -> anyhow::Result<Vec<SyntheticFile>> {
+    fn build(&mut self, batch: Batch) -> Result<Vec<SyntheticFile>, SearchError> {
         let Batch { records, gone, language } = batch;
         self.runtime.block_on(async {
             for record in records {
                 let kind = BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]);
                 let (url, content, meta) = (record.url, record.content, Some(record.meta));
-                self.index.add_custom_record(url, content, language.clone(), meta, Some(kind), None).await?;
+                let added = self.index.add_custom_record(url, content, language.clone(), meta, Some(kind), None).await;
+                added.map_err(failed)?;
             }
             // An empty record is left out of the index: this is how a record is removed.
             for url in gone {
-                self.index.add_custom_record(url, String::new(), language.clone(), None, None, None).await?;
+                let removed =
+                    self.index.add_custom_record(url, String::new(), language.clone(), None, None, None).await;
+                removed.map_err(failed)?;
             }
-            self.index.get_files().await
+            self.index.get_files().await.map_err(failed)
         })
     }
 
@@ -159,8 +177,8 @@ pub fn site_files(files: Vec<SyntheticFile>) -> Site {
 
 impl Pending {
     /// Waits for the index; the [`SearchIndex`] comes back with its files.
-    pub fn join(self) -> anyhow::Result<Built> {
-        self.0.join().map_err(|_| anyhow::anyhow!("the search indexer panicked"))?
+    pub fn join(self) -> Result<Built, SearchError> {
+        self.0.join().map_err(|_| SearchError("the search indexer panicked".into()))?
     }
 }
 

@@ -388,3 +388,23 @@ fn serve_with_a_relative_root_sees_every_edit() {
     });
     every_kind_of_edit_is_served(&server, &project);
 }
+
+#[test]
+fn static_files_are_served_by_the_same_rules_as_a_build() {
+    let project = Project::fixture("basic");
+    let server = serve(&project);
+    let port = server.port;
+    // A new file appears; an edit is seen; hidden files and editor backups never are.
+    project.write("content/static/notes.txt", "first");
+    eventually("a new static file is served", || get(port, "/static/notes.txt").1 == "first");
+    project.write("content/static/notes.txt", "second");
+    eventually("its edit is served", || get(port, "/static/notes.txt").1 == "second");
+    project.write("content/static/.env", "SECRET=1");
+    project.write("content/static/map.svg~", "backup");
+    project.write("content/static/notes.txt", "third");
+    eventually("a later edit is served", || get(port, "/static/notes.txt").1 == "third");
+    assert_eq!(get(port, "/static/.env").0, 404, "hidden files are not served");
+    assert_eq!(get(port, "/static/map.svg~").0, 404, "editor backups are not served");
+    project.build(&[]);
+    assert!(!project.path("public/static/.env").exists() && !project.path("public/static/map.svg~").exists());
+}

@@ -109,7 +109,11 @@ fn a_thousand_slow_clients_do_not_lock_readers_out() {
         let (status, _, body) = request(server.port, "/articles/report/");
         assert_eq!(status, 200, "request {n}");
         assert!(body.contains("</html>"));
-        assert!(asked.elapsed() < Duration::from_secs(3), "request {n} took {:?}", asked.elapsed());
+        assert!(
+            asked.elapsed() < Duration::from_secs(8),
+            "request {n} took {:?} (slow clients are closed after 10 s)",
+            asked.elapsed()
+        );
     }
     // And edits still rebuild (descriptors are left for reading files).
     let report = project.read("content/articles/report.md");

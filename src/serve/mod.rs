@@ -19,11 +19,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::build::{Rebuilt, Session};
-use crate::config::{CONFIG_FILE, Config, Overrides};
+use crate::build::{ChangeKind, Rebuilt, Session, UpdateError, classify};
+use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::site::Site;
-use crate::templates;
 
 /// How `serve` was asked to run.
 pub struct ServeOptions {
@@ -55,17 +54,6 @@ pub struct Live {
 
 /// The script served pages get (never `dossier build` output): reload, CSS swap, error overlay.
 const LIVE_RELOAD: &str = include_str!("live-reload.html");
-
-/// How much a batch of changes needs rebuilt.
-#[derive(Debug, PartialEq, Eq)]
-enum ChangeKind {
-    /// Config, templates, or files added, removed or renamed: rebuild everything.
-    Full,
-    /// Edited pages: re-render what depends on them.
-    Pages(Vec<PathBuf>),
-    /// Theme or content static files only (`css` if all are stylesheets).
-    Static { css: bool },
-}
 
 pub fn run(options: ServeOptions) -> u8 {
     let address = format!("{}:{}", options.bind, options.port);
@@ -160,7 +148,7 @@ impl Rebuilder<'_> {
         }
         let kind = classify(&self.options.root, &paths, batch.structural);
         let outcome = match (&kind, self.session.is_some()) {
-            (ChangeKind::Static { css }, true) => self.update_static(*css),
+            (ChangeKind::Static { css }, true) => self.update_static(&paths, *css),
             (ChangeKind::Pages(pages), true) => self.update_pages(pages),
             _ => self.full_rebuild(),
         };
@@ -201,7 +189,7 @@ impl Rebuilder<'_> {
         match Session::start(config, LIVE_RELOAD, &diagnostics) {
             Some(mut session) => {
                 if let Err(e) = session.finish_search() {
-                    diagnostics.push(Diagnostic::error(CONFIG_FILE, format!("search index: {e:#}")));
+                    diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e}")));
                     return self.failed(&diagnostics);
                 }
                 let files = session.site.files.len();
@@ -233,8 +221,8 @@ impl Rebuilder<'_> {
                 }
                 Some(done)
             }
-            Err(None) => self.full_rebuild(),
-            Err(Some(())) => {
+            Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),
+            Err(UpdateError::Broken) => {
                 self.session = None;
                 self.failed(&diagnostics)
             }
@@ -242,29 +230,19 @@ impl Rebuilder<'_> {
     }
 
     /// Re-reads theme and content static files into the current site.
-    fn update_static(&mut self, css: bool) -> Option<Rebuilt> {
+    fn update_static(&mut self, paths: &[PathBuf], css: bool) -> Option<Rebuilt> {
+        let diagnostics = Diagnostics::default();
         let session = self.session.as_mut()?;
-        let mut site = (*session.site).clone();
-        let (theme_files, problems) = templates::theme_static_files(&session.config);
-        if !problems.is_empty() {
-            return self.full_rebuild();
-        }
-        for (name, bytes) in theme_files {
-            site.add(name, bytes);
-        }
-        let static_root = session.config.root.join("content");
-        site.files.retain(|path, _| !path.starts_with("static/") || static_root.join(path).is_file());
-        for path in walk_files(&static_root.join("static")) {
-            if let (Ok(rel), Ok(bytes)) =
-                (path.strip_prefix(&static_root), crate::confine::read(&session.config.root, &path))
-            {
-                site.add(rel.to_string_lossy().replace('\\', "/"), bytes);
+        // The same files, read by the same rules, as a build: `content::walk`'s.
+        match session.refresh_static(paths, &diagnostics) {
+            Ok(()) => {
+                let site = session.site.clone();
+                self.publish(site, css);
+                Some(Rebuilt::Pages(0))
             }
+            Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),
+            Err(UpdateError::Broken) => self.failed(&diagnostics),
         }
-        session.site = Arc::new(site);
-        let site = session.site.clone();
-        self.publish(site, css);
-        Some(Rebuilt::Pages(0))
     }
 
     /// Swaps the new site in, then tells tabs to reload (or swap CSS).
@@ -306,86 +284,9 @@ impl Rebuilder<'_> {
     }
 }
 
-/// Decides how much a batch of changed paths needs rebuilt.
-fn classify(root: &Path, paths: &[PathBuf], structural: bool) -> ChangeKind {
-    let rel = |p: &PathBuf| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
-    let mut pages = Vec::new();
-    let mut statics = 0;
-    let mut css = true;
-    for path in paths {
-        let r = rel(path);
-        let first = r.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-        let is_theme_static = first == "themes" && r.components().nth(2).is_some_and(|c| c.as_os_str() == "static");
-        let is_content_static = r.starts_with("content/static");
-        if r == Path::new(CONFIG_FILE) || first == "templates" || (first == "themes" && !is_theme_static) {
-            return ChangeKind::Full;
-        }
-        if is_theme_static || is_content_static {
-            statics += 1;
-            css &= is_theme_static && r.extension().is_some_and(|e| e == "css");
-        } else if first == "content" && r.extension().is_some_and(|e| e == "md") {
-            if structural || !path.is_file() || r.ends_with("_index.md") {
-                return ChangeKind::Full;
-            }
-            pages.push(path.clone());
-        }
-    }
-    if !pages.is_empty() {
-        return ChangeKind::Pages(pages);
-    }
-    if statics > 0 {
-        return ChangeKind::Static { css };
-    }
-    if structural { ChangeKind::Full } else { ChangeKind::Pages(Vec::new()) }
-}
-
 fn hash_bytes(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
     hasher.finish()
-}
-
-fn walk_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(entry.path()),
-                Ok(t) if t.is_file() => out.push(entry.path()),
-                _ => {}
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::{Path, PathBuf};
-
-    use super::{ChangeKind, classify};
-
-    #[test]
-    fn changes_are_classified_by_what_they_need_rebuilt() {
-        let root = Path::new("/p");
-        let p = |s: &str| PathBuf::from(format!("/p/{s}"));
-        let cases = [
-            (vec![p("dossier.yaml")], false, ChangeKind::Full),
-            (vec![p("templates/base.html")], false, ChangeKind::Full),
-            (vec![p("themes/default/templates/article.html")], false, ChangeKind::Full),
-            (vec![p("themes/default/static/style.css")], false, ChangeKind::Static { css: true }),
-            (vec![p("themes/default/static/search.js")], false, ChangeKind::Static { css: false }),
-            (vec![p("content/static/map.svg")], false, ChangeKind::Static { css: false }),
-            // a page that no longer exists (deleted) needs a full rebuild
-            (vec![p("content/articles/gone.md")], false, ChangeKind::Full),
-        ];
-        for (paths, structural, expected) in cases {
-            assert_eq!(classify(root, &paths, structural), expected, "{paths:?}");
-        }
-    }
 }

@@ -1,0 +1,277 @@
+//! Incremental equals full: random sequences of edits, creates, deletes and
+//! renames to a fixture dossier, applied the way `serve` applies them; after
+//! each one the incrementally rebuilt site must equal a fresh full build, byte
+//! for byte (or both must fail).
+
+use std::path::{Path, PathBuf};
+
+use super::{Session, UpdateError};
+use crate::config::{Config, Overrides};
+use crate::diagnostics::Diagnostics;
+
+/// A small deterministic generator (xorshift64*), so a failure replays exactly.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().map(Result::unwrap) {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// One change to the project: its description, and the files it touched
+/// (`structural` when files appeared, disappeared or moved).
+struct Step {
+    what: String,
+    paths: Vec<PathBuf>,
+    structural: bool,
+}
+
+struct Project {
+    root: PathBuf,
+    /// Sources the edits may cite, claim or rename (created ones join).
+    sources: Vec<String>,
+    created: Vec<String>,
+    counter: usize,
+    /// A file broken by the last step, restored by the next one.
+    broken: Option<(String, String)>,
+}
+
+impl Project {
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_default()
+    }
+    fn write(&self, rel: &str, text: &str) -> Step {
+        std::fs::write(self.path(rel), text).unwrap();
+        Step { what: String::new(), paths: vec![self.path(rel)], structural: false }
+    }
+    /// `text` with `line`'s value (a front-matter `key: value` line) replaced.
+    fn set_field(text: &str, key: &str, value: &str) -> String {
+        let mut done = false;
+        let mut out: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if !done && l.starts_with(&format!("{key}:")) {
+                    done = true;
+                    format!("{key}: {value}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        if !done {
+            out.insert(1, format!("{key}: {value}"));
+        }
+        out.join("\n") + "\n"
+    }
+
+    fn random_step(&mut self, rng: &mut Rng) -> Step {
+        self.counter += 1;
+        if let Some((rel, text)) = self.broken.take() {
+            return Step { what: format!("repair {rel}"), ..self.write(&rel, &text) };
+        }
+        let n = self.counter;
+        let articles = ["content/articles/report.md", "content/articles/report-as-received.md"];
+        let figures = ["content/figures/strength.md", "content/figures/trend.md", "content/figures/proportion.md"];
+        let source = rng.pick(&self.sources).clone();
+        let (what, step) = match rng.below(13) {
+            12 => {
+                let rel = format!("content/sources/{source}.md");
+                self.broken = Some((rel.clone(), self.read(&rel)));
+                (
+                    format!("break the front matter of {rel}"),
+                    self.write(&rel, "---\ntitle: [unclosed\nkind: person\n---\n"),
+                )
+            }
+            0 => {
+                let a = *rng.pick(&articles);
+                let text =
+                    self.read(a).replacen("Another army marched.", &format!("Another army marched [@{source}]."), 1);
+                (format!("cite {source} in {a}"), self.write(a, &text))
+            }
+            1 => {
+                let a = *rng.pick(&articles);
+                let text = self.read(a);
+                let text = match (text.find(" [@"), text.rfind("\n---\n")) {
+                    (Some(at), Some(body)) if at > body => {
+                        let end = at + text[at..].find(']').unwrap() + 1;
+                        format!("{}{}", &text[..at], &text[end..])
+                    }
+                    _ => text,
+                };
+                (format!("drop a citation from {a}"), self.write(a, &text))
+            }
+            2 => {
+                let rel = format!("content/sources/{source}.md");
+                let text = Self::set_field(&self.read(&rel), "title", &format!("\"Renamed {n}\""));
+                (format!("rename the title of {source}"), self.write(&rel, &text))
+            }
+            3 => {
+                let f = *rng.pick(&figures);
+                let text = Self::set_field(&self.read(f), "claimed_by", &source);
+                (format!("{f} now claimed by {source}"), self.write(f, &text))
+            }
+            4 => {
+                let rel = format!("content/sources/{source}.md");
+                let text = Self::set_field(&self.read(&rel), "aliases", &format!("[\"Alias{n}\"]"));
+                (format!("alias Alias{n} for {source}"), self.write(&rel, &text))
+            }
+            5 => {
+                let a = *rng.pick(&articles);
+                let title = self.read(&format!("content/sources/{source}.md"));
+                let title =
+                    title.lines().find_map(|l| l.strip_prefix("title: ")).unwrap_or("x").trim_matches('"').to_string();
+                let text = self.read(a) + &format!("\nA sentence naming {title} again ({n}).\n");
+                (format!("mention {title} in {a}"), self.write(a, &text))
+            }
+            6 => {
+                let text = self.read("content/_index.md") + &format!("\nSee [[sources/{source}]] ({n}).\n");
+                (format!("link {source} from the landing page"), self.write("content/_index.md", &text))
+            }
+            7 => {
+                let a = *rng.pick(&articles);
+                let text = Self::set_field(&self.read(a), "title", &format!("\"Article title {n}\""));
+                (format!("retitle {a}"), self.write(a, &text))
+            }
+            8 => {
+                let f = *rng.pick(&figures);
+                let text = Self::set_field(&self.read(f), "title", &format!("\"Figure {n}\""));
+                (format!("retitle {f}"), self.write(f, &text))
+            }
+            9 => {
+                let id = format!("new-source-{n}");
+                let rel = format!("content/sources/{id}.md");
+                let step = self.write(&rel, &format!("---\ntitle: \"New Source {n}\"\nkind: person\n---\nNew.\n"));
+                self.sources.push(id.clone());
+                self.created.push(id.clone());
+                (format!("create {rel}"), Step { structural: true, ..step })
+            }
+            10 if !self.created.is_empty() => {
+                let id = self.created.remove(rng.below(self.created.len()));
+                self.sources.retain(|s| *s != id);
+                let rel = format!("content/sources/{id}.md");
+                std::fs::remove_file(self.path(&rel)).unwrap();
+                (format!("delete {rel}"), Step { what: String::new(), paths: vec![self.path(&rel)], structural: true })
+            }
+            11 if !self.created.is_empty() => {
+                let from = self.created.remove(rng.below(self.created.len()));
+                let to = format!("moved-{n}");
+                self.sources.retain(|s| *s != from);
+                self.sources.push(to.clone());
+                self.created.push(to.clone());
+                let (a, b) = (format!("content/sources/{from}.md"), format!("content/sources/{to}.md"));
+                std::fs::rename(self.path(&a), self.path(&b)).unwrap();
+                (
+                    format!("rename {a} to {b}"),
+                    Step { what: String::new(), paths: vec![self.path(&a), self.path(&b)], structural: true },
+                )
+            }
+            _ => {
+                let a = *rng.pick(&articles);
+                let text = self.read(a).replacen("Lopez again.", &format!("Lopez again ({n})."), 1);
+                (format!("body edit of {a}"), self.write(a, &text))
+            }
+        };
+        Step { what, ..step }
+    }
+}
+
+fn full_build(config: &Config) -> Option<std::collections::BTreeMap<String, std::sync::Arc<[u8]>>> {
+    let mut session = Session::start(config.clone(), "", &Diagnostics::default())?;
+    session.finish_search().unwrap();
+    Some(session.site.files.clone())
+}
+
+/// A session as `serve` keeps it: its search index written into the site.
+fn finished(session: Option<Session>) -> Option<Session> {
+    session.map(|mut s| {
+        s.finish_search().unwrap();
+        s
+    })
+}
+
+fn first_difference(
+    incremental: &std::collections::BTreeMap<String, std::sync::Arc<[u8]>>,
+    full: &std::collections::BTreeMap<String, std::sync::Arc<[u8]>>,
+) -> Option<String> {
+    for (path, bytes) in full {
+        match incremental.get(path) {
+            None => return Some(format!("{path}: missing from the incremental site")),
+            Some(b) if b != bytes => return Some(format!("{path}: stale in the incremental site")),
+            _ => {}
+        }
+    }
+    incremental.keys().find(|p| !full.contains_key(*p)).map(|p| format!("{p}: left over in the incremental site"))
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_after_random_edits() {
+    let steps: usize = std::env::var("DOSSIER_PROPERTY_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(250);
+    let seed: u64 = std::env::var("DOSSIER_PROPERTY_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_d055);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), &root);
+    let config = Config::load(&root, &Overrides::default()).unwrap();
+    let mut project = Project {
+        root: root.clone(),
+        sources: vec!["outlet".into(), "maria-lopez".into(), "lopez-foundation".into()],
+        created: Vec::new(),
+        counter: 0,
+        broken: None,
+    };
+    let mut rng = Rng(seed);
+    let mut session = finished(Session::start(config.clone(), "", &Diagnostics::default()));
+    let mut log = Vec::new();
+    for _ in 0..steps {
+        let step = project.random_step(&mut rng);
+        log.push(step.what.clone());
+        // As `serve` does: files added, removed or moved rebuild everything; edits update.
+        session = finished(match (session, step.structural) {
+            (Some(mut s), false) => match s.update(&step.paths, &Diagnostics::default()) {
+                Ok(_) => Some(s),
+                Err(UpdateError::NeedsFullBuild) => Session::start(config.clone(), "", &Diagnostics::default()),
+                Err(UpdateError::Broken) => None,
+            },
+            _ => Session::start(config.clone(), "", &Diagnostics::default()),
+        });
+        let full = full_build(&config);
+        match (&session, &full) {
+            (Some(s), Some(full)) => {
+                if let Some(diff) = first_difference(&s.site.files, full) {
+                    panic!("after {} steps (seed {seed:#x}): {diff}\nsteps:\n  {}", log.len(), log.join("\n  "));
+                }
+            }
+            (None, None) => {}
+            (s, f) => panic!(
+                "after {} steps: incremental {} but full build {}\nsteps:\n  {}",
+                log.len(),
+                if s.is_some() { "succeeded" } else { "failed" },
+                if f.is_some() { "succeeded" } else { "failed" },
+                log.join("\n  ")
+            ),
+        }
+    }
+}
