@@ -377,6 +377,7 @@ impl Session {
         if self.config.timings {
             eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);
             eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
+            eprintln!("  {:<16} {:>8.1} ms", "  of it, records", built.adding.as_secs_f64() * 1e3);
         }
         let mut site = (*self.site).clone();
         built.index.apply(&mut site, built.files);

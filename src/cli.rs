@@ -336,6 +336,7 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
         if cli.verbose {
             eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);
             eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
+            eprintln!("  {:<16} {:>8.1} ms", "  of it, records", built.adding.as_secs_f64() * 1e3);
         }
         index = crate::search::site_files(built.files);
         Ok(index.clone())

@@ -82,8 +82,9 @@ fn failed(e: impl std::fmt::Display) -> SearchError {
 pub struct Built {
     pub index: SearchIndex,
     pub files: Vec<SyntheticFile>,
-    /// How long the thread worked.
+    /// How long the thread worked: adding the records, then making the index files.
     pub took: std::time::Duration,
+    pub adding: std::time::Duration,
 }
 
 impl SearchIndex {
@@ -128,13 +129,14 @@ impl SearchIndex {
     pub fn spawn(mut self, batch: Batch) -> Pending {
         Pending(std::thread::spawn(move || {
             let started = std::time::Instant::now();
-            let files = self.build(batch)?;
-            Ok(Built { index: self, files, took: started.elapsed() })
+            let (files, adding) = self.build(batch)?;
+            Ok(Built { index: self, files, took: started.elapsed(), adding })
         }))
     }
 
-    fn build(&mut self, batch: Batch) -> Result<Vec<SyntheticFile>, SearchError> {
+    fn build(&mut self, batch: Batch) -> Result<(Vec<SyntheticFile>, std::time::Duration), SearchError> {
         let Batch { records, gone, language } = batch;
+        let started = std::time::Instant::now();
         self.runtime.block_on(async {
             for record in records {
                 let kind = BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]);
@@ -148,7 +150,8 @@ impl SearchIndex {
                     self.index.add_custom_record(url, String::new(), language.clone(), None, None, None).await;
                 removed.map_err(failed)?;
             }
-            self.index.get_files().await.map_err(failed)
+            let adding = started.elapsed();
+            Ok((self.index.get_files().await.map_err(failed)?, adding))
         })
     }
 
