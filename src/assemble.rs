@@ -14,7 +14,6 @@ use crate::changes;
 use crate::diagnostics::Diagnostic;
 use crate::exports;
 use crate::figure;
-use crate::markdown::render_inline;
 use crate::model::{AnnotationKind, Article, Content, Event, SourceKind};
 use crate::site::RenderedPages;
 use crate::templates::Templates;
@@ -562,11 +561,11 @@ impl<'a> Assembler<'a> {
                 let a = &article.meta.annotations[placed.index];
                 AnnotationView {
                     id: placed.id.clone(),
-                    kind: a.kind.as_str().into(),
-                    kind_label: a.kind.label().into(),
+                    kind: placed.kind.as_str().into(),
+                    kind_label: placed.kind.label().into(),
                     quote: a.quote.clone(),
                     correction: a.correction.clone(),
-                    note_html: a.note.as_deref().map(render_inline).unwrap_or_default(),
+                    note_html: placed.note_html.to_string(),
                     sources: a
                         .cites
                         .iter()

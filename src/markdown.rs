@@ -24,7 +24,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options as CmarkOptions, Parser, T
 use crate::annotate::{self, Anchor};
 use crate::config::Autolink;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Annotation;
+use crate::model::{Annotation, AnnotationKind};
 use crate::text::TextMap;
 use crate::xref::{Index, RefKind};
 
@@ -73,8 +73,12 @@ pub struct FigureUse {
 /// An annotation placed on the text.
 #[derive(Clone, Debug)]
 pub struct PlacedAnnotation {
+    /// Position in the article's `annotations:` list (for its other fields).
     pub index: usize,
     pub id: String,
+    pub kind: AnnotationKind,
+    /// The note's Markdown rendered (and sanitised) once, for every place that shows it.
+    pub note_html: std::sync::Arc<str>,
     /// Element id of the mark (`anno-<id>`, `anno-<id>-2` for further matches).
     pub anchor: String,
     pub start: usize,
@@ -554,13 +558,21 @@ pub(crate) fn placed_annotations(
     collected: &Collected,
     anchors: &[Anchor],
 ) -> Vec<PlacedAnnotation> {
+    let mut notes: HashMap<usize, std::sync::Arc<str>> = HashMap::new();
     anchors
         .iter()
         .map(|a| {
             let id = annotation_id(options.annotations, a.annotation);
             let text = &collected.text;
+            let annotation = &options.annotations[a.annotation];
+            let note_html = notes
+                .entry(a.annotation)
+                .or_insert_with(|| annotation.note.as_deref().map(render_inline).unwrap_or_default().into())
+                .clone();
             PlacedAnnotation {
                 index: a.annotation,
+                kind: annotation.kind,
+                note_html,
                 anchor: if a.piece == 1 { format!("anno-{id}") } else { format!("anno-{id}-{}", a.piece) },
                 id,
                 start: a.start,

@@ -4,36 +4,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use common::Project;
+use common::{Project, Server};
 
-/// `dossier serve` on a free port, killed on drop.
-struct Served {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(project: &Project) -> Served {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["serve", "--quiet", "--port", &port.to_string(), "--root"])
-        .arg(project.root())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    while !lines.next().expect("serve exited early").unwrap().starts_with("Serving on") {}
-    std::thread::spawn(move || lines.for_each(drop));
-    Served { child, url: format!("http://127.0.0.1:{port}/") }
+/// `dossier serve` on a free port.
+fn serve(project: &Project) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    command.args(["serve", "--quiet", "--port", &common::free_port().to_string(), "--root"]).arg(project.root());
+    Server::start(command).expect("serve starts")
 }
 
 /// Runs a script of `tests/browser/` and parses its JSON lines.
@@ -45,8 +24,8 @@ fn browser(script: &str, args: &[&str]) -> Vec<serde_json::Value> {
 
 fn every_annotation_anchors_in_apache_annotator(project: &Project, expected_at_least: usize) {
     let served = serve(project);
-    let jsonld = format!("{}annotations.jsonld", served.url);
-    let results = browser("anchor.cjs", &[&served.url, &jsonld, &served.url]);
+    let jsonld = format!("{}annotations.jsonld", served.url());
+    let results = browser("anchor.cjs", &[&served.url(), &jsonld, &served.url()]);
     assert!(results.len() >= expected_at_least, "{} annotations", results.len());
     let wrong: Vec<&serde_json::Value> = results
         .iter()
@@ -72,7 +51,7 @@ fn every_annotation_of_the_fixtures_anchors_in_a_w3c_client() {
 fn notes_sit_level_with_their_highlights_without_overlapping() {
     let project = Project::shipped();
     let served = serve(&project);
-    let url = format!("{}articles/defectors-as-received/", served.url);
+    let url = format!("{}articles/defectors-as-received/", served.url());
     let screens = browser("notes-layout.cjs", &[&url]);
     for wide in &screens[..2] {
         assert_eq!(wide["placed"], true, "{wide}");
@@ -92,4 +71,9 @@ fn notes_sit_level_with_their_highlights_without_overlapping() {
         assert_eq!(phone[check], true, "{check}: {phone}");
     }
     assert_eq!(phone["scrollsSideways"], false, "{phone}");
+    let paper = &screens[3];
+    assert_eq!(paper["copies"], paper["notes"], "every note is printed: {paper}");
+    for check in ["beside", "columnHidden", "restored"] {
+        assert_eq!(paper[check], true, "printing, {check}: {paper}");
+    }
 }

@@ -5,29 +5,10 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Project;
-
-struct Server {
-    child: Child,
-    port: u16,
-    /// Everything the server printed on stderr so far.
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+use common::{Project, Server, free_port};
 
 fn serve(project: &Project) -> Server {
     serve_on(project, free_port())
@@ -42,28 +23,9 @@ fn serve_on(project: &Project, port: u16) -> Server {
 /// Starts `dossier serve --port PORT`, as `configure` adds arguments and the folder to run in.
 fn serve_with(port: u16, configure: impl FnOnce(&mut Command)) -> Server {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    command.args(["serve", "--port", &port.to_string()]).env("NO_COLOR", "1").stderr(Stdio::piped());
+    command.args(["serve", "--port", &port.to_string()]).env("NO_COLOR", "1");
     configure(&mut command);
-    let mut child = command.spawn().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("serve exited early").unwrap();
-        if line.starts_with("Serving on") {
-            break;
-        }
-    }
-    // Keep draining stderr so the server never blocks on a full pipe.
-    let log = Arc::new(Mutex::new(String::new()));
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            eprintln!("[serve] {line}");
-            let mut log = sink.lock().unwrap();
-            log.push_str(&line);
-            log.push('\n');
-        }
-    });
-    Server { child, port, log }
+    Server::start(command).expect("serve exited early")
 }
 
 /// A plain HTTP/1.1 GET: (status, body).

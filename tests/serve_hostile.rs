@@ -4,55 +4,20 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::Project;
-
-struct Server {
-    child: Child,
-    port: u16,
-    /// The line it printed: `Serving on http://…/ (Ctrl-C to stop)`.
-    banner: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+use common::{Project, Server, free_port};
 
 /// Starts `sh -c "<prefix> exec dossier serve <args>"` and waits for its banner; the port is
 /// read from the banner (so `--port 0` works).
 fn serve(project: &Project, shell_prefix: &str, args: &[&str]) -> Option<Server> {
     let script = format!("{shell_prefix} exec \"$0\" serve --root \"$1\" {}", args.join(" "));
-    let child = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg(env!("CARGO_BIN_EXE_dossier"))
-        .arg(project.root())
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut server = Server { child, port: 0, banner: String::new() };
-    let mut lines = BufReader::new(server.child.stderr.take().unwrap()).lines();
-    server.banner = loop {
-        let line = lines.next()?.ok()?;
-        if line.starts_with("Serving on") {
-            break line;
-        }
-    };
-    std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| eprintln!("[serve] {l}")));
-    server.port = server.banner.rsplit(':').next()?.split('/').next()?.parse().ok()?;
-    Some(server)
+    let mut command = Command::new("sh");
+    command.arg("-c").arg(script).arg(env!("CARGO_BIN_EXE_dossier")).arg(project.root()).env("NO_COLOR", "1");
+    Server::start(command)
 }
 
 fn serve_plain(project: &Project) -> Server {

@@ -23,7 +23,7 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
 use super::{
     CitationUse, Collected, Entry, FigureUse, Item, Mention, MentionSpot, PlacedAnnotation, RenderOptions, Rendered,
-    annotation_id, note_carriers, number_figures, placed_annotations, render_inline, sentence_at,
+    annotation_id, note_carriers, number_figures, placed_annotations, sentence_at,
 };
 use crate::annotate::Anchor;
 use crate::config::Autolink;
@@ -965,8 +965,8 @@ impl Writer<'_, '_> {
                 let _ =
                     write!(note, "<span class=\"note-correction\">→ <strong>{}</strong></span> ", escape(correction));
             }
-            if let Some(text) = &annotation.note {
-                let _ = write!(note, "<span class=\"note-text\">{}</span>", render_inline(text));
+            if !self.placed[k].note_html.is_empty() {
+                let _ = write!(note, "<span class=\"note-text\">{}</span>", self.placed[k].note_html);
             }
             if !annotation.cites.is_empty() {
                 let cites = annotation.cites.clone();

@@ -57,5 +57,24 @@ const { chromium } = require("playwright-core");
   });
   console.log(JSON.stringify(p));
   if (shots) await phone.screenshot({ path: `${shots}-390.png` });
+  // Printing: every note follows the block that holds its highlight, and the column is hidden.
+  const paper = await browser.newPage();
+  await paper.goto(url, { waitUntil: "load" });
+  await paper.emulateMedia({ media: "print" });
+  const printed = await paper.evaluate(() => {
+    window.dispatchEvent(new Event("beforeprint"));
+    const notes = Array.from(document.querySelectorAll(".notes li[data-annotation]"));
+    const copies = Array.from(document.querySelectorAll(".article-body .print-note"));
+    const beside = copies.every((c) => {
+      const prev = c.previousElementSibling;
+      return !!prev && (prev.matches(".print-note") || prev.querySelector("a.note-ref") !== null || c.parentElement.querySelector("a.note-ref") !== null);
+    });
+    const columnHidden = getComputedStyle(document.querySelector(".notes")).display === "none";
+    window.dispatchEvent(new Event("afterprint"));
+    return { print: true, notes: notes.length, copies: copies.length, beside, columnHidden,
+      restored: document.querySelectorAll(".print-note").length === 0 };
+  });
+  console.log(JSON.stringify(printed));
+  await paper.pdf({ path: shots ? `${shots}.pdf` : "/dev/null" });
   await browser.close();
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -2,8 +2,10 @@
 #![allow(dead_code)]
 
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 
 use scraper::{Html, Selector};
 
@@ -143,4 +145,59 @@ pub fn search_fragments(site: &Path) -> Vec<serde_json::Value> {
         records.push(serde_json::from_slice(json).expect("valid JSON"));
     }
     records
+}
+
+/// A `dossier serve` child process, killed on drop.
+pub struct Server {
+    pub child: Child,
+    /// The port it listens on, read from its banner (so `--port 0` works).
+    pub port: u16,
+    /// The line it printed: `Serving on http://…/ (Ctrl-C to stop)`.
+    pub banner: String,
+    /// Everything it printed on stderr after the banner, so far.
+    pub log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Spawns `command` (a `dossier serve …`) and waits for its banner; `None` if it exits first.
+    pub fn start(mut command: Command) -> Option<Server> {
+        let mut child = command.stderr(Stdio::piped()).spawn().expect("spawn dossier serve");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let banner = lines.by_ref().map_while(Result::ok).find(|line| line.starts_with("Serving on"));
+        let port = banner.as_deref().and_then(|b| b.rsplit(':').next()?.split('/').next()?.parse().ok());
+        let (Some(banner), Some(port)) = (banner, port) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        };
+        // Keep draining stderr so the server never blocks on a full pipe.
+        let log = Arc::new(Mutex::new(String::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                eprintln!("[serve] {line}");
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Some(Server { child, port, banner, log })
+    }
+
+    /// `http://127.0.0.1:PORT/`
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nobody listens on (yet).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }

@@ -101,6 +101,33 @@
         ref.addEventListener("blur", function () { light(note, false); });
       });
   });
+  // Printing: each note follows the paragraph (or heading, list item) that
+  // holds its highlight, instead of the column or the list at the end.
+  var printed = [];
+  window.addEventListener("beforeprint", function () {
+    var last = new Map();
+    notes.forEach(function (note) {
+      var id = note.getAttribute("data-annotation");
+      var ref = body.querySelector('a.note-ref[data-note="' + CSS.escape(id) + '"]');
+      if (!ref) return;
+      var block = ref.closest("p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, figure") || ref;
+      var copy = document.createElement(block.matches("li, td, th") ? "span" : "div");
+      copy.className = "print-note " + note.className;
+      copy.innerHTML = note.innerHTML;
+      var after = last.get(block);
+      if (after) after.after(copy);
+      else if (block.matches("li, td, th")) block.appendChild(copy);
+      else block.after(copy);
+      last.set(block, copy);
+      printed.push(copy);
+    });
+    container.classList.add("notes-printing");
+  });
+  window.addEventListener("afterprint", function () {
+    printed.forEach(function (copy) { copy.remove(); });
+    printed = [];
+    container.classList.remove("notes-printing");
+  });
   var pending = 0;
   function relayout() { cancelAnimationFrame(pending); pending = requestAnimationFrame(layout); }
   window.addEventListener("resize", relayout);
