@@ -3,17 +3,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Project;
 use serde_json::Value;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 /// A child process killed when the test ends, pass or fail.
 struct Running(Child);
@@ -27,7 +22,7 @@ impl Drop for Running {
 
 /// Serves `dir` with Python's static file server (as a plain static host would).
 fn static_server(dir: &Path) -> (Running, u16) {
-    let port = free_port();
+    let port = common::free_port();
     let child = Command::new("python3")
         .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
         .arg(dir)
@@ -132,22 +127,10 @@ fn a_reader_finds_pages_and_annotation_notes_at_the_root_and_under_a_sub_path() 
 #[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
 fn serve_makes_an_edited_note_searchable_after_the_rebuild() {
     let project = Project::fixture("basic");
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(project.root())
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let _server = Running(child);
-    loop {
-        let line = lines.next().expect("serve exited early").unwrap();
-        if line.starts_with("Serving on") {
-            break;
-        }
-    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    command.args(["serve", "--port", "0", "--root"]).arg(project.root()).env("NO_COLOR", "1");
+    let server = common::Server::start(command).expect("serve started");
+    let port = server.port;
     let url = format!("http://127.0.0.1:{port}/search/");
     let before = search(&url, &[("zanzibarite", "")]);
     let marks = |run: &Value| -> Vec<String> {
@@ -163,13 +146,16 @@ fn serve_makes_an_edited_note_searchable_after_the_rebuild() {
     assert_ne!(text, edited, "the fixture's note is where the test expects it");
     project.write(path, &edited);
     // Wait for the rebuild (the serve log says when), then search again.
-    loop {
-        let line = lines.next().expect("serve exited").unwrap();
-        if line.starts_with("Rebuilt") {
-            assert!(line.contains("re-rendered"), "an incremental rebuild: {line}");
-            break;
+    let started = Instant::now();
+    let rebuilt = loop {
+        let log = server.log.lock().unwrap().clone();
+        if let Some(line) = log.lines().find(|l| l.starts_with("Rebuilt")) {
+            break line.to_string();
         }
-    }
+        assert!(started.elapsed() < Duration::from_secs(20), "no rebuild: {log}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(rebuilt.contains("re-rendered"), "an incremental rebuild: {rebuilt}");
     let after = search(&url, &[("zanzibarite", "")]);
     let first = &after[0]["results"][0];
     assert!(first["href"].as_str().unwrap().contains("/articles/report/#anno-"), "the note's annotation: {after:?}");
