@@ -24,16 +24,80 @@ use crate::xref::Index;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobId {
     Index,
-    Sources,
-    Figures,
+    /// A page of the sources list, from 1 (`sources/`, then `sources/page/2/`, …).
+    Sources(usize),
+    Figures(usize),
     Timeline,
-    Annotations,
+    Annotations(usize),
     Search,
     NotFound,
     Article(String),
     Changes(String),
     Source(String),
     Figure(String),
+}
+
+/// How many entries a page of each list shows: at 10,000 pages every list page stays
+/// well under 200 KB of HTML. The first page keeps the list's URL (`sources/`); the
+/// others are `sources/page/2/` and so on.
+const SOURCES_PER_PAGE: usize = 500;
+const FIGURES_PER_PAGE: usize = 500;
+const ANNOTATIONS_PER_PAGE: usize = 200;
+
+/// The output folder of page `n` (from 1) of the list at `base` (`sources/`).
+pub fn list_path(base: &str, n: usize) -> String {
+    if n <= 1 { base.to_string() } else { format!("{base}page/{n}/") }
+}
+
+/// The entries `from..to` of page `n` of a list of `len`; `None` past the last page.
+fn page_range(n: usize, len: usize, per: usize) -> Option<(usize, usize)> {
+    let from = (n.max(1) - 1) * per;
+    (n >= 1 && (from < len || n == 1)).then(|| (from, (from + per).min(len)))
+}
+
+/// `Sources`, or `Sources (page 2)`.
+fn numbered(title: &str, n: usize) -> String {
+    if n <= 1 { title.to_string() } else { format!("{title} (page {n})") }
+}
+
+/// Groups that hold a list in order; keeps the entries `from..to` of the whole list.
+trait Grouped {
+    fn len(&self) -> usize;
+    fn keep(&mut self, from: usize, to: usize);
+}
+
+impl Grouped for SourceGroupView {
+    fn len(&self) -> usize {
+        self.sources.len()
+    }
+    fn keep(&mut self, from: usize, to: usize) {
+        self.sources = self.sources.drain(from..to).collect();
+    }
+}
+
+impl Grouped for AnnotationGroupView {
+    fn len(&self) -> usize {
+        self.annotations.len()
+    }
+    fn keep(&mut self, from: usize, to: usize) {
+        self.annotations = self.annotations.drain(from..to).collect();
+    }
+}
+
+/// The groups as they show entries `from..to` of the list they make together.
+fn slice_groups<G: Grouped>(groups: Vec<G>, from: usize, to: usize) -> Vec<G> {
+    let mut at = 0;
+    let mut kept = Vec::new();
+    for mut group in groups {
+        let (start, end) = (at, at + group.len());
+        at = end;
+        if end <= from || start >= to {
+            continue;
+        }
+        group.keep(from.max(start) - start, to.min(end) - start);
+        kept.push(group);
+    }
+    kept
 }
 
 /// The pages an output page shows something of.
@@ -253,15 +317,8 @@ impl<'a> Assembler<'a> {
     /// Every output page of the site.
     pub fn jobs(&self) -> Vec<JobId> {
         let c = self.content();
-        let mut jobs = vec![
-            JobId::Index,
-            JobId::Sources,
-            JobId::Figures,
-            JobId::Timeline,
-            JobId::Annotations,
-            JobId::Search,
-            JobId::NotFound,
-        ];
+        let mut jobs = vec![JobId::Index, JobId::Timeline, JobId::Search, JobId::NotFound];
+        jobs.extend(self.list_jobs());
         for article in &c.articles {
             jobs.push(JobId::Article(article.slug.clone()));
             if self.predecessor(article).is_some() {
@@ -295,26 +352,35 @@ impl<'a> Assembler<'a> {
         Some(
             match job {
                 JobId::Index => PageJob::new("index.html", page(""), &self.index_view()),
-                JobId::Sources => PageJob::new(
-                    "sources.html",
-                    page("sources/"),
-                    &SourcesView {
-                        site: site(),
-                        title: "Sources".into(),
-                        url: config.url("sources/"),
-                        groups: self.source_groups(),
-                    },
-                ),
-                JobId::Figures => PageJob::new(
-                    "figures.html",
-                    page("figures/"),
-                    &FiguresView {
-                        site: site(),
-                        title: "Figures".into(),
-                        url: config.url("figures/"),
-                        figures: self.content().figures.iter().map(|f| self.figure_summary(f)).collect(),
-                    },
-                ),
+                JobId::Sources(n) => {
+                    let (from, to) = page_range(*n, self.content().sources.len(), SOURCES_PER_PAGE)?;
+                    PageJob::new(
+                        "sources.html",
+                        page(&list_path("sources/", *n)),
+                        &SourcesView {
+                            site: site(),
+                            title: numbered("Sources", *n),
+                            url: config.url(&list_path("sources/", *n)),
+                            groups: slice_groups(self.source_groups(), from, to),
+                            pagination: self.pagination("sources/", *n, self.content().sources.len(), SOURCES_PER_PAGE),
+                        },
+                    )
+                }
+                JobId::Figures(n) => {
+                    let figures = &self.content().figures;
+                    let (from, to) = page_range(*n, figures.len(), FIGURES_PER_PAGE)?;
+                    PageJob::new(
+                        "figures.html",
+                        page(&list_path("figures/", *n)),
+                        &FiguresView {
+                            site: site(),
+                            title: numbered("Figures", *n),
+                            url: config.url(&list_path("figures/", *n)),
+                            figures: figures[from..to].iter().map(|f| self.figure_summary(f)).collect(),
+                            pagination: self.pagination("figures/", *n, figures.len(), FIGURES_PER_PAGE),
+                        },
+                    )
+                }
                 JobId::Timeline => PageJob::new(
                     "timeline.html",
                     page("timeline/"),
@@ -325,7 +391,9 @@ impl<'a> Assembler<'a> {
                         events: self.events(None),
                     },
                 ),
-                JobId::Annotations => PageJob::new("annotations.html", page("annotations/"), &self.annotations_view()),
+                JobId::Annotations(n) => {
+                    PageJob::new("annotations.html", page(&list_path("annotations/", *n)), &self.annotations_view(*n)?)
+                }
                 JobId::Search => PageJob::new("search.html", page("search/"), &simple("Search", "search/")),
                 JobId::NotFound => PageJob::new(
                     "404.html",
@@ -377,7 +445,7 @@ impl<'a> Assembler<'a> {
         let mut pages = HashSet::new();
         match job {
             JobId::Search | JobId::NotFound => {}
-            JobId::Index | JobId::Sources | JobId::Figures | JobId::Timeline | JobId::Annotations => {
+            JobId::Index | JobId::Sources(_) | JobId::Figures(_) | JobId::Timeline | JobId::Annotations(_) => {
                 return Deps::Everything;
             }
             JobId::Article(slug) | JobId::Changes(slug) => {
@@ -730,25 +798,51 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn annotations_view(&self) -> AnnotationsView {
+    fn annotations_view(&self, n: usize) -> Option<AnnotationsView> {
         let all = self.all_annotations();
-        AnnotationsView {
-            site: self.site.clone(),
-            title: "Annotations".into(),
-            url: self.index.config.url("annotations/"),
-            groups: AnnotationKind::ALL
-                .iter()
-                .filter_map(|kind| {
-                    let annotations: Vec<AnnotationView> =
-                        all.iter().filter(|a| a.kind == kind.as_str()).cloned().collect();
-                    (!annotations.is_empty()).then(|| AnnotationGroupView {
-                        kind: kind.as_str().into(),
-                        label: kind.label().into(),
-                        annotations,
-                    })
+        let (from, to) = page_range(n, all.len(), ANNOTATIONS_PER_PAGE)?;
+        let groups = AnnotationKind::ALL
+            .iter()
+            .filter_map(|kind| {
+                let annotations: Vec<AnnotationView> =
+                    all.iter().filter(|a| a.kind == kind.as_str()).cloned().collect();
+                (!annotations.is_empty()).then(|| AnnotationGroupView {
+                    kind: kind.as_str().into(),
+                    label: kind.label().into(),
+                    annotations,
                 })
-                .collect(),
+            })
+            .collect();
+        Some(AnnotationsView {
+            site: self.site.clone(),
+            title: numbered("Annotations", n),
+            url: self.index.config.url(&list_path("annotations/", n)),
+            groups: slice_groups(groups, from, to),
             jsonld_url: self.index.config.url("annotations.jsonld"),
+            pagination: self.pagination("annotations/", n, all.len(), ANNOTATIONS_PER_PAGE),
+        })
+    }
+
+    /// Every page of the sources, figures and annotations lists.
+    pub fn list_jobs(&self) -> Vec<JobId> {
+        let c = self.content();
+        let pages = |len: usize, per: usize| 1..=len.div_ceil(per).max(1);
+        let mut jobs: Vec<JobId> = pages(c.sources.len(), SOURCES_PER_PAGE).map(JobId::Sources).collect();
+        jobs.extend(pages(c.figures.len(), FIGURES_PER_PAGE).map(JobId::Figures));
+        jobs.extend(pages(self.all_annotations().len(), ANNOTATIONS_PER_PAGE).map(JobId::Annotations));
+        jobs
+    }
+
+    /// Links between the pages of a list of `len` entries under `base` (`sources/`).
+    fn pagination(&self, base: &str, n: usize, len: usize, per: usize) -> PaginationView {
+        let total = len.div_ceil(per).max(1);
+        let url = |k: usize| self.index.config.url(&list_path(base, k));
+        PaginationView {
+            number: n,
+            total,
+            previous: (n > 1).then(|| url(n - 1)),
+            next: (n < total).then(|| url(n + 1)),
+            pages: (1..=total).map(|k| PageLinkView { number: k, url: url(k), current: k == n }).collect(),
         }
     }
 
@@ -790,11 +884,27 @@ impl<'a> Assembler<'a> {
                 .take(4)
                 .map(|f| figure::embed(self.index, f, None, true))
                 .collect(),
-            source_groups: self.source_groups(),
+            source_groups: self.source_groups().into_iter().map(most_used).collect(),
             events: self.events(None),
             annotation_count: self.all_annotations().len(),
         }
     }
+}
+
+/// How many sources of each kind the landing page lists: the most used, so it stays light.
+const LANDING_SOURCES: usize = 50;
+
+/// The group with only its `LANDING_SOURCES` most used sources, still sorted by title.
+fn most_used(mut group: SourceGroupView) -> SourceGroupView {
+    if group.sources.len() > LANDING_SOURCES {
+        let mut by_use: Vec<usize> = (0..group.sources.len()).collect();
+        by_use.sort_by_key(|&i| std::cmp::Reverse(group.sources[i].uses));
+        let mut keep: Vec<usize> = by_use.into_iter().take(LANDING_SOURCES).collect();
+        keep.sort_unstable();
+        let mut all: Vec<Option<SourceSummaryView>> = group.sources.into_iter().map(Some).collect();
+        group.sources = keep.into_iter().filter_map(|i| all[i].take()).collect();
+    }
+    group
 }
 
 /// The theme's `style.css` (the project's theme folder first, then the built-in one).

@@ -11,9 +11,12 @@
 //!
 //! `serve` keeps every output file in memory (a [`Site`] in its [`Session`])
 //! and, after an edit, re-runs phases 3 and 5 only for what the edit affects.
-//! `build` and `check` ([`build_into`]) send each page to a [`Sink`] as soon
-//! as it is rendered — written to disk by [`crate::output`], or dropped — so
-//! the pages are never all in memory at once.
+//! `build` and `check` send each page to a [`Sink`] as soon as it is
+//! rendered — written to disk by [`crate::output`], or dropped — so the
+//! pages are never all in memory at once.
+//! The search index ([`crate::search`]) is built on a thread of its own from
+//! phase 4 on, beside template rendering (and, in `build`, the writing of the
+//! pages); `check` does without it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -30,16 +33,38 @@ use crate::highlight;
 use crate::lint;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
+use crate::search::{Pending, SearchIndex};
 use crate::site::{RenderedPages, Sink, Site};
 use crate::templates::{self, Templates};
 use crate::urls;
 use crate::views::SiteView;
 use crate::xref::{Index, Names};
 
-/// Builds the whole site, sending its pages to `sink` as they are rendered; returns the
-/// other files (exports, static files), or `None` if any error was found.
-pub fn build_into(config: &Config, diagnostics: &Diagnostics, sink: &dyn Sink) -> Option<Site> {
-    Session::start_into(config.clone(), "", diagnostics, Some(sink)).map(|s| Arc::unwrap_or_clone(s.site))
+/// Builds the whole site to find its problems (all in `diagnostics`), without its search
+/// index, holding none of its pages.
+pub fn check(config: &Config, diagnostics: &Diagnostics) {
+    let _ = Session::begin(config.clone(), "", diagnostics, false, Some(&Discard));
+}
+
+/// Builds the whole site, sending its pages to `sink` as they are rendered; returns the other
+/// files (exports, static files), or `None` if any error was found (all are in `diagnostics`).
+/// Its search index is still being built on its own thread, so that the pages can be written
+/// meanwhile: [`Pending::join`] gives its files.
+pub fn build_pages(config: &Config, diagnostics: &Diagnostics, sink: &dyn Sink) -> Option<(Site, Pending)> {
+    let mut session = Session::begin(config.clone(), "", diagnostics, true, Some(sink))?;
+    let pending = session.pending.take()?;
+    Some((std::mem::take(Arc::make_mut(&mut session.site)), pending))
+}
+
+/// Where `check` sends the pages it renders: nowhere.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: &str, _: &[u8]) {}
+
+    fn written(&self) -> std::collections::BTreeSet<String> {
+        std::collections::BTreeSet::new()
+    }
 }
 
 /// Which pages to (re)render.
@@ -193,21 +218,25 @@ pub struct Session {
     /// The jobs that show something of each page id.
     dependents: HashMap<String, HashSet<JobId>>,
     names: Arc<Names>,
-    search: exports::SearchEntries,
+    /// The search index, away on its thread while `pending`; `None` after it failed.
+    search: Option<SearchIndex>,
+    pending: Option<Pending>,
     pub site: Arc<Site>,
 }
 
 impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
     pub fn start(config: Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Session> {
-        Session::start_into(config, body_end_html, diagnostics, None)
+        Session::begin(config, body_end_html, diagnostics, true, None)
     }
 
-    /// A full build whose pages go to `sink` (when given) instead of into the session's site.
-    fn start_into(
+    /// A full build, with the search index if `search` (`check` needs none); its pages go
+    /// to `sink` (when given) instead of into the session's site.
+    fn begin(
         config: Config,
         body_end_html: &str,
         diagnostics: &Diagnostics,
+        search: bool,
         sink: Option<&dyn Sink>,
     ) -> Option<Session> {
         let mut phases = Phases::new(config.timings);
@@ -228,6 +257,14 @@ impl Session {
         let site_view = site_view(&config, body_end_html);
         let assembler = Assembler::new(&index, &rendered, site_view);
         phases.done("backlinks");
+        // The search index builds on a thread of its own while the pages render.
+        let pending = search.then(|| {
+            SearchIndex::new(&config.language).map(|mut search| {
+                let batch = search.prepare(&index, &rendered, assembler.all_annotations(), None);
+                search.spawn(batch)
+            })
+        });
+        phases.done("search: records");
         let jobs = assembler.jobs();
         let (pages, deps) = render_jobs(&assembler, &templates, &jobs, diagnostics, sink);
         for (path, html) in pages {
@@ -235,14 +272,17 @@ impl Session {
         }
         site.written = sink.map(Sink::written).unwrap_or_default();
         phases.done("templates");
-        if diagnostics.has_errors() {
-            return None;
-        }
-        let mut search = exports::SearchEntries::default();
-        exports::add_all(&mut site, &index, &rendered, assembler.all_annotations(), &mut search, exports::Scope::All);
+        exports::add_all(&mut site, &index, &rendered, assembler.all_annotations(), exports::Scope::All);
         add_static(&mut site, &config, &content, diagnostics);
         let names = index.shared_names();
         phases.done("exports");
+        let pending = match pending.transpose() {
+            Ok(pending) => pending,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
+                return None;
+            }
+        };
         let dependents = invert(&deps);
         drop(assembler);
         drop(index);
@@ -257,7 +297,8 @@ impl Session {
             deps,
             dependents,
             names,
-            search,
+            search: None,
+            pending,
             site: Arc::new(site),
             config,
         })
@@ -269,6 +310,9 @@ impl Session {
     /// problems in `diagnostics`; the caller keeps serving the last good site and must start a
     /// new session on the next change.
     pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Rebuilt, UpdateError> {
+        if self.finish_search().is_err() {
+            return Err(UpdateError::NeedsFullBuild);
+        }
         let mut phases = Phases::new(self.config.timings);
         let before: HashMap<String, PageFront> =
             changed.iter().filter_map(|p| self.front_of_path(p)).map(|f| (f.id.clone(), f)).collect();
@@ -301,21 +345,36 @@ impl Session {
         let site_view = site_view(&self.config, &self.body_end_html);
         let assembler = Assembler::new(&index, &self.rendered, site_view);
         phases.done("backlinks");
-        let jobs = self.affected_jobs(&markdown, &edit, &old_refs, &new_refs);
+        let lists = assembler.list_jobs();
+        let mut jobs = self.affected_jobs(&markdown, &edit, &old_refs, &new_refs);
+        // A list may have more pages than before (an annotation added).
+        jobs.extend(lists.iter().filter(|j| !self.deps.contains_key(*j)).cloned());
         let (pages_out, deps) = render_jobs(&assembler, &self.templates, &jobs, diagnostics, None);
         phases.done("templates");
         if diagnostics.has_errors() {
             return Err(UpdateError::Broken);
         }
         let mut site = (*self.site).clone();
+        if jobs.iter().any(|j| lists.contains(j)) {
+            // A list may have fewer pages than before (an annotation removed): drop the extra ones.
+            let kept: HashSet<&str> = pages_out.iter().map(|(path, _)| path.as_str()).collect();
+            let paged =
+                |p: &str| ["sources/page/", "figures/page/", "annotations/page/"].iter().any(|l| p.starts_with(l));
+            site.files.retain(|p, _| !paged(p) || kept.contains(p.as_str()));
+        }
         let count = pages_out.len();
         for (path, html) in pages_out {
             site.add(path, html);
         }
         phases.done("swap");
         let scope = exports::Scope::Pages { ids: &markdown, front_matter: !edit.front.is_empty() };
-        exports::add_all(&mut site, &index, &self.rendered, assembler.all_annotations(), &mut self.search, scope);
+        exports::add_all(&mut site, &index, &self.rendered, assembler.all_annotations(), scope);
         phases.done("exports");
+        // The edited records go to the index now; its files follow the pages ([`Session::finish_search`]).
+        let Some(mut search) = self.search.take() else { return Err(UpdateError::NeedsFullBuild) };
+        let batch = search.prepare(&index, &self.rendered, assembler.all_annotations(), Some(&markdown));
+        self.pending = Some(search.spawn(batch));
+        phases.done("search: records");
         self.names = index.shared_names();
         drop(assembler);
         drop(index);
@@ -329,6 +388,24 @@ impl Session {
         }
         self.site = Arc::new(site);
         Ok(Rebuilt::Pages(count))
+    }
+
+    /// Waits for the search index an update started, and swaps its files into the site
+    /// (the pages were swapped in before). Nothing to do if none is under way.
+    pub fn finish_search(&mut self) -> Result<(), crate::search::SearchError> {
+        let Some(pending) = self.pending.take() else { return Ok(()) };
+        let started = std::time::Instant::now();
+        let mut built = pending.join()?;
+        if self.config.timings {
+            eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);
+            eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
+            eprintln!("  {:<16} {:>8.1} ms", "  of it, records", built.adding.as_secs_f64() * 1e3);
+        }
+        let mut site = (*self.site).clone();
+        built.index.apply(&mut site, built.files);
+        self.search = Some(built.index);
+        self.site = Arc::new(site);
+        Ok(())
     }
 }
 
@@ -345,7 +422,7 @@ impl Phases {
 
     fn done(&mut self, phase: &str) {
         if self.on {
-            eprintln!("  {phase:<10} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
+            eprintln!("  {phase:<16} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
         }
         self.last = std::time::Instant::now();
     }

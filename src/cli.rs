@@ -4,7 +4,7 @@
 //! into the library; the exit status comes back as a number (0 success,
 //! 1 content or template errors, 2 usage or I/O errors) for `main` to use.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -17,7 +17,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::output;
 use crate::scaffold;
 use crate::serve;
-use crate::site::Sink;
 
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, about = "Build annotated dossiers into cross-linked static websites")]
@@ -332,17 +331,6 @@ impl Printer {
     }
 }
 
-/// Where `check` sends the pages it renders: nowhere (it writes nothing, and need not hold them).
-struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _: &str, _: &[u8]) {}
-
-    fn written(&self) -> BTreeSet<String> {
-        BTreeSet::new()
-    }
-}
-
 /// A warning's kind: its message with the names in it (between backticks) left out.
 fn kind_of(message: &str) -> String {
     message.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "`…`" } else { part }).collect()
@@ -375,13 +363,24 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
         }
     };
     let diagnostics = Diagnostics::default();
-    let site = build::build_into(&config, &diagnostics, &staged);
+    let built = build::build_pages(&config, &diagnostics, &staged);
     let (errors, warnings) = printer.report(&diagnostics);
-    let Some(site) = site else {
+    let Some((site, search)) = built else {
         eprintln!("error: build failed with {errors} error(s); `{}` was left as it was", shown(&output_dir));
         return 1;
     };
-    let written = match staged.finish(&site) {
+    // The search index is built while the pages are written, and written after them.
+    let late = || {
+        let started = std::time::Instant::now();
+        let built = search.join().map_err(|e| format!("the search index could not be built: {e:#}"))?;
+        if cli.verbose {
+            eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);
+            eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
+            eprintln!("  {:<16} {:>8.1} ms", "  of it, records", built.adding.as_secs_f64() * 1e3);
+        }
+        Ok(crate::search::site_files(built.files))
+    };
+    let written = match staged.finish(&site, late) {
         Ok(written) => written,
         Err(e) => {
             eprintln!("error: {e}");
@@ -410,7 +409,7 @@ fn run_check(cli: &Resolved, args: &CheckArgs, printer: &Printer) -> u8 {
         Err(code) => return code,
     };
     let diagnostics = Diagnostics::default();
-    let _ = build::build_into(&config, &diagnostics, &Discard);
+    build::check(&config, &diagnostics);
     let (errors, warnings) = printer.report(&diagnostics);
     printer.info(&format!("check: {errors} error(s), {warnings} warning(s)"));
     if errors > 0 || (args.deny_warnings && warnings > 0) { 1 } else { 0 }

@@ -1,10 +1,10 @@
-//! Machine-readable outputs: sitemap, Atom feed, robots.txt, search index,
-//! W3C Web Annotations and schema.org JSON-LD.
+//! Machine-readable outputs: sitemap, Atom feed, robots.txt, W3C Web Annotations
+//! and schema.org JSON-LD. (The search index is [`crate::search`]'s.)
 //!
 //! XML is written with explicit escaping; JSON with serde_json (and made
 //! safe for `<script>` where it is embedded in HTML).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use serde_json::json;
 
@@ -24,21 +24,8 @@ pub enum Scope<'s> {
     Pages { ids: &'s HashSet<String>, front_matter: bool },
 }
 
-/// The search index, one JSON entry per page, kept so an edit re-encodes only its pages.
-#[derive(Default)]
-pub struct SearchEntries {
-    entries: BTreeMap<(usize, String), String>,
-}
-
 /// Adds the exports to `site`; call after the HTML pages are in.
-pub fn add_all(
-    site: &mut Site,
-    index: &Index,
-    rendered: &RenderedPages,
-    annotations: &[AnnotationView],
-    search: &mut SearchEntries,
-    scope: Scope,
-) {
+pub fn add_all(site: &mut Site, index: &Index, rendered: &RenderedPages, annotations: &[AnnotationView], scope: Scope) {
     let full = matches!(scope, Scope::All);
     if full {
         let sitemap = sitemap(index, site);
@@ -53,7 +40,6 @@ pub fn add_all(
         Scope::All => None,
         Scope::Pages { ids, .. } => Some(ids),
     };
-    site.add("search-index.json", search.update(index, rendered, only).into_bytes());
     let annotated = |ids: &HashSet<String>| {
         index.content.articles.iter().any(|a| ids.contains(&a.id) && !a.meta.annotations.is_empty())
     };
@@ -104,45 +90,6 @@ fn atom(index: &Index) -> String {
     }
     xml.push_str("</feed>\n");
     xml
-}
-
-impl SearchEntries {
-    /// Re-encodes the entries of pages in `only` (all pages if `None`); returns the whole index.
-    fn update(&mut self, index: &Index, rendered: &RenderedPages, only: Option<&HashSet<String>>) -> String {
-        let content = index.content;
-        let wanted = |id: &String| only.is_none_or(|ids| ids.contains(id));
-        if only.is_none() {
-            self.entries.clear();
-        }
-        let mut put = |order: usize, id: &String, title: &str, kind: &str, text: &str| {
-            let text: String = text.chars().take(20_000).collect();
-            // Relative to the index file, so the site works under any path (search.js resolves it).
-            let entry = json!({ "title": title, "url": format!("{id}/"), "kind": kind, "text": text });
-            // Safe to inline in a page: no `</script>` or `<!--` can appear in the JSON.
-            let entry = entry.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
-            self.entries.insert((order, id.clone()), entry);
-        };
-        for (a, r) in content.articles.iter().zip(&rendered.articles).filter(|(a, _)| wanted(&a.id)) {
-            put(0, &a.id, &a.meta.title, "article", &r.text);
-        }
-        for (s, r) in content.sources.iter().zip(&rendered.sources).filter(|(s, _)| wanted(&s.id)) {
-            let text = format!("{} {} {}", s.meta.aliases.join(", "), s.meta.role.as_deref().unwrap_or(""), r.text);
-            put(1, &s.id, &s.meta.title, "source", &text);
-        }
-        for (f, r) in content.figures.iter().zip(&rendered.figures).filter(|(f, _)| wanted(&f.id)) {
-            put(2, &f.id, &f.meta.title, "figure", &r.text);
-        }
-        let mut json = String::with_capacity(self.entries.values().map(|e| e.len() + 1).sum::<usize>() + 2);
-        json.push('[');
-        for (i, entry) in self.entries.values().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            json.push_str(entry);
-        }
-        json.push(']');
-        json
-    }
 }
 
 /// Every annotation as a W3C Web Annotation collection.

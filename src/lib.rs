@@ -8,7 +8,7 @@
 //! 1. foundations: `diagnostics`, `model`, `text`, `html`, `confine`
 //! 2. loading: `annotate`, `yaml`, `config`, `content`
 //! 3. Markdown: `xref`, `chart`, `figure`, `highlight`, `markdown`, `lint`
-//! 4. pages: `site`, `views`, `published`, `changes`, `exports`, `templates`, `urls`, `assemble`
+//! 4. pages: `site`, `views`, `published`, `changes`, `exports`, `search`, `templates`, `urls`, `assemble`
 //! 5. the pipeline: `build`, `output`
 //! 6. commands: `import`, `scaffold`, `serve`, `cli`
 //! 7. tests and fuzzing: `fuzzing`, `reference`, `layers`
@@ -39,6 +39,7 @@ mod published;
 #[cfg(test)]
 mod reference;
 mod scaffold;
+mod search;
 mod serve;
 mod site;
 mod templates;

@@ -22,8 +22,17 @@ pub const MARKER: &str = ".dossier-output";
 
 #[derive(Debug)]
 pub enum OutputError {
-    Refused { path: PathBuf, why: String, help: String },
-    Io { path: PathBuf, error: io::Error },
+    Refused {
+        path: PathBuf,
+        why: String,
+        help: String,
+    },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
+    /// Files that come after the pages (the search index) could not be made.
+    Incomplete(String),
 }
 
 impl std::fmt::Display for OutputError {
@@ -36,6 +45,7 @@ impl std::fmt::Display for OutputError {
             OutputError::Io { path, error } => {
                 write!(f, "cannot write `{}`: {error}", crate::diagnostics::visible(&path.to_string_lossy()))
             }
+            OutputError::Incomplete(why) => write!(f, "{why}; the output was left as it was"),
         }
     }
 }
@@ -178,10 +188,13 @@ impl Staged {
         Ok(Staged { out, spare, previous, leftovers, state, _lock: lock })
     }
 
-    /// Writes the rest of the site, removes leftovers of older builds and swaps the spare
+    /// Writes the rest of the site, then what `late` makes meanwhile (the search index: it is
+    /// called once `site` is written), removes leftovers of older builds and swaps the spare
     /// folder in; returns the path of every file written, sorted.
-    pub fn finish(self, site: &Site) -> Result<Vec<String>, OutputError> {
+    pub fn finish(self, site: &Site, late: impl FnOnce() -> Result<Site, String>) -> Result<Vec<String>, OutputError> {
         site.files.par_iter().for_each(|(rel, bytes)| self.put(rel, bytes));
+        let late = late().map_err(OutputError::Incomplete)?;
+        late.files.par_iter().for_each(|(rel, bytes)| self.put(rel, bytes));
         let Progress { mut written, error, .. } = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
         if let Some(error) = error {
             return Err(error);

@@ -222,6 +222,25 @@ pub struct SourcesView {
     pub title: String,
     pub url: String,
     pub groups: Vec<SourceGroupView>,
+    pub pagination: PaginationView,
+}
+
+/// Where a page of a long list is, and links to the others.
+#[derive(Clone, Debug, Serialize)]
+pub struct PaginationView {
+    /// This page's number, from 1.
+    pub number: usize,
+    pub total: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLinkView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PageLinkView {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -256,6 +275,7 @@ pub struct FiguresView {
     pub title: String,
     pub url: String,
     pub figures: Vec<FigureSummaryView>,
+    pub pagination: PaginationView,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -302,6 +322,7 @@ pub struct AnnotationsView {
     pub url: String,
     pub groups: Vec<AnnotationGroupView>,
     pub jsonld_url: String,
+    pub pagination: PaginationView,
 }
 
 /// For `search.html` and `404.html`.

@@ -200,7 +200,17 @@ impl Project {
 }
 
 fn full_build(config: &Config) -> Option<std::collections::BTreeMap<String, std::sync::Arc<[u8]>>> {
-    Session::start(config.clone(), "", &Diagnostics::default()).map(|s| s.site.files.clone())
+    let mut session = Session::start(config.clone(), "", &Diagnostics::default())?;
+    session.finish_search().unwrap();
+    Some(session.site.files.clone())
+}
+
+/// A session as `serve` keeps it: its search index written into the site.
+fn finished(session: Option<Session>) -> Option<Session> {
+    session.map(|mut s| {
+        s.finish_search().unwrap();
+        s
+    })
 }
 
 fn first_difference(
@@ -233,20 +243,20 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
         broken: None,
     };
     let mut rng = Rng(seed);
-    let mut session = Session::start(config.clone(), "", &Diagnostics::default());
+    let mut session = finished(Session::start(config.clone(), "", &Diagnostics::default()));
     let mut log = Vec::new();
     for _ in 0..steps {
         let step = project.random_step(&mut rng);
         log.push(step.what.clone());
         // As `serve` does: files added, removed or moved rebuild everything; edits update.
-        session = match (session, step.structural) {
+        session = finished(match (session, step.structural) {
             (Some(mut s), false) => match s.update(&step.paths, &Diagnostics::default()) {
                 Ok(_) => Some(s),
                 Err(UpdateError::NeedsFullBuild) => Session::start(config.clone(), "", &Diagnostics::default()),
                 Err(UpdateError::Broken) => None,
             },
             _ => Session::start(config.clone(), "", &Diagnostics::default()),
-        };
+        });
         let full = full_build(&config);
         match (&session, &full) {
             (Some(s), Some(full)) => {
@@ -264,4 +274,51 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
             ),
         }
     }
+}
+
+/// The URLs of the search index's records in `site` (Pagefind's gzipped JSON fragments).
+fn search_urls(session: &Session) -> std::collections::BTreeSet<String> {
+    use std::io::Read;
+    let fragments = session.site.files.iter().filter(|(path, _)| path.starts_with("pagefind/fragment/"));
+    fragments
+        .map(|(_, bytes)| {
+            let mut json = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut json).unwrap();
+            let record: serde_json::Value =
+                serde_json::from_slice(json.strip_prefix(b"pagefind_dcd").unwrap()).unwrap();
+            record["url"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn annotations_an_edit_removes_or_adds_leave_or_join_the_search_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), &root);
+    let config = Config::load(&root, &Overrides::default()).unwrap();
+    let mut session = finished(Session::start(config.clone(), "", &Diagnostics::default())).unwrap();
+    let before = search_urls(&session);
+    let emph = before.iter().find(|u| u.starts_with("articles/report/#") && u.contains("emph")).cloned();
+    let emph = emph.unwrap_or_else(|| panic!("the annotation is a record: {before:?}"));
+    let path = root.join("content/articles/report.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let removed = text.replacen(
+        "  - id: emph\n    quote: \"army that currently rules\"\n    kind: context\n    note: \"Crosses *emphasis* and a link.\"\n",
+        "",
+        1,
+    );
+    assert_ne!(removed, text, "the fixture holds the annotation");
+    std::fs::write(&path, &removed).unwrap();
+    assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default()).is_ok());
+    session.finish_search().unwrap();
+    let after = search_urls(&session);
+    assert!(!after.contains(&emph), "{emph} left the index: {after:?}");
+    let full = finished(Session::start(config.clone(), "", &Diagnostics::default())).unwrap();
+    assert_eq!(after, search_urls(&full), "the same records as a full build");
+    // And back: the annotation is searchable again.
+    std::fs::write(&path, &text).unwrap();
+    assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default()).is_ok());
+    session.finish_search().unwrap();
+    assert_eq!(search_urls(&session), before);
 }

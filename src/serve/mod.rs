@@ -187,7 +187,11 @@ impl Rebuilder<'_> {
             }
         };
         match Session::start(config, LIVE_RELOAD, &diagnostics) {
-            Some(session) => {
+            Some(mut session) => {
+                if let Err(e) = session.finish_search() {
+                    diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e}")));
+                    return self.failed(&diagnostics);
+                }
                 let files = session.site.files.len();
                 self.publish(session.site.clone(), false);
                 self.session = Some(session);
@@ -205,6 +209,16 @@ impl Rebuilder<'_> {
             Ok(done) => {
                 let site = session.site.clone();
                 self.publish(site, false);
+                // Then the search index, built meanwhile: no reload needed for it.
+                let started = Instant::now();
+                let session = self.session.as_mut()?;
+                match session.finish_search() {
+                    Ok(()) => self.live.write().unwrap_or_else(|p| p.into_inner()).site = session.site.clone(),
+                    Err(e) => eprintln!("error: the search index could not be updated: {e:#}"),
+                }
+                if !self.options.quiet {
+                    eprintln!("Search index updated {:.1} ms after the pages", started.elapsed().as_secs_f64() * 1e3);
+                }
                 Some(done)
             }
             Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),

@@ -132,6 +132,21 @@ pub fn browser_scripts() -> PathBuf {
     dir
 }
 
+/// Every record of the Pagefind index under `site/pagefind/fragment/`, decoded
+/// (each fragment is gzipped JSON after Pagefind's `pagefind_dcd` signature).
+pub fn search_fragments(site: &Path) -> Vec<serde_json::Value> {
+    use std::io::Read;
+    let mut records = Vec::new();
+    for entry in fs::read_dir(site.join("pagefind/fragment")).expect("a search index") {
+        let bytes = fs::read(entry.unwrap().path()).unwrap();
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut json).expect("gzip");
+        let json = json.strip_prefix(b"pagefind_dcd").expect("Pagefind's signature");
+        records.push(serde_json::from_slice(json).expect("valid JSON"));
+    }
+    records
+}
+
 /// A `dossier serve` child process, killed on drop.
 pub struct Server {
     pub child: Child,

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Search and list pages at scale, on the generated 10,000-page dossier (bench/gen-dossier.py).
+
+usage: bench/search.py [--runs 3] [--keep DIR]
+       (needs chromium and `npm install --prefix tests/browser`; builds the release binary)
+
+Reports:
+- bytes transferred in Chromium (empty cache) until the first results show, for a
+  one-word and a two-word query (all requests since opening the search page, and the
+  pagefind/ part), and the time from the query to the first results;
+- the search index's build time as a share of the full build (`dossier --verbose build`
+  phase timings, median of --runs): the indexing thread's own time, and the time the
+  build waits for it (it runs beside the template rendering);
+- the largest HTML page;
+- in `dossier serve`, after a one-article edit: the rebuild, and how long after the pages
+  the search index is current (shipped dossier and 10,000 pages).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import gzip
+import functools
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BIN = os.path.join(ROOT, "target", "release", "dossier")
+QUERIES = ["defected", "border village"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """A static host that gzips text (HTML, CSS, JS, JSON), as most do; Pagefind's own
+    files are compressed already and are sent as they are."""
+    TEXT = (".html", ".css", ".js", ".json", "/")
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        if ("gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path)
+                or not self.path.split("?")[0].endswith(self.TEXT)):
+            return super().send_head()
+        with open(path, "rb") as f:
+            body = gzip.compress(f.read(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        import io
+        return io.BytesIO(body)
+
+
+def measure_queries(www, gzip_text):
+    """Runs search-bytes.cjs against `www` served with or without gzip; its JSON lines."""
+    handler = GzipHandler if gzip_text else SimpleHTTPRequestHandler
+    if not gzip_text:
+        handler = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=www))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/dossier/search/"
+        p = subprocess.run(["node", os.path.join(HERE, "search-bytes.cjs"), url, *QUERIES],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(p.stderr)
+        return [json.loads(line) for line in p.stdout.splitlines()]
+    finally:
+        server.shutdown()
+
+
+def build(root, out):
+    """One full build; (wall ms, {phase: ms})."""
+    started = time.monotonic()
+    p = subprocess.run([BIN, "--verbose", "build", "--force", "--root", root, "--output", out],
+                       capture_output=True, text=True)
+    wall = (time.monotonic() - started) * 1e3
+    if p.returncode != 0:
+        sys.exit(p.stderr)
+    phases = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s+(\w[\w:(), ]*?)\s+([\d.]+) ms$", p.stderr, re.M)}
+    return wall, phases
+
+
+def largest_html(out):
+    best = (0, "")
+    for folder, _, files in os.walk(out):
+        for f in files:
+            if f.endswith(".html"):
+                path = os.path.join(folder, f)
+                best = max(best, (os.path.getsize(path), os.path.relpath(path, out)))
+    return best
+
+
+def serve_reindex(root, article):
+    """Starts `dossier serve`, edits `article`; returns what it says about the rebuild."""
+    port = free_port()
+    p = subprocess.Popen([BIN, "serve", "--root", root, "--port", str(port)],
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        for line in p.stderr:
+            if line.startswith("Serving on"):
+                break
+        path = os.path.join(root, article)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text + "\nA zanzibarite paragraph added by the benchmark.\n")
+        rebuilt, searched = "", ""
+        for line in p.stderr:
+            if line.startswith("Search index updated"):
+                searched = line.strip()
+            if line.startswith("Rebuilt"):
+                rebuilt = line.strip()
+                break
+        return rebuilt, searched
+    finally:
+        p.terminate()
+        p.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--keep", help="work in this folder and keep it")
+    a = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    work = a.keep or tempfile.mkdtemp(prefix="dossier-search-bench.")
+    os.makedirs(work, exist_ok=True)
+    try:
+        gen = os.path.join(work, "gen")
+        if not os.path.isdir(os.path.join(gen, "dossier")):
+            subprocess.run([sys.executable, os.path.join(HERE, "gen-dossier.py"), gen], check=True,
+                           stdout=subprocess.DEVNULL)
+        root = os.path.join(gen, "dossier")
+        www = os.path.join(work, "www")
+        out = os.path.join(www, "dossier")  # served under /dossier/, as on a project site
+        runs = [build(root, out) for _ in range(a.runs)]
+        wall = statistics.median(r[0] for r in runs)
+        # The index builds on its own thread while pages render: its own time, and what the
+        # build waits for it (preparing its records, then waiting for the thread).
+        own = statistics.median(r[1].get("search (thread)", 0.0) for r in runs)
+        adding = statistics.median(r[1].get("of it, records", 0.0) for r in runs)
+        waits = statistics.median(r[1].get("search: records", 0.0) + r[1].get("search: wait", 0.0) for r in runs)
+        pages = sum(1 for _, _, fs in os.walk(out) for f in fs if f.endswith(".html"))
+        size, biggest = largest_html(out)
+        index_bytes = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(os.path.join(out, "pagefind")) for f in fs)
+        print(f"generated dossier: {pages} HTML pages, search index {index_bytes / 1e6:.1f} MB on disk")
+        print(f"full build (median of {a.runs}): {wall:.0f} ms")
+        print(f"  search index, its own thread: {own:.0f} ms = {100 * own / wall:.1f}% of the build's time "
+              f"({adding:.0f} ms adding records, the rest making the index files)")
+        print(f"  search index, what the build waits for it: {waits:.0f} ms = {100 * waits / wall:.1f}% (target < 15%)")
+        print(f"largest HTML page: {biggest}, {size / 1e3:.0f} KB (target < 200 KB)")
+
+        for gzip_text, host in [(False, "a host that sends files as they are"), (True, "a host that gzips text")]:
+            print(f"served by {host} (python3 http.server{' + gzip' if gzip_text else ''}), empty cache:")
+            for r in measure_queries(www, gzip_text):
+                print(f"  query {r['query']!r}: {r['status']}; first results {r['ms_to_first_results']} ms after the query; "
+                      f"{r['bytes_total'] / 1e3:.0f} KB transferred since opening the search page "
+                      f"({r['bytes_index'] / 1e3:.0f} KB of it from pagefind/) (target < 300 KB)")
+                print("      largest:", ", ".join(f"{u} {n / 1e3:.0f} KB" for u, n in r["files"][:5]))
+        shipped = os.path.join(work, "shipped")
+        if not os.path.isdir(shipped):
+            os.makedirs(shipped)
+            shutil.copytree(os.path.join(ROOT, "content"), os.path.join(shipped, "content"))
+            shutil.copy(os.path.join(ROOT, "dossier.yaml"), shipped)
+        for name, site, article in [("shipped dossier", shipped, "content/articles/defectors.md"),
+                                    ("10,000 pages", root, "content/articles/article-0.md")]:
+            rebuilt, searched = serve_reindex(site, article)
+            print(f"serve, one article edited ({name}): {rebuilt}; {searched}")
+    finally:
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,276 @@
+//! Full-text search: a Pagefind index of every page and of every annotation's note.
+//!
+//! The index is built in-process (the `pagefind` crate's Rust API) from the text the
+//! Markdown phase already extracted, so no page is parsed twice and navigation chrome is
+//! never indexed. Pagefind writes a chunked index under `pagefind/` that the browser loads
+//! on demand (a few tens of KB for a query, however large the dossier); `search.js` drives
+//! it with our own small UI.
+//!
+//! Each page is one record (`articles/x/`, `sources/y/`, `figures/z/`), and each annotation
+//! is a record of its own whose URL is the highlight on its article (`articles/x/#anchor`).
+//! URLs are relative to the site root, so one build works at a domain root and under a
+//! sub-path; `search.js` resolves them against the `pagefind/` folder's parent.
+//!
+//! The index is built on a thread of its own ([`SearchIndex::spawn`]) while the pages render,
+//! so it adds less than its own time to a build. `serve` keeps one [`SearchIndex`] for the
+//! session: after an edit only the edited pages' records are re-read (Pagefind replaces a
+//! record with the same URL; a record that must go is replaced by an empty one, which
+//! Pagefind leaves out), then the index files are regenerated from the records it holds
+//! (Pagefind's API cannot update them in place), after the edited pages are served.
+
+use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
+
+use pagefind::api::{PagefindIndex, SyntheticFile};
+use pagefind::options::PagefindServiceConfig;
+
+use crate::site::{RenderedPages, Site};
+use crate::views::AnnotationView;
+use crate::xref::Index;
+
+/// The folder of the search index in the built site.
+pub const FOLDER: &str = "pagefind/";
+
+/// Pagefind's files we do not serve: its own UIs (we style our own) and its highlighter.
+const UNUSED: [&str; 7] = [
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+];
+
+/// A Pagefind index kept between rebuilds.
+pub struct SearchIndex {
+    runtime: tokio::runtime::Runtime,
+    index: PagefindIndex,
+    /// The annotation record URLs of each article id, to drop those an edit removed.
+    notes: HashMap<String, HashSet<String>>,
+    /// The files of the last index, by path in the site.
+    files: Vec<String>,
+}
+
+/// The records an edit (or a full build) changes, taken from the build while it has them.
+pub struct Batch {
+    records: Vec<Record>,
+    /// Annotation records that no longer exist.
+    gone: Vec<String>,
+    language: String,
+}
+
+/// The index being built on a thread of its own, while the pages render and are written.
+pub struct Pending(std::thread::JoinHandle<Result<Built, SearchError>>);
+
+/// Why the search index could not be built (Pagefind's own message).
+#[derive(Debug)]
+pub struct SearchError(String);
+
+impl std::fmt::Display for SearchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Pagefind's errors (and tokio's) as ours.
+fn failed(e: impl std::fmt::Display) -> SearchError {
+    SearchError(format!("{e:#}"))
+}
+
+/// What the indexing thread hands back.
+pub struct Built {
+    pub index: SearchIndex,
+    pub files: Vec<SyntheticFile>,
+    /// How long the thread worked: adding the records, then making the index files.
+    pub took: std::time::Duration,
+    pub adding: std::time::Duration,
+}
+
+impl SearchIndex {
+    /// An empty index for a site in `language` (an ISO 639-1 code, maybe with a region).
+    pub fn new(language: &str) -> Result<SearchIndex, SearchError> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(failed)?;
+        let language = language.split(['-', '_']).next().unwrap_or("en").to_lowercase();
+        let options = PagefindServiceConfig::builder().force_language(language).build();
+        let index = PagefindIndex::new(Some(options)).map_err(failed)?;
+        Ok(SearchIndex { runtime, index, notes: HashMap::new(), files: Vec::new() })
+    }
+
+    /// The records of the pages in `only` (every page if `None`): those pages and the
+    /// annotations on them, and the annotations an edit removed.
+    pub fn prepare(
+        &mut self,
+        index: &Index,
+        rendered: &RenderedPages,
+        annotations: &[AnnotationView],
+        only: Option<&HashSet<String>>,
+    ) -> Batch {
+        let records = records(index, rendered, annotations, only);
+        let mut notes: HashMap<String, HashSet<String>> = HashMap::new();
+        for record in &records {
+            if let Some(article) = &record.article {
+                notes.entry(article.clone()).or_default().insert(record.url.clone());
+            }
+        }
+        let mut gone: Vec<String> = Vec::new();
+        for id in only.into_iter().flatten() {
+            let now = notes.remove(id).unwrap_or_default();
+            let before = self.notes.insert(id.clone(), now.clone()).unwrap_or_default();
+            gone.extend(before.difference(&now).cloned());
+        }
+        if only.is_none() {
+            self.notes = notes;
+        }
+        Batch { records, gone, language: index.config.language.clone() }
+    }
+
+    /// Adds `batch` and builds the index files on a thread of its own.
+    pub fn spawn(mut self, batch: Batch) -> Pending {
+        Pending(std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let (files, adding) = self.build(batch)?;
+            Ok(Built { index: self, files, took: started.elapsed(), adding })
+        }))
+    }
+
+    fn build(&mut self, batch: Batch) -> Result<(Vec<SyntheticFile>, std::time::Duration), SearchError> {
+        let Batch { records, gone, language } = batch;
+        let started = std::time::Instant::now();
+        self.runtime.block_on(async {
+            for record in records {
+                let kind = BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]);
+                let (url, content, meta) = (record.url, record.content, Some(record.meta));
+                let added = self.index.add_custom_record(url, content, language.clone(), meta, Some(kind), None).await;
+                added.map_err(failed)?;
+            }
+            // An empty record is left out of the index: this is how a record is removed.
+            for url in gone {
+                let removed =
+                    self.index.add_custom_record(url, String::new(), language.clone(), None, None, None).await;
+                removed.map_err(failed)?;
+            }
+            let adding = started.elapsed();
+            Ok((self.index.get_files().await.map_err(failed)?, adding))
+        })
+    }
+
+    /// Puts the index `files` into `site`, replacing the last ones.
+    pub fn apply(&mut self, site: &mut Site, files: Vec<SyntheticFile>) {
+        for path in self.files.drain(..) {
+            site.files.remove(&path);
+        }
+        let files = site_files(files);
+        self.files = files.files.keys().cloned().collect();
+        site.files.extend(files.files);
+    }
+}
+
+/// Pagefind's files as files of the site, under [`FOLDER`], without those we do not serve.
+pub fn site_files(files: Vec<SyntheticFile>) -> Site {
+    let mut site = Site::default();
+    for file in files {
+        let name = file.filename.to_string_lossy().replace('\\', "/");
+        if !UNUSED.contains(&name.as_str()) {
+            site.add(format!("{FOLDER}{name}"), file.contents);
+        }
+    }
+    site
+}
+
+impl Pending {
+    /// Waits for the index; the [`SearchIndex`] comes back with its files.
+    pub fn join(self) -> Result<Built, SearchError> {
+        self.0.join().map_err(|_| SearchError("the search indexer panicked".into()))?
+    }
+}
+
+/// One search result as Pagefind stores it.
+struct Record {
+    url: String,
+    content: String,
+    kind: &'static str,
+    meta: BTreeMap<String, String>,
+    /// The article id, for annotations.
+    article: Option<String>,
+}
+
+/// The records of the pages in `only` (all if `None`), and of the annotations on them.
+fn records(
+    index: &Index,
+    rendered: &RenderedPages,
+    annotations: &[AnnotationView],
+    only: Option<&HashSet<String>>,
+) -> Vec<Record> {
+    let content = index.content;
+    let wanted = |id: &String| only.is_none_or(|ids| ids.contains(id));
+    let page = |id: &str, title: &str, kind: &'static str, text: String| Record {
+        url: format!("{id}/"),
+        content: text,
+        kind,
+        meta: BTreeMap::from([("title".to_string(), title.to_string())]),
+        article: None,
+    };
+    let mut records = Vec::new();
+    for (a, r) in content.articles.iter().zip(&rendered.articles).filter(|(a, _)| wanted(&a.id)) {
+        records.push(page(&a.id, &a.meta.title, "article", r.text.clone()));
+    }
+    for (s, r) in content.sources.iter().zip(&rendered.sources).filter(|(s, _)| wanted(&s.id)) {
+        let text = format!("{} {} {}", s.meta.aliases.join(", "), s.meta.role.as_deref().unwrap_or(""), r.text);
+        records.push(page(&s.id, &s.meta.title, "source", text));
+    }
+    for (f, r) in content.figures.iter().zip(&rendered.figures).filter(|(f, _)| wanted(&f.id)) {
+        records.push(page(&f.id, &f.meta.title, "figure", r.text.clone()));
+    }
+    let base = &index.config.base_path;
+    for a in annotations {
+        let article = a.article.url.strip_prefix(base.as_str()).unwrap_or(&a.article.url).trim_end_matches('/');
+        if !wanted(&article.to_string()) {
+            continue;
+        }
+        let url = a.url.strip_prefix(base.as_str()).unwrap_or(&a.url).to_string();
+        let note = strip_tags(&a.note_html);
+        let correction = a.correction.as_deref().map(|c| format!(" → {c}")).unwrap_or_default();
+        records.push(Record {
+            url,
+            content: format!("“{}”{correction}. {note}", a.quote),
+            kind: "annotation",
+            meta: BTreeMap::from([
+                ("title".to_string(), format!("{}: “{}”", a.kind_label, a.quote)),
+                ("article".to_string(), a.article.title.clone()),
+            ]),
+            article: Some(article.to_string()),
+        });
+    }
+    records
+}
+
+/// The text of an HTML fragment we rendered ourselves (tags dropped, entities decoded).
+fn strip_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_tags;
+
+    #[test]
+    fn strip_tags_keeps_text_and_decodes_entities() {
+        assert_eq!(strip_tags("<em>a</em> &amp; <a href=\"x\">b&lt;c</a>"), "a & b<c");
+    }
+}
