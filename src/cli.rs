@@ -159,6 +159,7 @@ pub fn run(cli: Cli) -> u8 {
             open: args.open,
             drafts: args.drafts,
             quiet: printer.quiet,
+            verbose: cli.verbose,
         }),
         Command::Init { .. } => unreachable!("handled before the project is looked for"),
         Command::Import { what: ImportKind::Annotations, file, article, partial } => {

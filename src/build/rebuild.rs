@@ -153,10 +153,14 @@ impl Session {
         edit: &Edit,
         old_refs: &HashSet<String>,
         new_refs: &HashSet<String>,
+        lists_changed: bool,
     ) -> Vec<JobId> {
         let mut jobs: HashSet<JobId> = HashSet::new();
-        // Lists and the landing page count and list every page: any edit may change them.
-        jobs.extend(self.deps.iter().filter(|(_, d)| **d == Deps::Everything).map(|(j, _)| j.clone()));
+        // Lists and the landing page count and list every page: a change to any front
+        // matter, any name, or what the bodies give them (references, highlights) shows there.
+        if lists_changed || !edit.front.is_empty() || !edit.names.is_empty() {
+            jobs.extend(self.deps.iter().filter(|(_, d)| **d == Deps::Everything).map(|(j, _)| j.clone()));
+        }
         // Whatever shows something of an edited page's front matter.
         for id in &edit.front {
             jobs.extend(self.dependents.get(id).into_iter().flatten().cloned());
@@ -178,6 +182,19 @@ impl Session {
         let mut jobs: Vec<JobId> = jobs.into_iter().collect();
         jobs.sort();
         jobs
+    }
+
+    /// What the lists and the landing page show of these pages' bodies: every
+    /// reference with its count (citations and mentions per source) and every
+    /// placed highlight. Equal before and after a body edit: the lists stay.
+    pub(super) fn listed_facts(&self, pages: &HashSet<String>) -> Vec<String> {
+        let c = &self.content;
+        let mut listed: Vec<String> = pages.iter().flat_map(|id| self.references_of(&self.rendered, id)).collect();
+        for (article, facts) in c.articles.iter().zip(&self.rendered.articles).filter(|(a, _)| pages.contains(&a.id)) {
+            listed.extend(facts.annotations.iter().map(|p| format!("{}#{}", article.id, p.anchor)));
+        }
+        listed.sort_unstable();
+        listed
     }
 
     /// The page ids the rendered Markdown of page `id` refers to.

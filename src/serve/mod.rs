@@ -32,6 +32,8 @@ pub struct ServeOptions {
     pub open: bool,
     pub drafts: bool,
     pub quiet: bool,
+    /// Print each rebuild's phase timings.
+    pub verbose: bool,
 }
 
 /// What open tabs are told.
@@ -77,7 +79,7 @@ pub fn run(options: ServeOptions) -> u8 {
         Ok(address) => http::address_url(address),
         Err(_) => format!("http://{address}/"),
     };
-    let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts, timings: false };
+    let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts, timings: options.verbose };
     let (notices, _) = broadcast::channel::<Notice>(64);
     // Versions start from the clock, so a tab reconnecting to a restarted server reloads.
     let first_version =
