@@ -28,6 +28,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("annotations.html", include_str!("../themes/default/templates/annotations.html")),
     ("search.html", include_str!("../themes/default/templates/search.html")),
     ("404.html", include_str!("../themes/default/templates/404.html")),
+    ("pagination.html", include_str!("../themes/default/templates/pagination.html")),
 ];
 
 /// The default theme's static files, copied to the site root.
