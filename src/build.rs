@@ -16,7 +16,9 @@
 //! pages are never all in memory at once.
 //! The search index ([`crate::search`]) is built on a thread of its own from
 //! phase 4 on, beside template rendering (and, in `build`, the writing of the
-//! pages); `check` does without it.
+//! pages); `check` does without it. In `serve` it stays on that thread
+//! ([`Indexer`]), which keeps it current after each edit while the pages are
+//! already served.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,7 +35,7 @@ use crate::highlight;
 use crate::lint;
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::model::Content;
-use crate::search::{Pending, SearchIndex};
+use crate::search::{NoteRecords, Pending, SearchError, SearchIndex};
 use crate::site::{RenderedPages, Sink, Site};
 use crate::templates::{self, Templates};
 use crate::urls;
@@ -43,7 +45,7 @@ use crate::xref::{Index, Names};
 /// Builds the whole site to find its problems (all in `diagnostics`), without its search
 /// index, holding none of its pages.
 pub fn check(config: &Config, diagnostics: &Diagnostics) {
-    let _ = Session::begin(config.clone(), "", diagnostics, false, Some(&Discard));
+    let _ = Session::begin(config.clone(), "", diagnostics, None, Some(&Discard));
 }
 
 /// Builds the whole site, sending its pages to `sink` as they are rendered; returns the other
@@ -51,9 +53,9 @@ pub fn check(config: &Config, diagnostics: &Diagnostics) {
 /// Its search index is still being built on its own thread, so that the pages can be written
 /// meanwhile: [`Pending::join`] gives its files.
 pub fn build_pages(config: &Config, diagnostics: &Diagnostics, sink: &dyn Sink) -> Option<(Site, Pending)> {
-    let mut session = Session::begin(config.clone(), "", diagnostics, true, Some(sink))?;
-    let pending = session.pending.take()?;
-    Some((std::mem::take(Arc::make_mut(&mut session.site)), pending))
+    let mut notes = NoteRecords::default();
+    let (mut session, pending) = Session::begin(config.clone(), "", diagnostics, Some(&mut notes), Some(sink))?;
+    Some((std::mem::take(Arc::make_mut(&mut session.site)), pending?))
 }
 
 /// Where `check` sends the pages it renders: nowhere.
@@ -193,7 +195,10 @@ pub enum UpdateError {
 
 #[cfg(test)]
 mod incremental_tests;
+mod indexer;
 mod rebuild;
+
+pub use indexer::{Indexer, Listener, SearchFiles, lower_priority};
 
 pub use rebuild::{ChangeKind, classify};
 use rebuild::{PageFront, invert};
@@ -218,27 +223,33 @@ pub struct Session {
     /// The jobs that show something of each page id.
     dependents: HashMap<String, HashSet<JobId>>,
     names: Arc<Names>,
-    /// The search index, away on its thread while `pending`; `None` after it failed.
-    search: Option<SearchIndex>,
-    pending: Option<Pending>,
+    /// The annotation records the search index holds, and the index, on its own thread.
+    notes: NoteRecords,
+    indexer: Option<Indexer>,
+    /// The pages and other files; the search index's files come from [`Session::search_files`].
     pub site: Arc<Site>,
 }
 
 impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
     pub fn start(config: Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Session> {
-        Session::begin(config, body_end_html, diagnostics, true, None)
+        let mut notes = NoteRecords::default();
+        let (mut session, pending) = Session::begin(config, body_end_html, diagnostics, Some(&mut notes), None)?;
+        session.notes = notes;
+        session.indexer = pending.map(|p| Indexer::start(p, session.config.timings));
+        Some(session)
     }
 
-    /// A full build, with the search index if `search` (`check` needs none); its pages go
-    /// to `sink` (when given) instead of into the session's site.
+    /// A full build, with the search index being built on its thread if given the `notes`
+    /// it then holds (`check` needs none); its pages go to `sink` (when given) instead of
+    /// into the session's site.
     fn begin(
         config: Config,
         body_end_html: &str,
         diagnostics: &Diagnostics,
-        search: bool,
+        notes: Option<&mut NoteRecords>,
         sink: Option<&dyn Sink>,
-    ) -> Option<Session> {
+    ) -> Option<(Session, Option<Pending>)> {
         let mut phases = Phases::new(config.timings);
         let content = content::load(&config, diagnostics);
         phases.done("load");
@@ -258,9 +269,9 @@ impl Session {
         let assembler = Assembler::new(&index, &rendered, site_view);
         phases.done("backlinks");
         // The search index builds on a thread of its own while the pages render.
-        let pending = search.then(|| {
-            SearchIndex::new(&config.language).map(|mut search| {
-                let batch = search.prepare(&index, &rendered, assembler.all_annotations(), None);
+        let pending = notes.map(|notes| {
+            SearchIndex::new(&config.language).map(|search| {
+                let batch = notes.prepare(&index, &rendered, assembler.all_annotations(), None);
                 search.spawn(batch)
             })
         });
@@ -289,7 +300,7 @@ impl Session {
         if diagnostics.has_errors() {
             return None;
         }
-        Some(Session {
+        let session = Session {
             body_end_html: body_end_html.to_string(),
             content,
             rendered,
@@ -297,11 +308,12 @@ impl Session {
             deps,
             dependents,
             names,
-            search: None,
-            pending,
+            notes: NoteRecords::default(),
+            indexer: None,
             site: Arc::new(site),
             config,
-        })
+        };
+        Some((session, pending))
     }
 
     /// Rebuilds after `changed` content files were edited, re-rendering only what they affect.
@@ -310,7 +322,7 @@ impl Session {
     /// problems in `diagnostics`; the caller keeps serving the last good site and must start a
     /// new session on the next change.
     pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Rebuilt, UpdateError> {
-        if self.finish_search().is_err() {
+        if self.indexer.as_ref().is_none_or(Indexer::failed) {
             return Err(UpdateError::NeedsFullBuild);
         }
         let mut phases = Phases::new(self.config.timings);
@@ -372,10 +384,12 @@ impl Session {
         let scope = exports::Scope::Pages { ids: &markdown, front_matter: !edit.front.is_empty() };
         exports::add_all(&mut site, &index, &self.rendered, assembler.all_annotations(), scope);
         phases.done("exports");
-        // The edited records go to the index now; its files follow the pages ([`Session::finish_search`]).
-        let Some(mut search) = self.search.take() else { return Err(UpdateError::NeedsFullBuild) };
-        let batch = search.prepare(&index, &self.rendered, assembler.all_annotations(), Some(&markdown));
-        self.pending = Some(search.spawn(batch));
+        // The edited records go to the index now; its files follow the pages ([`Session::search_files`]).
+        let batch = self.notes.prepare(&index, &self.rendered, assembler.all_annotations(), Some(&markdown));
+        let submitted = self.indexer.as_ref().map(|indexer| indexer.submit(batch));
+        if !matches!(submitted, Some(Ok(()))) {
+            return Err(UpdateError::NeedsFullBuild);
+        }
         phases.done("search: records");
         self.names = index.shared_names();
         drop(assembler);
@@ -392,22 +406,27 @@ impl Session {
         Ok(Rebuilt::Pages(count))
     }
 
-    /// Waits for the search index an update started, and swaps its files into the site
-    /// (the pages were swapped in before). Nothing to do if none is under way.
-    pub fn finish_search(&mut self) -> Result<(), crate::search::SearchError> {
-        let Some(pending) = self.pending.take() else { return Ok(()) };
-        let started = std::time::Instant::now();
-        let mut built = pending.join()?;
-        if self.config.timings {
-            eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);
-            eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
-            eprintln!("  {:<16} {:>8.1} ms", "  of it, records", built.adding.as_secs_f64() * 1e3);
+    /// Waits until the search index holds every edit so far; its files. (`serve` does not
+    /// wait: it [listens](Session::on_search_files) instead.)
+    pub fn search_files(&self) -> Result<SearchFiles, SearchError> {
+        match &self.indexer {
+            Some(indexer) => indexer.wait(),
+            None => Err(SearchError::from("this session has no search index".to_string())),
         }
-        let mut site = (*self.site).clone();
-        built.index.apply(&mut site, built.files);
-        self.search = Some(built.index);
-        self.site = Arc::new(site);
-        Ok(())
+    }
+
+    /// Keeps the search index from taking further edits until the guard is dropped (tests).
+    #[cfg(test)]
+    pub(crate) fn pause_search(&self) -> Option<indexer::Paused> {
+        self.indexer.as_ref().map(Indexer::pause)
+    }
+
+    /// Calls `listener` with each new search index of this session (and at once with the
+    /// current one if it is ready); see [`Indexer::listen`].
+    pub fn on_search_files(&self, listener: Listener) {
+        if let Some(indexer) = &self.indexer {
+            indexer.listen(listener);
+        }
     }
 }
 

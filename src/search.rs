@@ -16,7 +16,10 @@
 //! session: after an edit only the edited pages' records are re-read (Pagefind replaces a
 //! record with the same URL; a record that must go is replaced by an empty one, which
 //! Pagefind leaves out), then the index files are regenerated from the records it holds
-//! (Pagefind's API cannot update them in place), after the edited pages are served.
+//! (Pagefind's API cannot update them in place), after the edited pages are served. Which
+//! annotation records the index holds ([`NoteRecords`]) is kept apart from it, so that an
+//! edit's [`Batch`] can be prepared while the index is still busy with an earlier one, and
+//! batches that wait are merged ([`Batch::then`]) into one regeneration.
 
 use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
@@ -46,11 +49,12 @@ const UNUSED: [&str; 7] = [
 pub struct SearchIndex {
     runtime: tokio::runtime::Runtime,
     index: PagefindIndex,
-    /// The annotation record URLs of each article id, to drop those an edit removed.
-    notes: HashMap<String, HashSet<String>>,
-    /// The files of the last index, by path in the site.
-    files: Vec<String>,
 }
+
+/// The annotation record URLs the index holds of each article id, to drop those an edit
+/// removed. Kept by the build, beside the index, so batches can be prepared while it is busy.
+#[derive(Default)]
+pub struct NoteRecords(HashMap<String, HashSet<String>>);
 
 /// The records an edit (or a full build) changes, taken from the build while it has them.
 pub struct Batch {
@@ -64,8 +68,14 @@ pub struct Batch {
 pub struct Pending(std::thread::JoinHandle<Result<Built, SearchError>>);
 
 /// Why the search index could not be built (Pagefind's own message).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SearchError(String);
+
+impl From<String> for SearchError {
+    fn from(message: String) -> SearchError {
+        SearchError(message)
+    }
+}
 
 impl std::fmt::Display for SearchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -94,35 +104,7 @@ impl SearchIndex {
         let language = language.split(['-', '_']).next().unwrap_or("en").to_lowercase();
         let options = PagefindServiceConfig::builder().force_language(language).build();
         let index = PagefindIndex::new(Some(options)).map_err(failed)?;
-        Ok(SearchIndex { runtime, index, notes: HashMap::new(), files: Vec::new() })
-    }
-
-    /// The records of the pages in `only` (every page if `None`): those pages and the
-    /// annotations on them, and the annotations an edit removed.
-    pub fn prepare(
-        &mut self,
-        index: &Index,
-        rendered: &RenderedPages,
-        annotations: &[AnnotationView],
-        only: Option<&HashSet<String>>,
-    ) -> Batch {
-        let records = records(index, rendered, annotations, only);
-        let mut notes: HashMap<String, HashSet<String>> = HashMap::new();
-        for record in &records {
-            if let Some(article) = &record.article {
-                notes.entry(article.clone()).or_default().insert(record.url.clone());
-            }
-        }
-        let mut gone: Vec<String> = Vec::new();
-        for id in only.into_iter().flatten() {
-            let now = notes.remove(id).unwrap_or_default();
-            let before = self.notes.insert(id.clone(), now.clone()).unwrap_or_default();
-            gone.extend(before.difference(&now).cloned());
-        }
-        if only.is_none() {
-            self.notes = notes;
-        }
-        Batch { records, gone, language: index.config.language.clone() }
+        Ok(SearchIndex { runtime, index })
     }
 
     /// Adds `batch` and builds the index files on a thread of its own.
@@ -154,15 +136,48 @@ impl SearchIndex {
             Ok((self.index.get_files().await.map_err(failed)?, adding))
         })
     }
+}
 
-    /// Puts the index `files` into `site`, replacing the last ones.
-    pub fn apply(&mut self, site: &mut Site, files: Vec<SyntheticFile>) {
-        for path in self.files.drain(..) {
-            site.files.remove(&path);
+impl NoteRecords {
+    /// The records of the pages in `only` (every page if `None`): those pages and the
+    /// annotations on them, and the annotations an edit removed.
+    pub fn prepare(
+        &mut self,
+        index: &Index,
+        rendered: &RenderedPages,
+        annotations: &[AnnotationView],
+        only: Option<&HashSet<String>>,
+    ) -> Batch {
+        let records = records(index, rendered, annotations, only);
+        let mut notes: HashMap<String, HashSet<String>> = HashMap::new();
+        for record in &records {
+            if let Some(article) = &record.article {
+                notes.entry(article.clone()).or_default().insert(record.url.clone());
+            }
         }
-        let files = site_files(files);
-        self.files = files.files.keys().cloned().collect();
-        site.files.extend(files.files);
+        let mut gone: Vec<String> = Vec::new();
+        for id in only.into_iter().flatten() {
+            let now = notes.remove(id).unwrap_or_default();
+            let before = self.0.insert(id.clone(), now.clone()).unwrap_or_default();
+            gone.extend(before.difference(&now).cloned());
+        }
+        if only.is_none() {
+            self.0 = notes;
+        }
+        Batch { records, gone, language: index.config.language.clone() }
+    }
+}
+
+impl Batch {
+    /// This batch followed by `later`, as one: a record in `later` replaces this batch's
+    /// record (or removal) of the same URL, so applying the result equals applying both in turn.
+    pub fn then(self, later: Batch) -> Batch {
+        let newer: HashSet<String> = later.records.iter().map(|r| r.url.clone()).chain(later.gone.clone()).collect();
+        let mut records: Vec<Record> = self.records.into_iter().filter(|r| !newer.contains(&r.url)).collect();
+        let mut gone: Vec<String> = self.gone.into_iter().filter(|url| !newer.contains(url)).collect();
+        records.extend(later.records);
+        gone.extend(later.gone);
+        Batch { records, gone, language: later.language }
     }
 }
 

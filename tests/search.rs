@@ -145,17 +145,22 @@ fn serve_makes_an_edited_note_searchable_after_the_rebuild() {
     let edited = text.replacen("Crosses *emphasis* and a link.", "Crosses *emphasis* and a zanzibarite link.", 1);
     assert_ne!(text, edited, "the fixture's note is where the test expects it");
     project.write(path, &edited);
-    // Wait for the rebuild (the serve log says when), then search again.
+    // Wait for the rebuild and for the search index to catch up (the serve log says when:
+    // the pages are served first, the index follows), then search again.
     let started = Instant::now();
-    let rebuilt = loop {
+    let (rebuilt, caught_up) = loop {
         let log = server.log.lock().unwrap().clone();
-        if let Some(line) = log.lines().find(|l| l.starts_with("Rebuilt")) {
-            break line.to_string();
+        let rebuilt = log.lines().position(|l| l.starts_with("Rebuilt"));
+        let caught_up = log.lines().position(|l| l.starts_with("Search index updated"));
+        if let (Some(rebuilt), Some(caught_up)) = (rebuilt, caught_up) {
+            let lines: Vec<&str> = log.lines().collect();
+            break (lines[rebuilt].to_string(), caught_up > rebuilt);
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "no rebuild: {log}");
+        assert!(started.elapsed() < Duration::from_secs(20), "no rebuild and index: {log}");
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(rebuilt.contains("re-rendered"), "an incremental rebuild: {rebuilt}");
+    assert!(caught_up, "the index follows the pages");
     let after = search(&url, &[("zanzibarite", "")]);
     let first = &after[0]["results"][0];
     assert!(first["href"].as_str().unwrap().contains("/articles/report/#anno-"), "the note's annotation: {after:?}");

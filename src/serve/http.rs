@@ -204,22 +204,20 @@ async fn events(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn page(State(state): State<AppState>, uri: Uri) -> Response {
-    let (site, error) = {
-        let live = state.live.read().unwrap_or_else(|p| p.into_inner());
-        (live.site.clone(), live.error.clone())
-    };
     let Some(path) = site_path(uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
-    if site.files.is_empty() {
+    let live = state.live.read().unwrap_or_else(|p| p.into_inner());
+    if live.site.files.is_empty() {
         // Broken since the start: no last good site, so every page is the error, with the
         // live-reload script that replaces it once an edit fixes the project.
-        return broken_page(error.as_deref().unwrap_or("the site is being built"));
+        return broken_page(live.error.as_deref().unwrap_or("the site is being built"));
     }
     let candidates = [path.clone(), format!("{path}index.html")];
-    let found = candidates.iter().find(|p| site.files.contains_key(p.as_str()));
+    let found = candidates.iter().find_map(|p| Some((p, live.file(p)?)));
+    let site = &live.site;
     match found {
-        Some(p) => file_response(StatusCode::OK, p, site.files[p.as_str()].clone()),
+        Some((p, bytes)) => file_response(StatusCode::OK, p, bytes.clone()),
         None if !path.is_empty() && !path.ends_with('/') && site.files.contains_key(&format!("{path}/index.html")) => {
             // Built from the cleaned path: `//sources` must not become `//sources/`, which a
             // browser reads as another host.

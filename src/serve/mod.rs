@@ -7,6 +7,12 @@
 //! build [`Session`] (incrementally for edited pages), swaps the new site in
 //! one step, and only then tells open tabs to reload. A broken edit keeps the
 //! last good site and shows the error in the terminal and in the browser.
+//!
+//! The search index follows on a thread of its own (see `build::Indexer`): its
+//! files are a layer of the live site of their own, swapped in when ready (the
+//! newest index wins), so an edit never waits for it. Rebuilds render in a
+//! thread pool of their own; rayon's global pool, which Pagefind uses, runs
+//! at a lower priority, as does the indexing thread.
 
 mod http;
 mod watch;
@@ -19,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::build::{ChangeKind, Rebuilt, Session, UpdateError, classify};
+use crate::build::{ChangeKind, Rebuilt, SearchFiles, Session, UpdateError, classify, lower_priority};
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::site::Site;
@@ -50,8 +56,29 @@ pub enum Notice {
 /// What the server serves, swapped in one step after each successful rebuild.
 pub struct Live {
     pub site: Arc<Site>,
+    /// The search index's files (`pagefind/`), swapped in when the index catches up.
+    pub search: Arc<Site>,
+    /// The last batch `search` holds ([`SearchFiles::batch`]): an older index never replaces it.
+    pub search_batch: u64,
     pub version: u64,
     pub error: Option<String>,
+}
+
+impl Live {
+    /// The file served at `path`: the search index's under `pagefind/`, else the site's.
+    pub fn file(&self, path: &str) -> Option<&Arc<[u8]>> {
+        if path.starts_with(crate::search::FOLDER) { self.search.files.get(path) } else { self.site.files.get(path) }
+    }
+
+    /// Takes `files` if they are newer than the index served now; says whether it did.
+    fn offer_search(&mut self, files: &SearchFiles) -> bool {
+        let newer = files.batch > self.search_batch;
+        if newer {
+            self.search = files.site.clone();
+            self.search_batch = files.batch;
+        }
+        newer
+    }
 }
 
 /// The script served pages get (never `dossier build` output): reload, CSS swap, error overlay.
@@ -84,7 +111,13 @@ pub fn run(options: ServeOptions) -> u8 {
     // Versions start from the clock, so a tab reconnecting to a restarted server reloads.
     let first_version =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
-    let live = Arc::new(RwLock::new(Live { site: Arc::new(Site::default()), version: first_version, error: None }));
+    let live = Arc::new(RwLock::new(Live {
+        site: Arc::new(Site::default()),
+        search: Arc::new(Site::default()),
+        search_batch: 0,
+        version: first_version,
+        error: None,
+    }));
     let mut state = Rebuilder {
         options: &options,
         overrides,
@@ -100,8 +133,15 @@ pub fn run(options: ServeOptions) -> u8 {
             return 2;
         }
     };
+    let rebuilds = match rebuild_pool() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("error: cannot start the rebuild threads: {e}");
+            return 2;
+        }
+    };
     let started = Instant::now();
-    state.full_rebuild();
+    rebuilds.install(|| state.full_rebuild());
     if !options.quiet {
         let pages = live.read().map(|l| l.site.files.len()).unwrap_or(0);
         eprintln!("Built {pages} files in {} ms", started.elapsed().as_millis());
@@ -122,7 +162,7 @@ pub fn run(options: ServeOptions) -> u8 {
         let Some(batch) = watcher.next_batch(Duration::from_millis(200)) else {
             continue;
         };
-        state.apply(batch);
+        rebuilds.install(|| state.apply(batch));
     }
     drop(server);
     eprintln!("Stopped.");
@@ -188,14 +228,23 @@ impl Rebuilder<'_> {
                 return self.failed(&diagnostics);
             }
         };
+        let first = self.live.read().unwrap_or_else(|p| p.into_inner()).site.files.is_empty();
         match Session::start(config, LIVE_RELOAD, &diagnostics) {
-            Some(mut session) => {
-                if let Err(e) = session.finish_search() {
-                    diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e}")));
-                    return self.failed(&diagnostics);
+            Some(session) => {
+                // The first build is searchable when serving starts; later ones catch up.
+                if first {
+                    match session.search_files() {
+                        Ok(files) => _ = self.live.write().unwrap_or_else(|p| p.into_inner()).offer_search(&files),
+                        Err(e) => {
+                            diagnostics
+                                .push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e}")));
+                            return self.failed(&diagnostics);
+                        }
+                    }
                 }
                 let files = session.site.files.len();
                 self.publish(session.site.clone(), false);
+                session.on_search_files(self.search_listener());
                 self.session = Some(session);
                 self.report_warnings(&diagnostics);
                 Some(Rebuilt::Full(files))
@@ -204,23 +253,29 @@ impl Rebuilder<'_> {
         }
     }
 
+    /// Swaps each new search index into the live site, unless a newer one is there already.
+    fn search_listener(&self) -> crate::build::Listener {
+        let live = self.live.clone();
+        let quiet = self.options.quiet;
+        Box::new(move |outcome| match outcome {
+            Ok(files) => {
+                let taken = live.write().unwrap_or_else(|p| p.into_inner()).offer_search(files);
+                if taken && !quiet {
+                    eprintln!("Search index updated {:.1} ms after the edit", files.took.as_secs_f64() * 1e3);
+                }
+            }
+            Err(e) => eprintln!("error: the search index could not be updated: {e}; the next edit rebuilds everything"),
+        })
+    }
+
     fn update_pages(&mut self, pages: &[PathBuf]) -> Option<Rebuilt> {
         let diagnostics = Diagnostics::default();
         let session = self.session.as_mut()?;
         match session.update(pages, &diagnostics) {
             Ok(done) => {
+                // The search index follows on its own thread (see `search_listener`).
                 let site = session.site.clone();
                 self.publish(site, false);
-                // Then the search index, built meanwhile: no reload needed for it.
-                let started = Instant::now();
-                let session = self.session.as_mut()?;
-                match session.finish_search() {
-                    Ok(()) => self.live.write().unwrap_or_else(|p| p.into_inner()).site = session.site.clone(),
-                    Err(e) => eprintln!("error: the search index could not be updated: {e:#}"),
-                }
-                if !self.options.quiet {
-                    eprintln!("Search index updated {:.1} ms after the pages", started.elapsed().as_secs_f64() * 1e3);
-                }
                 Some(done)
             }
             Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),
@@ -284,6 +339,26 @@ impl Rebuilder<'_> {
             eprint!("{}", d.render(std::io::IsTerminal::is_terminal(&std::io::stderr())));
         }
     }
+}
+
+/// The threads rebuilds render on, at normal priority; rayon's global pool, which Pagefind
+/// uses for the search index, gets threads at a lower one (see `build::lower_priority`).
+fn rebuild_pool() -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("background-{i}"))
+        .spawn_handler(|thread| {
+            let mut builder = std::thread::Builder::new();
+            if let Some(name) = thread.name() {
+                builder = builder.name(name.to_string());
+            }
+            builder.spawn(move || {
+                lower_priority();
+                thread.run();
+            })?;
+            Ok(())
+        })
+        .build_global();
+    rayon::ThreadPoolBuilder::new().thread_name(|i| format!("rebuild-{i}")).build()
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
