@@ -1,20 +1,33 @@
-//! File watching for `serve`: debounced batches of the paths that matter.
+//! File watching for `serve`: batches of the paths that matter, as soon as a save is complete.
 //!
-//! notify 8 with notify-debouncer-full: `content/`, `themes/` and
-//! `templates/` recursively, and the project root non-recursively (so an
-//! editor's rename-over save of `dossier.yaml` is seen). Editors' temporary
-//! and backup files are dropped. If the OS watch limit is reached, it says
-//! which sysctl raises it and falls back to polling.
+//! notify 8 on `content/`, `themes/` and `templates/` recursively, and the
+//! project root non-recursively (so an editor's rename-over save of
+//! `dossier.yaml` is seen). Editors' temporary and backup files are dropped.
+//! If the OS watch limit is reached, it says which sysctl raises it and falls
+//! back to polling.
+//!
+//! A batch is gathered from the first event until the events stop: for
+//! [`SETTLE`] once every file written to has been closed (inotify's
+//! close-after-write; an editor's rename-over save is complete when renamed),
+//! else for [`QUIET`]. A fixed debounce window would add its whole length to
+//! every edit; waiting for the close costs about a millisecond, and a file is
+//! never read half written.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, FileIdMap, RecommendedCache, new_debouncer_opt};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+use notify::{Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
-/// Debounce window: long enough to gather an editor's save, short enough to feel instant.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How long to wait for more events once every written file has been closed.
+const SETTLE: Duration = Duration::from_millis(1);
+/// How long to wait for more events while a written file is still open (or when the
+/// watcher cannot tell: polling, attribute changes).
+const QUIET: Duration = Duration::from_millis(10);
+/// A batch is handed over after this long even if events keep coming.
+const LONGEST: Duration = Duration::from_millis(200);
 
 /// One batch of changes.
 #[derive(Debug, Default)]
@@ -24,31 +37,31 @@ pub struct Batch {
     pub structural: bool,
 }
 
-/// The debouncer in use: native (inotify) or, past the OS watch limit, polling.
-enum Debouncer {
-    Native(notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>),
-    Polling(notify_debouncer_full::Debouncer<PollWatcher, FileIdMap>),
+/// The watcher in use: native (inotify) or, past the OS watch limit, polling.
+enum Backend {
+    Native(RecommendedWatcher),
+    Polling(PollWatcher),
 }
 
-impl Debouncer {
+impl Backend {
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
         match self {
-            Debouncer::Native(d) => d.watch(path, mode),
-            Debouncer::Polling(d) => d.watch(path, mode),
+            Backend::Native(w) => w.watch(path, mode),
+            Backend::Polling(w) => w.watch(path, mode),
         }
     }
 
     fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
         match self {
-            Debouncer::Native(d) => d.unwatch(path),
-            Debouncer::Polling(d) => d.unwatch(path),
+            Backend::Native(w) => w.unwatch(path),
+            Backend::Polling(w) => w.unwatch(path),
         }
     }
 }
 
 pub struct Watcher {
-    debouncer: Debouncer,
-    events: Receiver<DebounceEventResult>,
+    backend: Backend,
+    events: Receiver<notify::Result<Event>>,
     root: PathBuf,
     /// Which of `content/`, `themes/`, `templates/` are watched (they may appear later).
     watched: Vec<PathBuf>,
@@ -58,73 +71,86 @@ impl Watcher {
     pub fn start(root: &Path) -> notify::Result<Watcher> {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let (tx, events) = channel();
-        let native = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
-            DEBOUNCE,
-            Some(Duration::from_millis(5)),
-            tx.clone(),
-            RecommendedCache::new(),
-            notify::Config::default(),
-        )
-        .map(Debouncer::Native);
         let mut watched = Vec::new();
-        let native = native.and_then(|mut d| watch_all(&root, &mut d, &mut watched).map(|()| d));
-        let debouncer = match native {
-            Ok(d) => d,
+        let native = RecommendedWatcher::new(tx.clone(), notify::Config::default()).map(Backend::Native);
+        let native = native.and_then(|mut w| watch_all(&root, &mut w, &mut watched).map(|()| w));
+        let backend = match native {
+            Ok(w) => w,
             Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
                 eprintln!(
                     "warning: the OS limit on watched folders is reached; falling back to polling (slower).\n  = help: raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (and max_user_instances)"
                 );
                 let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
-                let mut d = Debouncer::Polling(new_debouncer_opt::<_, PollWatcher, FileIdMap>(
-                    DEBOUNCE,
-                    None,
-                    tx,
-                    FileIdMap::new(),
-                    config,
-                )?);
+                let mut w = Backend::Polling(PollWatcher::new(tx, config)?);
                 watched.clear();
-                watch_all(&root, &mut d, &mut watched)?;
-                d
+                watch_all(&root, &mut w, &mut watched)?;
+                w
             }
             Err(e) => return Err(e),
         };
-        Ok(Watcher { debouncer, events, root, watched })
+        Ok(Watcher { backend, events, root, watched })
     }
 
     /// The next batch of relevant changes, or `None` after `timeout` without one.
     pub fn next_batch(&mut self, timeout: Duration) -> Option<Batch> {
-        let first = match self.events.recv_timeout(timeout) {
-            Ok(result) => result,
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
-        };
+        let deadline = Instant::now() + timeout;
         let mut batch = Batch::default();
-        for result in std::iter::once(first).chain(self.events.try_iter()) {
-            let Ok(events) = result else { continue };
-            for event in events {
-                if matches!(event.kind, EventKind::Access(_)) {
-                    continue;
-                }
-                let relevant: Vec<&PathBuf> = event.paths.iter().filter(|p| self.relevant(p)).collect();
-                if relevant.is_empty() {
-                    continue;
-                }
-                let structural = matches!(event.kind, EventKind::Create(_) | EventKind::Remove(_))
-                    || matches!(event.kind, EventKind::Modify(notify::event::ModifyKind::Name(_)));
-                // An editor's rename-over save leaves the file in place: an edit, not a new page.
-                // (A brand-new file is found out later: the session cannot place it and rebuilds fully.)
-                batch.structural |= structural && relevant.iter().any(|p| !p.is_file());
-                for path in relevant {
-                    if !batch.paths.contains(path) {
-                        batch.paths.push(path.clone());
-                    }
-                }
+        // Files written to and not yet closed.
+        let mut open: HashSet<PathBuf> = HashSet::new();
+        let mut started: Option<Instant> = None;
+        loop {
+            let wait = match started {
+                None => deadline.saturating_duration_since(Instant::now()),
+                Some(at) if at.elapsed() >= LONGEST => break,
+                Some(_) if open.is_empty() => SETTLE,
+                Some(_) => QUIET,
+            };
+            let event = match self.events.recv_timeout(wait) {
+                Ok(Ok(event)) => event,
+                Ok(Err(_)) => continue,
+                Err(RecvTimeoutError::Timeout) if started.is_some() => break,
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            };
+            if self.add(&mut batch, &mut open, &event) && started.is_none() {
+                started = Some(Instant::now());
             }
         }
         // A `content/`, `themes/` or `templates/` folder created after start is watched from now on.
         if batch.structural {
-            let _ = watch_all(&self.root, &mut self.debouncer, &mut self.watched);
+            let _ = watch_all(&self.root, &mut self.backend, &mut self.watched);
         }
         (!batch.paths.is_empty()).then_some(batch)
+    }
+
+    /// Adds `event` to `batch` and keeps track of the files still open for writing;
+    /// `false` if it does not concern the site.
+    fn add(&self, batch: &mut Batch, open: &mut HashSet<PathBuf>, event: &Event) -> bool {
+        let relevant: Vec<&PathBuf> = event.paths.iter().filter(|p| self.relevant(p)).collect();
+        if relevant.is_empty() {
+            return false;
+        }
+        match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                relevant.iter().for_each(|p| _ = open.remove(*p));
+                return !batch.paths.is_empty();
+            }
+            EventKind::Access(_) => return false,
+            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) | EventKind::Create(CreateKind::File) => {
+                open.extend(relevant.iter().map(|p| p.to_path_buf()));
+            }
+            _ => {}
+        }
+        let structural = matches!(event.kind, EventKind::Create(_) | EventKind::Remove(_))
+            || matches!(event.kind, EventKind::Modify(ModifyKind::Name(_)));
+        // An editor's rename-over save leaves the file in place: an edit, not a new page.
+        // (A brand-new file is found out later: the session cannot place it and rebuilds fully.)
+        batch.structural |= structural && relevant.iter().any(|p| !p.is_file());
+        for path in relevant {
+            if !batch.paths.contains(path) {
+                batch.paths.push(path.clone());
+            }
+        }
+        true
     }
 
     /// Does a change to `path` matter to the site?
@@ -146,9 +172,9 @@ impl Watcher {
 
 /// Watches the root (not recursively: it sees `dossier.yaml` replaced by a rename) and,
 /// recursively, each of `content/`, `themes/`, `templates/` that exists and is not watched yet.
-fn watch_all(root: &Path, debouncer: &mut Debouncer, watched: &mut Vec<PathBuf>) -> notify::Result<()> {
+fn watch_all(root: &Path, backend: &mut Backend, watched: &mut Vec<PathBuf>) -> notify::Result<()> {
     if watched.is_empty() {
-        debouncer.watch(root, RecursiveMode::NonRecursive)?;
+        backend.watch(root, RecursiveMode::NonRecursive)?;
         watched.push(root.to_path_buf());
     }
     // A watched folder that was removed (`rm -rf content`) is forgotten, so that the folder
@@ -157,8 +183,8 @@ fn watch_all(root: &Path, debouncer: &mut Debouncer, watched: &mut Vec<PathBuf>)
     for folder in ["content", "themes", "templates"] {
         let path = root.join(folder);
         if path.is_dir() && !watched.contains(&path) {
-            let _ = debouncer.unwatch(&path);
-            debouncer.watch(&path, RecursiveMode::Recursive)?;
+            let _ = backend.unwatch(&path);
+            backend.watch(&path, RecursiveMode::Recursive)?;
             watched.push(path);
         }
     }
