@@ -346,21 +346,21 @@ impl Session {
         };
         index.check_pages(|id| pages.contains(id), diagnostics);
         let markdown = self.markdown_affected(&pages, &edit);
-        let old_refs: HashSet<String> = markdown.iter().flat_map(|id| self.references_of(&self.rendered, id)).collect();
+        let old_backlinks = self.backlinks_from(&self.rendered, &markdown);
         let old_listed = self.listed_facts(&markdown);
         let previous = std::mem::replace(&mut self.rendered, RenderedPages::empty());
         self.rendered = render_markdown(&index, Some(previous), Select::Only(&markdown), diagnostics);
         if diagnostics.has_errors() {
             return Err(UpdateError::Broken);
         }
-        let new_refs: HashSet<String> = markdown.iter().flat_map(|id| self.references_of(&self.rendered, id)).collect();
+        let backlinks_changed = rebuild::changed_keys(&old_backlinks, &self.backlinks_from(&self.rendered, &markdown));
         let lists_changed = old_listed != self.listed_facts(&markdown);
         phases.done("markdown");
         let site_view = site_view(&self.config, &self.body_end_html);
         let assembler = Assembler::new(&index, &self.rendered, site_view);
         phases.done("backlinks");
         let lists = assembler.list_jobs();
-        let mut jobs = self.affected_jobs(&markdown, &edit, &old_refs, &new_refs, lists_changed);
+        let mut jobs = self.affected_jobs(&markdown, &edit, &backlinks_changed, lists_changed);
         // A list may have more pages than before (an annotation added).
         jobs.extend(lists.iter().filter(|j| !self.deps.contains_key(*j)).cloned());
         let (pages_out, deps) = render_jobs(&assembler, &self.templates, &jobs, diagnostics, None);

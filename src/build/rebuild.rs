@@ -11,8 +11,9 @@
 //! the edited pages' own outputs; every output whose `Deps` name a page whose
 //! front matter changed; every page that page's front matter names, before
 //! and after (a figure's claimant, an affiliation, an article's sources); the
-//! pages cited or mentioned before and after (their backlinks); and every
-//! `Everything` output. `incremental_tests` checks the result equals a full
+//! pages cited or mentioned before and after whose backlinks changed (a
+//! citation's number, anchor or sentence; a mention; a figure use; a wikilink);
+//! and every `Everything` output the edit shows on. `incremental_tests` checks the result equals a full
 //! build after random edits.
 
 use std::collections::{HashMap, HashSet};
@@ -151,8 +152,7 @@ impl Session {
         &self,
         markdown: &HashSet<String>,
         edit: &Edit,
-        old_refs: &HashSet<String>,
-        new_refs: &HashSet<String>,
+        backlinks_changed: &HashSet<String>,
         lists_changed: bool,
     ) -> Vec<JobId> {
         let mut jobs: HashSet<JobId> = HashSet::new();
@@ -169,8 +169,8 @@ impl Session {
         for id in &edit.front_refs {
             jobs.extend(own_jobs(id));
         }
-        // Each re-rendered page, and the pages it cites or mentions (their backlinks changed).
-        for id in markdown.iter().chain(old_refs).chain(new_refs) {
+        // Each re-rendered page, and the pages it cites or mentions whose backlinks changed.
+        for id in markdown.iter().chain(backlinks_changed) {
             jobs.extend(own_jobs(id));
             if id.starts_with("articles/") {
                 // Other versions link to it; its successors' change pages compare with it.
@@ -199,8 +199,44 @@ impl Session {
 
     /// The page ids the rendered Markdown of page `id` refers to.
     pub(super) fn references_of(&self, rendered: &RenderedPages, id: &str) -> Vec<String> {
+        self.facts_of(rendered, id).map(facts_references).unwrap_or_default()
+    }
+
+    /// What pages `ids` show on the pages they refer to, by the page referred to: each
+    /// citation's number, anchor and sentence, each mention's, each figure use, each
+    /// wikilink. A page whose entry is the same before and after an edit shows the same
+    /// backlinks, and need not render again.
+    pub(super) fn backlinks_from(
+        &self,
+        rendered: &RenderedPages,
+        ids: &HashSet<String>,
+    ) -> HashMap<String, Vec<String>> {
+        let mut shown: HashMap<String, Vec<String>> = HashMap::new();
+        for id in ids {
+            let Some(facts) = self.facts_of(rendered, id) else { continue };
+            for c in &facts.citations {
+                let entry = format!("{id} cites {} {} {}", c.number, c.anchor, c.sentence);
+                shown.entry(format!("sources/{}", c.source)).or_default().push(entry);
+            }
+            for m in &facts.mentions {
+                let entry = format!("{id} mentions {} {}", m.anchor, m.sentence);
+                shown.entry(format!("sources/{}", m.source)).or_default().push(entry);
+            }
+            for f in &facts.figures {
+                let entry = format!("{id} uses {} {}", f.number, f.embedded);
+                shown.entry(format!("figures/{}", f.figure)).or_default().push(entry);
+            }
+            for link in &facts.links {
+                shown.entry(link.clone()).or_default().push(format!("{id} links"));
+            }
+        }
+        shown
+    }
+
+    /// The rendered Markdown of page `id`.
+    fn facts_of<'r>(&self, rendered: &'r RenderedPages, id: &str) -> Option<&'r Rendered> {
         let c = &self.content;
-        let facts = if let Some(i) = c.articles.iter().position(|a| a.id == id) {
+        if let Some(i) = c.articles.iter().position(|a| a.id == id) {
             rendered.articles.get(i)
         } else if let Some(i) = c.sources.iter().position(|s| s.id == id) {
             rendered.sources.get(i)
@@ -208,8 +244,7 @@ impl Session {
             rendered.figures.get(i)
         } else {
             None
-        };
-        facts.map(facts_references).unwrap_or_default()
+        }
     }
 }
 
@@ -232,6 +267,14 @@ pub(super) struct Edit {
     pub(super) names: Vec<String>,
     /// Pages named by the changed front matter, before or after the edit.
     front_refs: HashSet<String>,
+}
+
+/// The keys whose entries differ between `before` and `after` (or are in one only).
+pub(super) fn changed_keys(
+    before: &HashMap<String, Vec<String>>,
+    after: &HashMap<String, Vec<String>>,
+) -> HashSet<String> {
+    before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).cloned().collect()
 }
 
 /// Does `text` contain `word` with no letter or digit right before or after it?
