@@ -4,7 +4,9 @@
 //! can build its view and say which pages it depends on ([`Assembler::deps`]):
 //! a full build renders every job; `serve` re-renders only the jobs whose
 //! dependencies changed. Backlinks (citations, mentions, figure uses) are
-//! gathered once, in [`Assembler::new`], after all Markdown has rendered.
+//! gathered once, after all Markdown has rendered: in [`Assembler::new`], or
+//! when a view first needs them ([`Assembler::deferred`], for `serve`'s
+//! rebuilds, most of which render no page that shows backlinks).
 
 use std::collections::HashSet;
 
@@ -192,7 +194,7 @@ pub struct Assembler<'a> {
     pub index: &'a Index<'a>,
     pub rendered: &'a RenderedPages,
     pub site: SiteView,
-    backlinks: Backlinks<'a>,
+    backlinks: std::sync::OnceLock<Backlinks<'a>>,
     annotations: Vec<AnnotationView>,
     /// Annotations citing a source, by the source's URL.
     annotations_citing: FxHashMap<String, Vec<AnnotationView>>,
@@ -201,6 +203,15 @@ pub struct Assembler<'a> {
 
 impl<'a> Assembler<'a> {
     pub fn new(index: &'a Index<'a>, rendered: &'a RenderedPages, site: SiteView) -> Assembler<'a> {
+        let assembler = Assembler::deferred(index, rendered, site);
+        assembler.backlinks();
+        assembler
+    }
+
+    /// An assembler that gathers the backlinks only when a view or [`Assembler::deps`] first
+    /// needs them: gathering reads every page's facts (7 ms at 10,000 pages), and most of
+    /// `serve`'s rebuilds (an article edited) render no page that shows backlinks.
+    pub fn deferred(index: &'a Index<'a>, rendered: &'a RenderedPages, site: SiteView) -> Assembler<'a> {
         let content = index.content;
         let positions = content
             .articles
@@ -215,12 +226,11 @@ impl<'a> Assembler<'a> {
             index,
             rendered,
             site,
-            backlinks: Backlinks::default(),
+            backlinks: std::sync::OnceLock::new(),
             annotations: Vec::new(),
             annotations_citing: FxHashMap::default(),
             positions,
         };
-        assembler.backlinks = assembler.gather_backlinks();
         assembler.annotations = (0..content.articles.len()).flat_map(|i| assembler.annotation_views(i)).collect();
         for a in &assembler.annotations {
             for s in &a.sources {
@@ -228,6 +238,10 @@ impl<'a> Assembler<'a> {
             }
         }
         assembler
+    }
+
+    fn backlinks(&self) -> &Backlinks<'a> {
+        self.backlinks.get_or_init(|| self.gather_backlinks())
     }
 
     fn gather_backlinks(&self) -> Backlinks<'a> {
@@ -273,7 +287,7 @@ impl<'a> Assembler<'a> {
 
     /// Articles whose rendered Markdown shows something of source or figure `slug`.
     fn articles_using(&self, kind: &str, slug: &str) -> Vec<usize> {
-        let b = &self.backlinks;
+        let b = self.backlinks();
         let mut articles: Vec<usize> = match kind {
             "sources" => {
                 b.citations.get(slug).into_iter().chain(b.mentions.get(slug)).flatten().map(|(a, _)| *a).collect()
@@ -468,7 +482,7 @@ impl<'a> Assembler<'a> {
                 if let Some(source) = self.index.source(slug) {
                     pages.extend(source.meta.affiliation.iter().map(|a| format!("sources/{a}")));
                 }
-                let b = &self.backlinks;
+                let b = self.backlinks();
                 pages.extend(b.members.get(slug.as_str()).into_iter().flatten().map(|&i| c.sources[i].id.clone()));
                 let figures = b.claims.get(slug.as_str()).into_iter().chain(b.figure_cites.get(slug.as_str()));
                 pages.extend(figures.flatten().map(|&i| c.figures[i].id.clone()));
@@ -690,7 +704,7 @@ impl<'a> Assembler<'a> {
 
     fn uses_of(&self, slug: &str) -> usize {
         let count = |m: &FxHashMap<&str, Vec<(usize, usize)>>| m.get(slug).map_or(0, Vec::len);
-        count(&self.backlinks.citations) + count(&self.backlinks.mentions)
+        count(&self.backlinks().citations) + count(&self.backlinks().mentions)
     }
 
     fn source_groups(&self) -> Vec<SourceGroupView> {
@@ -726,8 +740,8 @@ impl<'a> Assembler<'a> {
         let source = &self.content().sources[i];
         let meta = &source.meta;
         let slug = &source.slug;
-        let citations = self.backlink_views(self.backlinks.citations.get(slug.as_str()), Use::Citation);
-        let mentions = self.backlink_views(self.backlinks.mentions.get(slug.as_str()), Use::Mention);
+        let citations = self.backlink_views(self.backlinks().citations.get(slug.as_str()), Use::Citation);
+        let mentions = self.backlink_views(self.backlinks().mentions.get(slug.as_str()), Use::Mention);
         let annotations = self.annotations_citing.get(&self.index.source_url(slug)).cloned().unwrap_or_default();
         SourceView {
             site: self.site.clone(),
@@ -743,7 +757,7 @@ impl<'a> Assembler<'a> {
                 .as_deref()
                 .filter(|a| self.index.source(a).is_some())
                 .map(|a| self.source_link(a)),
-            members: self.links_to_sources(self.backlinks.members.get(slug.as_str())),
+            members: self.links_to_sources(self.backlinks().members.get(slug.as_str())),
             external_url: meta.url.clone().filter(|u| crate::html::is_safe_url(u)),
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
@@ -751,8 +765,8 @@ impl<'a> Assembler<'a> {
             body_html: self.rendered.sources[i].html.clone(),
             citations,
             mentions,
-            figures: self.links_to_figures(self.backlinks.claims.get(slug.as_str())),
-            cited_by_figures: self.links_to_figures(self.backlinks.figure_cites.get(slug.as_str())),
+            figures: self.links_to_figures(self.backlinks().claims.get(slug.as_str())),
+            cited_by_figures: self.links_to_figures(self.backlinks().figure_cites.get(slug.as_str())),
             annotations,
         }
     }
@@ -778,7 +792,7 @@ impl<'a> Assembler<'a> {
 
     fn figure_view(&self, i: usize) -> FigureView {
         let figure = &self.content().figures[i];
-        let referenced_in = self.backlink_views(self.backlinks.figure_uses.get(figure.slug.as_str()), Use::Figure);
+        let referenced_in = self.backlink_views(self.backlinks().figure_uses.get(figure.slug.as_str()), Use::Figure);
         FigureView {
             site: self.site.clone(),
             id: figure.slug.clone(),
