@@ -21,7 +21,7 @@
 use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 
-use pagefind::api::{PagefindIndex, SyntheticFile};
+use pagefind::api::{CustomRecord, PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 
 use crate::site::{RenderedPages, Site};
@@ -138,18 +138,19 @@ impl SearchIndex {
         let Batch { records, gone, language } = batch;
         let started = std::time::Instant::now();
         self.runtime.block_on(async {
-            for record in records {
-                let kind = BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]);
-                let (url, content, meta) = (record.url, record.content, Some(record.meta));
-                let added = self.index.add_custom_record(url, content, language.clone(), meta, Some(kind), None).await;
-                added.map_err(failed)?;
-            }
+            let language = &language;
+            let added = records.into_iter().map(|record| CustomRecord {
+                url: record.url,
+                content: record.content,
+                language: language.clone(),
+                meta: record.meta,
+                filters: BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]),
+                sort: BTreeMap::new(),
+            });
             // An empty record is left out of the index: this is how a record is removed.
-            for url in gone {
-                let removed =
-                    self.index.add_custom_record(url, String::new(), language.clone(), None, None, None).await;
-                removed.map_err(failed)?;
-            }
+            let removed =
+                gone.into_iter().map(|url| CustomRecord { url, language: language.clone(), ..Default::default() });
+            self.index.add_custom_records(added.chain(removed).collect()).await.map_err(failed)?;
             let adding = started.elapsed();
             Ok((self.index.get_files().await.map_err(failed)?, adding))
         })
