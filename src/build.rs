@@ -261,7 +261,8 @@ impl Session {
         let pending = search.then(|| {
             SearchIndex::new(&config.language).map(|mut search| {
                 let batch = search.prepare(&index, &rendered, assembler.all_annotations(), None);
-                search.spawn(batch)
+                // A build (pages to a sink) makes its index once; `serve` keeps the records.
+                if sink.is_some() { search.spawn_once(batch) } else { search.spawn(batch) }
             })
         });
         phases.done("search: records");
@@ -283,7 +284,8 @@ impl Session {
                 return None;
             }
         };
-        let dependents = invert(&deps);
+        // Which pages depend on which: only `serve` needs it, to rebuild after an edit.
+        let dependents = if sink.is_some() { HashMap::new() } else { invert(&deps) };
         drop(assembler);
         drop(index);
         if diagnostics.has_errors() {

@@ -125,16 +125,27 @@ impl SearchIndex {
         Batch { records, gone, language: index.config.language.clone() }
     }
 
-    /// Adds `batch` and builds the index files on a thread of its own.
-    pub fn spawn(mut self, batch: Batch) -> Pending {
+    /// Adds `batch` and builds the index files on a thread of its own; the index keeps its
+    /// records for the next batch (`serve`).
+    pub fn spawn(self, batch: Batch) -> Pending {
+        self.spawn_keeping(batch, true)
+    }
+
+    /// As [`SearchIndex::spawn`], for a build that makes the index once: the records are
+    /// moved into the index files instead of copied, so they are held once, not twice.
+    pub fn spawn_once(self, batch: Batch) -> Pending {
+        self.spawn_keeping(batch, false)
+    }
+
+    fn spawn_keeping(mut self, batch: Batch, keep: bool) -> Pending {
         Pending(std::thread::spawn(move || {
             let started = std::time::Instant::now();
-            let (files, adding) = self.build(batch)?;
+            let (files, adding) = self.build(batch, keep)?;
             Ok(Built { index: self, files, took: started.elapsed(), adding })
         }))
     }
 
-    fn build(&mut self, batch: Batch) -> Result<(Vec<SyntheticFile>, std::time::Duration), SearchError> {
+    fn build(&mut self, batch: Batch, keep: bool) -> Result<(Vec<SyntheticFile>, std::time::Duration), SearchError> {
         let Batch { records, gone, language } = batch;
         let started = std::time::Instant::now();
         self.runtime.block_on(async {
@@ -152,7 +163,8 @@ impl SearchIndex {
                 gone.into_iter().map(|url| CustomRecord { url, language: language.clone(), ..Default::default() });
             self.index.add_custom_records(added.chain(removed).collect()).await.map_err(failed)?;
             let adding = started.elapsed();
-            Ok((self.index.get_files().await.map_err(failed)?, adding))
+            let files = if keep { self.index.get_files().await } else { self.index.take_files().await };
+            Ok((files.map_err(failed)?, adding))
         })
     }
 

@@ -508,10 +508,10 @@ impl Fossicker {
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
             let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
+                get_indexable_words(&base_word, stemmer, &options.include_characters);
             let dotted_tails = get_dotted_tails(
                 &base_word,
-                stemmer.as_ref(),
+                stemmer,
                 &options.include_characters,
                 &indexable_words,
             );
@@ -519,14 +519,14 @@ impl Fossicker {
             let mut cross_bigram = None;
             if segmented {
                 let bigrams =
-                    get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
+                    get_indexable_bigrams(&base_word, stemmer, &indexable_words);
                 indexable_words.extend(bigrams);
                 // The pair that spans the boundary from the previous segment is
                 // indexed against that segment, so it is tracked separately
                 cross_bigram = get_indexable_cross_bigram(
                     &base_word,
                     previous_cluster,
-                    stemmer.as_ref(),
+                    stemmer,
                     &indexable_words,
                 );
             }
@@ -647,7 +647,7 @@ impl Fossicker {
             if let Some(field_value) = meta.get(field_name) {
                 for (word_idx, word) in field_value.split_whitespace().enumerate() {
                     let indexable_words =
-                        get_indexable_words(word, stemmer.as_ref(), &options.include_characters);
+                        get_indexable_words(word, stemmer, &options.include_characters);
 
                     for indexable in indexable_words {
                         let entry = MetaFossickedWord {
@@ -727,43 +727,48 @@ fn normalize_content(content: &str) -> String {
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml
-fn get_stemmer(lang: &str) -> Option<Stemmer> {
-    match lang.split('-').next().unwrap() {
-        "ar" => Some(Stemmer::create(Algorithm::Arabic)),
-        "hy" => Some(Stemmer::create(Algorithm::Armenian)),
-        "eu" => Some(Stemmer::create(Algorithm::Basque)),
-        "ca" => Some(Stemmer::create(Algorithm::Catalan)),
-        "da" => Some(Stemmer::create(Algorithm::Danish)),
-        "nl" => Some(Stemmer::create(Algorithm::Dutch)),
-        "en" => Some(Stemmer::create(Algorithm::English)),
-        "eo" => Some(Stemmer::create(Algorithm::Esperanto)),
-        "et" => Some(Stemmer::create(Algorithm::Estonian)),
-        "fi" => Some(Stemmer::create(Algorithm::Finnish)),
-        "fr" => Some(Stemmer::create(Algorithm::French)),
-        "de" => Some(Stemmer::create(Algorithm::German)),
-        "el" => Some(Stemmer::create(Algorithm::Greek)),
-        "hi" => Some(Stemmer::create(Algorithm::Hindi)),
-        "hu" => Some(Stemmer::create(Algorithm::Hungarian)),
-        "id" => Some(Stemmer::create(Algorithm::Indonesian)),
-        "ga" => Some(Stemmer::create(Algorithm::Irish)),
-        "it" => Some(Stemmer::create(Algorithm::Italian)),
-        "lt" => Some(Stemmer::create(Algorithm::Lithuanian)),
-        "nb" => Some(Stemmer::create(Algorithm::Norwegian)),
-        "ne" => Some(Stemmer::create(Algorithm::Nepali)),
-        "nn" => Some(Stemmer::create(Algorithm::Norwegian)),
-        "no" => Some(Stemmer::create(Algorithm::Norwegian)),
-        "pt" => Some(Stemmer::create(Algorithm::Portuguese)),
-        "ro" => Some(Stemmer::create(Algorithm::Romanian)),
-        "ru" => Some(Stemmer::create(Algorithm::Russian)),
-        "sr" => Some(Stemmer::create(Algorithm::Serbian)),
-        "pl" => Some(Stemmer::create(Algorithm::Polish)),
-        "es" => Some(Stemmer::create(Algorithm::Spanish)),
-        "sv" => Some(Stemmer::create(Algorithm::Swedish)),
-        "ta" => Some(Stemmer::create(Algorithm::Tamil)),
-        "tr" => Some(Stemmer::create(Algorithm::Turkish)),
-        "yi" => Some(Stemmer::create(Algorithm::Yiddish)),
-        _ => None,
-    }
+/// dossier patch: one stemmer per language for the whole process, so that
+/// `splitting::stem_word` can cache stems by stemmer.
+fn get_stemmer(lang: &str) -> Option<&'static Stemmer> {
+    static STEMMERS: std::sync::LazyLock<Vec<(&'static str, Stemmer)>> = std::sync::LazyLock::new(|| {
+        vec![
+            ("ar", Stemmer::create(Algorithm::Arabic)),
+            ("hy", Stemmer::create(Algorithm::Armenian)),
+            ("eu", Stemmer::create(Algorithm::Basque)),
+            ("ca", Stemmer::create(Algorithm::Catalan)),
+            ("da", Stemmer::create(Algorithm::Danish)),
+            ("nl", Stemmer::create(Algorithm::Dutch)),
+            ("en", Stemmer::create(Algorithm::English)),
+            ("eo", Stemmer::create(Algorithm::Esperanto)),
+            ("et", Stemmer::create(Algorithm::Estonian)),
+            ("fi", Stemmer::create(Algorithm::Finnish)),
+            ("fr", Stemmer::create(Algorithm::French)),
+            ("de", Stemmer::create(Algorithm::German)),
+            ("el", Stemmer::create(Algorithm::Greek)),
+            ("hi", Stemmer::create(Algorithm::Hindi)),
+            ("hu", Stemmer::create(Algorithm::Hungarian)),
+            ("id", Stemmer::create(Algorithm::Indonesian)),
+            ("ga", Stemmer::create(Algorithm::Irish)),
+            ("it", Stemmer::create(Algorithm::Italian)),
+            ("lt", Stemmer::create(Algorithm::Lithuanian)),
+            ("nb", Stemmer::create(Algorithm::Norwegian)),
+            ("ne", Stemmer::create(Algorithm::Nepali)),
+            ("nn", Stemmer::create(Algorithm::Norwegian)),
+            ("no", Stemmer::create(Algorithm::Norwegian)),
+            ("pt", Stemmer::create(Algorithm::Portuguese)),
+            ("ro", Stemmer::create(Algorithm::Romanian)),
+            ("ru", Stemmer::create(Algorithm::Russian)),
+            ("sr", Stemmer::create(Algorithm::Serbian)),
+            ("pl", Stemmer::create(Algorithm::Polish)),
+            ("es", Stemmer::create(Algorithm::Spanish)),
+            ("sv", Stemmer::create(Algorithm::Swedish)),
+            ("ta", Stemmer::create(Algorithm::Tamil)),
+            ("tr", Stemmer::create(Algorithm::Turkish)),
+            ("yi", Stemmer::create(Algorithm::Yiddish)),
+        ]
+    });
+    let code = lang.split('-').next().unwrap();
+    STEMMERS.iter().find(|(c, _)| *c == code).map(|(_, stemmer)| stemmer)
 }
 
 #[cfg(test)]

@@ -192,7 +192,41 @@ fn normalize_word(raw_word: &str, include_characters: &[char]) -> String {
     normalized_word
 }
 
+/// dossier patch: the stems of the words seen by this thread, by stemmer (each one a
+/// `'static` per language, see `get_stemmer`): a dossier repeats its words, and the Snowball
+/// stemmers were an eighth of a 10,000-page build.
 fn stem_word(
+    normalized_word: &str,
+    stemmer: Option<&Stemmer>,
+    is_compound_part: bool,
+) -> IndexableWord {
+    /// The stemmer the stems are of (its address), and the stems by word.
+    type Stems = (usize, hashbrown::HashMap<String, (String, Option<String>)>);
+    thread_local! {
+        static STEMS: std::cell::RefCell<Stems> = std::cell::RefCell::new(Stems::default());
+    }
+    const MAX_STEMS: usize = 100_000;
+    let of = stemmer.map_or(0, |s| s as *const Stemmer as usize);
+    STEMS.with(|stems| {
+        let (stems_of, stems) = &mut *stems.borrow_mut();
+        if *stems_of != of || stems.len() >= MAX_STEMS {
+            stems.clear();
+            *stems_of = of;
+        }
+        if let Some((stemmed, original)) = stems.get(normalized_word) {
+            return IndexableWord {
+                stemmed: stemmed.clone(),
+                original: original.clone(),
+                is_compound_part,
+            };
+        }
+        let word = stem_word_uncached(normalized_word, stemmer, is_compound_part);
+        stems.insert(normalized_word.to_string(), (word.stemmed.clone(), word.original.clone()));
+        word
+    })
+}
+
+fn stem_word_uncached(
     normalized_word: &str,
     stemmer: Option<&Stemmer>,
     is_compound_part: bool,

@@ -266,6 +266,16 @@ impl PagefindIndex {
         state.build_indexes().await?;
         Ok(state.get_files().await)
     }
+
+    /// dossier patch: as [`Self::get_files`], but the records added so far are moved into
+    /// the index rather than copied, and are gone afterwards (for a one-shot build).
+    pub async fn take_files(&mut self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_from(true).await?;
+        let files = state.get_files().await;
+        state.built_indexes.clear();
+        Ok(files)
+    }
 }
 
 #[cfg(test)]
