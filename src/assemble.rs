@@ -9,6 +9,7 @@
 //! rebuilds, most of which render no page that shows backlinks).
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
@@ -62,18 +63,19 @@ fn numbered(title: &str, n: usize) -> String {
     if n <= 1 { title.to_string() } else { format!("{title} (page {n})") }
 }
 
-/// Groups that hold a list in order; keeps the entries `from..to` of the whole list.
-trait Grouped {
+/// Groups that hold a list in order.
+trait Grouped: Sized {
     fn len(&self) -> usize;
-    fn keep(&mut self, from: usize, to: usize);
+    /// The group with only its entries `from..to`.
+    fn slice(&self, from: usize, to: usize) -> Self;
 }
 
 impl Grouped for SourceGroupView {
     fn len(&self) -> usize {
         self.sources.len()
     }
-    fn keep(&mut self, from: usize, to: usize) {
-        self.sources = self.sources.drain(from..to).collect();
+    fn slice(&self, from: usize, to: usize) -> Self {
+        SourceGroupView { kind: self.kind.clone(), label: self.label.clone(), sources: self.sources[from..to].to_vec() }
     }
 }
 
@@ -81,23 +83,27 @@ impl Grouped for AnnotationGroupView {
     fn len(&self) -> usize {
         self.annotations.len()
     }
-    fn keep(&mut self, from: usize, to: usize) {
-        self.annotations = self.annotations.drain(from..to).collect();
+    fn slice(&self, from: usize, to: usize) -> Self {
+        AnnotationGroupView {
+            kind: self.kind.clone(),
+            label: self.label.clone(),
+            annotations: self.annotations[from..to].to_vec(),
+        }
     }
 }
 
-/// The groups as they show entries `from..to` of the list they make together.
-fn slice_groups<G: Grouped>(groups: Vec<G>, from: usize, to: usize) -> Vec<G> {
+/// The groups as they show entries `from..to` of the list they make together (copying
+/// only those: each page of a list copies its own entries, not the whole list).
+fn slice_groups<G: Grouped>(groups: &[G], from: usize, to: usize) -> Vec<G> {
     let mut at = 0;
     let mut kept = Vec::new();
-    for mut group in groups {
+    for group in groups {
         let (start, end) = (at, at + group.len());
         at = end;
         if end <= from || start >= to {
             continue;
         }
-        group.keep(from.max(start) - start, to.min(end) - start);
-        kept.push(group);
+        kept.push(group.slice(from.max(start) - start, to.min(end) - start));
     }
     kept
 }
@@ -199,6 +205,10 @@ pub struct Assembler<'a> {
     /// Annotations citing a source, by the source's URL.
     annotations_citing: FxHashMap<String, Vec<AnnotationView>>,
     positions: FxHashMap<&'a str, usize>,
+    /// The sources and annotations lists, made once for all their pages (and the landing
+    /// page) when the first of them renders.
+    source_groups: OnceLock<Vec<SourceGroupView>>,
+    annotation_groups: OnceLock<Vec<AnnotationGroupView>>,
 }
 
 impl<'a> Assembler<'a> {
@@ -230,6 +240,8 @@ impl<'a> Assembler<'a> {
             annotations: Vec::new(),
             annotations_citing: FxHashMap::default(),
             positions,
+            source_groups: OnceLock::new(),
+            annotation_groups: OnceLock::new(),
         };
         assembler.annotations = (0..content.articles.len()).flat_map(|i| assembler.annotation_views(i)).collect();
         for a in &assembler.annotations {
@@ -707,7 +719,11 @@ impl<'a> Assembler<'a> {
         count(&self.backlinks().citations) + count(&self.backlinks().mentions)
     }
 
-    fn source_groups(&self) -> Vec<SourceGroupView> {
+    fn source_groups(&self) -> &[SourceGroupView] {
+        self.source_groups.get_or_init(|| self.make_source_groups())
+    }
+
+    fn make_source_groups(&self) -> Vec<SourceGroupView> {
         SourceKind::ALL
             .iter()
             .filter_map(|kind| {
@@ -815,18 +831,20 @@ impl<'a> Assembler<'a> {
     fn annotations_view(&self, n: usize) -> Option<AnnotationsView> {
         let all = self.all_annotations();
         let (from, to) = page_range(n, all.len(), ANNOTATIONS_PER_PAGE)?;
-        let groups = AnnotationKind::ALL
-            .iter()
-            .filter_map(|kind| {
-                let annotations: Vec<AnnotationView> =
-                    all.iter().filter(|a| a.kind == kind.as_str()).cloned().collect();
-                (!annotations.is_empty()).then(|| AnnotationGroupView {
-                    kind: kind.as_str().into(),
-                    label: kind.label().into(),
-                    annotations,
+        let groups = self.annotation_groups.get_or_init(|| {
+            AnnotationKind::ALL
+                .iter()
+                .filter_map(|kind| {
+                    let annotations: Vec<AnnotationView> =
+                        all.iter().filter(|a| a.kind == kind.as_str()).cloned().collect();
+                    (!annotations.is_empty()).then(|| AnnotationGroupView {
+                        kind: kind.as_str().into(),
+                        label: kind.label().into(),
+                        annotations,
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        });
         Some(AnnotationsView {
             site: self.site.clone(),
             title: numbered("Annotations", n),
@@ -898,7 +916,7 @@ impl<'a> Assembler<'a> {
                 .take(4)
                 .map(|f| figure::embed(self.index, f, None, true))
                 .collect(),
-            source_groups: self.source_groups().into_iter().map(most_used).collect(),
+            source_groups: self.source_groups().iter().map(most_used).collect(),
             events: self.events(None),
             annotation_count: self.all_annotations().len(),
         }
@@ -909,16 +927,16 @@ impl<'a> Assembler<'a> {
 const LANDING_SOURCES: usize = 50;
 
 /// The group with only its `LANDING_SOURCES` most used sources, still sorted by title.
-fn most_used(mut group: SourceGroupView) -> SourceGroupView {
-    if group.sources.len() > LANDING_SOURCES {
-        let mut by_use: Vec<usize> = (0..group.sources.len()).collect();
-        by_use.sort_by_key(|&i| std::cmp::Reverse(group.sources[i].uses));
-        let mut keep: Vec<usize> = by_use.into_iter().take(LANDING_SOURCES).collect();
-        keep.sort_unstable();
-        let mut all: Vec<Option<SourceSummaryView>> = group.sources.into_iter().map(Some).collect();
-        group.sources = keep.into_iter().filter_map(|i| all[i].take()).collect();
+fn most_used(group: &SourceGroupView) -> SourceGroupView {
+    if group.sources.len() <= LANDING_SOURCES {
+        return group.clone();
     }
-    group
+    let mut by_use: Vec<usize> = (0..group.sources.len()).collect();
+    by_use.sort_by_key(|&i| std::cmp::Reverse(group.sources[i].uses));
+    let mut keep: Vec<usize> = by_use.into_iter().take(LANDING_SOURCES).collect();
+    keep.sort_unstable();
+    let sources = keep.into_iter().map(|i| group.sources[i].clone()).collect();
+    SourceGroupView { kind: group.kind.clone(), label: group.label.clone(), sources }
 }
 
 /// The theme's `style.css` (the project's theme folder first, then the built-in one).

@@ -100,30 +100,43 @@ fn render_markdown(
         Some(p) => (Some(p.articles), Some(p.sources), Some(p.figures), p.index),
         None => (None, None, None, None),
     };
-    let articles = keep(old_articles, content.articles.len())
-        .into_par_iter()
-        .zip(&content.articles)
-        .map(|(old, a)| match old {
-            Some(r) if !select.wants(&a.id) => r,
-            _ => render_page(index, a, &a.meta.annotations, autolink, diagnostics),
-        })
-        .collect();
-    let sources = keep(old_sources, content.sources.len())
-        .into_par_iter()
-        .zip(&content.sources)
-        .map(|(old, s)| match old {
-            Some(r) if !select.wants(&s.id) => r,
-            _ => render_page(index, s, &[], None, diagnostics),
-        })
-        .collect();
-    let figures = keep(old_figures, content.figures.len())
-        .into_par_iter()
-        .zip(&content.figures)
-        .map(|(old, f)| match old {
-            Some(r) if !select.wants(&f.id) => r,
-            _ => render_page(index, f, &[], None, diagnostics),
-        })
-        .collect();
+    // Articles find source names with one automaton of every name, built on first use by one
+    // thread (about a second at 100,000 pages): the sources and figures, which need none,
+    // render meanwhile on the other threads.
+    let articles = || {
+        if content.articles.iter().any(|a| select.wants(&a.id)) {
+            let _ = index.name_matcher();
+        }
+        keep(old_articles, content.articles.len())
+            .into_par_iter()
+            .zip(&content.articles)
+            .map(|(old, a)| match old {
+                Some(r) if !select.wants(&a.id) => r,
+                _ => render_page(index, a, &a.meta.annotations, autolink, diagnostics),
+            })
+            .collect()
+    };
+    let sources = || {
+        keep(old_sources, content.sources.len())
+            .into_par_iter()
+            .zip(&content.sources)
+            .map(|(old, s)| match old {
+                Some(r) if !select.wants(&s.id) => r,
+                _ => render_page(index, s, &[], None, diagnostics),
+            })
+            .collect()
+    };
+    let figures = || {
+        keep(old_figures, content.figures.len())
+            .into_par_iter()
+            .zip(&content.figures)
+            .map(|(old, f)| match old {
+                Some(r) if !select.wants(&f.id) => r,
+                _ => render_page(index, f, &[], None, diagnostics),
+            })
+            .collect()
+    };
+    let (articles, (sources, figures)) = rayon::join(articles, || rayon::join(sources, figures));
     let index_page = match (old_index, &content.index) {
         (Some(r), Some(_)) if !select.wants("_index") => Some(r),
         (_, Some(i)) => Some(render_page(index, i, &[], None, diagnostics)),
@@ -272,7 +285,8 @@ impl Session {
         let pending = notes.map(|notes| {
             SearchIndex::new(&config.language).map(|search| {
                 let batch = notes.prepare(&index, &rendered, assembler.all_annotations(), None);
-                search.spawn(batch)
+                // A build (pages to a sink) makes its index once; `serve` keeps the records.
+                if sink.is_some() { search.spawn_once(batch) } else { search.spawn(batch) }
             })
         });
         phases.done("search: records");
@@ -294,7 +308,8 @@ impl Session {
                 return None;
             }
         };
-        let dependents = invert(&deps);
+        // Which pages depend on which: only `serve` needs it, to rebuild after an edit.
+        let dependents = if sink.is_some() { HashMap::new() } else { invert(&deps) };
         drop(assembler);
         drop(index);
         if diagnostics.has_errors() {

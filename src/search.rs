@@ -24,7 +24,7 @@
 use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 
-use pagefind::api::{PagefindIndex, SyntheticFile};
+use pagefind::api::{CustomRecord, PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 
 use crate::site::{RenderedPages, Site};
@@ -107,33 +107,46 @@ impl SearchIndex {
         Ok(SearchIndex { runtime, index })
     }
 
-    /// Adds `batch` and builds the index files on a thread of its own.
-    pub fn spawn(mut self, batch: Batch) -> Pending {
+    /// Adds `batch` and builds the index files on a thread of its own; the index keeps its
+    /// records for the next batch (`serve`).
+    pub fn spawn(self, batch: Batch) -> Pending {
+        self.spawn_keeping(batch, true)
+    }
+
+    /// As [`SearchIndex::spawn`], for a build that makes the index once: the records are
+    /// moved into the index files instead of copied, so they are held once, not twice.
+    pub fn spawn_once(self, batch: Batch) -> Pending {
+        self.spawn_keeping(batch, false)
+    }
+
+    fn spawn_keeping(mut self, batch: Batch, keep: bool) -> Pending {
         Pending(std::thread::spawn(move || {
             let started = std::time::Instant::now();
-            let (files, adding) = self.build(batch)?;
+            let (files, adding) = self.build(batch, keep)?;
             Ok(Built { index: self, files, took: started.elapsed(), adding })
         }))
     }
 
-    fn build(&mut self, batch: Batch) -> Result<(Vec<SyntheticFile>, std::time::Duration), SearchError> {
+    fn build(&mut self, batch: Batch, keep: bool) -> Result<(Vec<SyntheticFile>, std::time::Duration), SearchError> {
         let Batch { records, gone, language } = batch;
         let started = std::time::Instant::now();
         self.runtime.block_on(async {
-            for record in records {
-                let kind = BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]);
-                let (url, content, meta) = (record.url, record.content, Some(record.meta));
-                let added = self.index.add_custom_record(url, content, language.clone(), meta, Some(kind), None).await;
-                added.map_err(failed)?;
-            }
+            let language = &language;
+            let added = records.into_iter().map(|record| CustomRecord {
+                url: record.url,
+                content: record.content,
+                language: language.clone(),
+                meta: record.meta,
+                filters: BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]),
+                sort: BTreeMap::new(),
+            });
             // An empty record is left out of the index: this is how a record is removed.
-            for url in gone {
-                let removed =
-                    self.index.add_custom_record(url, String::new(), language.clone(), None, None, None).await;
-                removed.map_err(failed)?;
-            }
+            let removed =
+                gone.into_iter().map(|url| CustomRecord { url, language: language.clone(), ..Default::default() });
+            self.index.add_custom_records(added.chain(removed).collect()).await.map_err(failed)?;
             let adding = started.elapsed();
-            Ok((self.index.get_files().await.map_err(failed)?, adding))
+            let files = if keep { self.index.get_files().await } else { self.index.take_files().await };
+            Ok((files.map_err(failed)?, adding))
         })
     }
 }
