@@ -216,15 +216,6 @@ pub use indexer::{Indexer, Listener, SearchFiles, lower_priority};
 pub use rebuild::{ChangeKind, classify};
 use rebuild::{PageFront, invert};
 
-/// What an incremental rebuild did.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Rebuilt {
-    /// These output files were re-rendered.
-    Pages(usize),
-    /// The whole site was rebuilt.
-    Full(usize),
-}
-
 /// A build kept in memory between rebuilds (for `serve`).
 pub struct Session {
     pub config: Config,
@@ -336,7 +327,8 @@ impl Session {
     /// ([`UpdateError::NeedsFullBuild`]). A broken edit gives [`UpdateError::Broken`] with its
     /// problems in `diagnostics`; the caller keeps serving the last good site and must start a
     /// new session on the next change.
-    pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Rebuilt, UpdateError> {
+    /// Returns the output files it re-rendered (or removed: a paginated list grown shorter).
+    pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Vec<String>, UpdateError> {
         if self.indexer.as_ref().is_none_or(Indexer::failed) {
             return Err(UpdateError::NeedsFullBuild);
         }
@@ -393,14 +385,16 @@ impl Session {
             return Err(UpdateError::Broken);
         }
         let mut site = copy.recv().unwrap_or_else(|_| (*self.site).clone());
+        let mut changed: Vec<String> = pages_out.iter().map(|(path, _)| path.clone()).collect();
         if jobs.iter().any(|j| lists.contains(j)) {
             // A list may have fewer pages than before (an annotation removed): drop the extra ones.
             let kept: HashSet<&str> = pages_out.iter().map(|(path, _)| path.as_str()).collect();
             let paged =
                 |p: &str| ["sources/page/", "figures/page/", "annotations/page/"].iter().any(|l| p.starts_with(l));
-            site.files.retain(|p, _| !paged(p) || kept.contains(p.as_str()));
+            let gone = |p: &String| paged(p) && !kept.contains(p.as_str());
+            changed.extend(site.files.keys().filter(|p| gone(p)).cloned());
+            site.files.retain(|p, _| !gone(p));
         }
-        let count = pages_out.len();
         for (path, html) in pages_out {
             site.add(path, html);
         }
@@ -427,7 +421,7 @@ impl Session {
             self.deps.insert(job, dep);
         }
         self.site = Arc::new(site);
-        Ok(Rebuilt::Pages(count))
+        Ok(changed)
     }
 
     /// Waits until the search index holds every edit so far; its files. (`serve` does not

@@ -195,24 +195,36 @@ fn a_port_in_use_is_a_clear_error() {
 
 #[test]
 #[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
-fn an_open_tab_reloads_by_itself_after_an_edit() {
-    let script = common::browser_scripts().join("reload.cjs");
+fn an_edit_is_patched_into_its_open_tab_without_a_reload_and_other_tabs_stay_as_they_are() {
+    let script = common::browser_scripts().join("morph.cjs");
     let project = Project::fixture("basic");
     let server = serve(&project);
     let mut browser = Command::new("node")
         .arg(&script)
-        .arg(format!("http://127.0.0.1:{}/articles/report/", server.port))
+        .arg(format!("{}articles/report/", server.url()))
+        .arg(format!("{}figures/trend/", server.url()))
+        .arg("Another army patched in place.")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(browser.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    assert_eq!(first, "loaded", "the page opened");
+    assert_eq!(lines.next().unwrap().unwrap(), "ready", "the pages opened");
     let path = "content/articles/report.md";
-    project.write(path, &project.read(path).replace("Another army marched.", "Another army reloaded."));
-    let second = lines.next().unwrap().unwrap();
-    assert_eq!(second, "reloaded: true", "the tab reloaded and shows the edit");
+    project.write(path, &project.read(path).replace("Another army marched.", "Another army patched in place."));
+    let report: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert!(browser.wait().unwrap().success());
+    let (before, a, b) = (&report["before"], &report["a"], &report["b"]);
+    assert_eq!(a["kept"], true, "the edited tab was patched, not reloaded: {report}");
+    assert_eq!(a["patches"], 1, "{report}");
+    assert!(before["scrollY"].as_f64().unwrap() > 0.0, "the page was scrolled: {report}");
+    assert_eq!(a["scrollY"], before["scrollY"], "the scroll position is kept: {report}");
+    assert_eq!(a["focused"], true, "the focused link keeps the focus: {report}");
+    assert!(before["refs"].as_u64().unwrap() > 0, "the article has annotations: {report}");
+    assert_eq!(a["notesSetUp"], before["refs"], "notes.js set the notes up again: {report}");
+    assert_eq!(a["notesPlaced"], true, "and laid them out beside the text: {report}");
+    assert_eq!(b["kept"], true, "the other tab did not reload: {report}");
+    assert_eq!(b["patches"], 0, "nor was it patched: {report}");
+    assert_eq!(b["loads"], 0, "{report}");
 }
 
 #[test]

@@ -193,6 +193,9 @@ async fn events(State(state): State<AppState>) -> impl IntoResponse {
         .data(json!({ "version": version, "error": error }).to_string());
     let updates = BroadcastStream::new(state.notices.subscribe()).filter_map(|notice| {
         let event = match notice.ok()? {
+            Notice::Update { version, pages } => Event::default()
+                .event("update")
+                .data(json!({ "version": version, "pages": pages.as_deref() }).to_string()),
             Notice::Reload(v) => Event::default().event("reload").data(json!({ "version": v }).to_string()),
             Notice::Css(v) => Event::default().event("css").data(json!({ "version": v }).to_string()),
             Notice::Error(text) => Event::default().event("failed").data(json!({ "error": text }).to_string()),

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::build::{ChangeKind, Rebuilt, SearchFiles, Session, UpdateError, classify, lower_priority};
+use crate::build::{ChangeKind, SearchFiles, Session, UpdateError, classify, lower_priority};
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::site::Site;
@@ -45,12 +45,37 @@ pub struct ServeOptions {
 /// What open tabs are told.
 #[derive(Clone, Debug)]
 pub enum Notice {
-    /// The site changed: reload.
+    /// Pages changed: a tab showing one of them (or any page, when `None`: a full rebuild)
+    /// fetches it again and patches itself in place; the others stay as they are.
+    Update { version: u64, pages: Option<Arc<[String]>> },
+    /// Scripts or other static files changed: reload.
     Reload(u64),
     /// Only stylesheets changed: swap them.
     Css(u64),
     /// The last edit is broken: show this over the page.
     Error(String),
+}
+
+/// What a rebuild did, to say so in the terminal.
+enum Done {
+    /// Pages re-rendered.
+    Pages(usize),
+    /// Files of a full rebuild.
+    Full(usize),
+}
+
+/// What a rebuild changed, to tell tabs.
+enum Change {
+    /// These output files (`None`: any page).
+    Pages(Option<Vec<String>>),
+    Static {
+        css: bool,
+    },
+}
+
+/// The address a tab shows output file `path` at: `articles/x/index.html` → `/articles/x/`.
+fn page_url(path: &str) -> String {
+    format!("/{}", path.strip_suffix("index.html").unwrap_or(path))
 }
 
 /// What the server serves, swapped in one step after each successful rebuild.
@@ -198,8 +223,8 @@ impl Rebuilder<'_> {
             && let Some(done) = outcome
         {
             let what = match done {
-                Rebuilt::Pages(n) => format!("{n} page(s) re-rendered"),
-                Rebuilt::Full(n) => format!("full rebuild, {n} files"),
+                Done::Pages(n) => format!("{n} page(s) re-rendered"),
+                Done::Full(n) => format!("full rebuild, {n} files"),
             };
             eprintln!("Rebuilt in {:.1} ms ({what})", started.elapsed().as_secs_f64() * 1e3);
         }
@@ -219,7 +244,7 @@ impl Rebuilder<'_> {
         }
     }
 
-    fn full_rebuild(&mut self) -> Option<Rebuilt> {
+    fn full_rebuild(&mut self) -> Option<Done> {
         let diagnostics = Diagnostics::default();
         let config = match Config::load(&self.options.root, &self.overrides) {
             Ok(c) => c,
@@ -243,11 +268,11 @@ impl Rebuilder<'_> {
                     }
                 }
                 let files = session.site.files.len();
-                self.publish(session.site.clone(), false);
+                self.publish(session.site.clone(), Change::Pages(None));
                 session.on_search_files(self.search_listener());
                 self.session = Some(session);
                 self.report_warnings(&diagnostics);
-                Some(Rebuilt::Full(files))
+                Some(Done::Full(files))
             }
             None => self.failed(&diagnostics),
         }
@@ -268,15 +293,16 @@ impl Rebuilder<'_> {
         })
     }
 
-    fn update_pages(&mut self, pages: &[PathBuf]) -> Option<Rebuilt> {
+    fn update_pages(&mut self, pages: &[PathBuf]) -> Option<Done> {
         let diagnostics = Diagnostics::default();
         let session = self.session.as_mut()?;
         match session.update(pages, &diagnostics) {
-            Ok(done) => {
+            Ok(changed) => {
                 // The search index follows on its own thread (see `search_listener`).
                 let site = session.site.clone();
-                self.publish(site, false);
-                Some(done)
+                let count = changed.len();
+                self.publish(site, Change::Pages(Some(changed)));
+                Some(Done::Pages(count))
             }
             Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),
             Err(UpdateError::Broken) => {
@@ -287,23 +313,23 @@ impl Rebuilder<'_> {
     }
 
     /// Re-reads theme and content static files into the current site.
-    fn update_static(&mut self, paths: &[PathBuf], css: bool) -> Option<Rebuilt> {
+    fn update_static(&mut self, paths: &[PathBuf], css: bool) -> Option<Done> {
         let diagnostics = Diagnostics::default();
         let session = self.session.as_mut()?;
         // The same files, read by the same rules, as a build: `content::walk`'s.
         match session.refresh_static(paths, &diagnostics) {
             Ok(()) => {
                 let site = session.site.clone();
-                self.publish(site, css);
-                Some(Rebuilt::Pages(0))
+                self.publish(site, Change::Static { css });
+                Some(Done::Pages(0))
             }
             Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),
             Err(UpdateError::Broken) => self.failed(&diagnostics),
         }
     }
 
-    /// Swaps the new site in, then tells tabs to reload (or swap CSS).
-    fn publish(&self, site: Arc<Site>, css_only: bool) {
+    /// Swaps the new site in, then tells tabs what changed.
+    fn publish(&self, site: Arc<Site>, change: Change) {
         let (version, previous) = {
             let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
             let previous = std::mem::replace(&mut live.site, site);
@@ -311,12 +337,20 @@ impl Rebuilder<'_> {
             live.error = None;
             (live.version, previous)
         };
-        let _ = self.notices.send(if css_only { Notice::Css(version) } else { Notice::Reload(version) });
+        let notice = match change {
+            Change::Pages(pages) => {
+                let pages = pages.map(|paths| paths.iter().map(|p| page_url(p)).collect());
+                Notice::Update { version, pages }
+            }
+            Change::Static { css: true } => Notice::Css(version),
+            Change::Static { css: false } => Notice::Reload(version),
+        };
+        let _ = self.notices.send(notice);
         // Freeing the previous site (10,000 paths) waits until tabs have been told.
         drop(previous);
     }
 
-    fn failed(&mut self, diagnostics: &Diagnostics) -> Option<Rebuilt> {
+    fn failed(&mut self, diagnostics: &Diagnostics) -> Option<Done> {
         let all = diagnostics.snapshot();
         let errors: Vec<&Diagnostic> = all.iter().filter(|d| d.severity == Severity::Error).collect();
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());

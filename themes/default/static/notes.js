@@ -2,136 +2,146 @@
 // pushed down only as far as the notes above it require (no overlaps), and
 // links highlight and note both ways on hover and focus. On narrow screens,
 // ✎ opens its note under the highlight's line. Without this script the notes
-// are a list after the article, and ✎ links to them.
+// are a list after the article, and ✎ links to them. `dossier serve` patches an
+// edited page in place and says so with `dossier:morphed`: everything is set up
+// again (the listeners of the last set-up are dropped through their signal).
 (function () {
   "use strict";
-  var container = document.querySelector(".article-text");
-  var aside = container && container.querySelector(".notes");
-  if (!aside) return;
-  var body = container.querySelector(".article-body");
-  var notes = Array.prototype.slice.call(aside.querySelectorAll("li[data-annotation]"));
-  var GAP = 6;
-  function marksOf(note) {
-    return body.querySelectorAll('mark[data-annotation="' + CSS.escape(note.getAttribute("data-annotation")) + '"]');
-  }
-  function wide() {
-    // Room beside the text for the notes column (see notes.css).
-    var page = container.closest(".page") || document.body;
-    var rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-    return window.matchMedia("(min-width: 62rem)").matches &&
-      page.clientWidth >= body.getBoundingClientRect().width + 14 * rem;
-  }
-  function layout() {
-    container.classList.remove("notes-placed", "notes-popover");
-    notes.forEach(function (n) { n.style.top = ""; });
-    if (!wide()) { container.classList.add("notes-popover"); return; }
-    container.classList.add("notes-placed");
-    var origin = container.getBoundingClientRect().top;
-    var placed = notes.map(function (note) {
-      var mark = marksOf(note)[0];
-      return { note: note, top: mark ? mark.getBoundingClientRect().top - origin : 0 };
-    });
-    placed.sort(function (a, b) { return a.top - b.top; });
-    var next = 0;
-    placed.forEach(function (p) {
-      var top = Math.max(p.top, next);
-      p.note.style.top = top + "px";
-      next = top + p.note.offsetHeight + GAP;
-    });
-  }
-  function light(note, on) {
-    note.classList.toggle("active", on);
-    Array.prototype.forEach.call(marksOf(note), function (m) { m.classList.toggle("active", on); });
-  }
-  function noteFor(id) { return document.getElementById("note-" + id); }
-  function close(except) {
-    notes.forEach(function (n) { if (n !== except) n.classList.remove("open"); });
-  }
-  notes.forEach(function (note) {
-    note.addEventListener("mouseenter", function () { light(note, true); });
-    note.addEventListener("mouseleave", function () { light(note, false); });
-    note.addEventListener("focusin", function () { light(note, true); });
-    note.addEventListener("focusout", function () { light(note, false); });
-    note.addEventListener("click", function () { note.classList.add("open"); });
-    Array.prototype.forEach.call(marksOf(note), function (mark) {
-      mark.addEventListener("mouseenter", function () { light(note, true); });
-      mark.addEventListener("mouseleave", function () { light(note, false); });
-    });
-  });
-  // ✎, or the highlight itself (a bigger target on a phone), opens the note.
-  body.addEventListener("click", function (e) {
-    if (!e.target.closest) return;
-    var ref = e.target.closest("a.note-ref");
-    var mark = !ref && e.target.closest("mark[data-annotation]");
-    if (mark && e.target.closest("a[href]")) return; // a link inside a highlight still works
-    var id = ref ? ref.getAttribute("data-note") : mark && mark.getAttribute("data-annotation");
-    var note = id && noteFor(id);
-    if (!note) return;
-    e.preventDefault();
-    var opening = !note.classList.contains("open");
-    close(note);
-    note.classList.toggle("open", opening);
-    if (opening && container.classList.contains("notes-popover")) {
-      // Under the line that was tapped.
-      var line = (ref || mark).getBoundingClientRect().bottom - container.getBoundingClientRect().top;
-      note.style.top = line + 4 + "px";
+  var setUp = null;
+  function setup() {
+    if (setUp) setUp.abort();
+    setUp = new AbortController();
+    var on = { signal: setUp.signal };
+    var container = document.querySelector(".article-text");
+    var aside = container && container.querySelector(".notes");
+    if (!aside) return;
+    var body = container.querySelector(".article-body");
+    var notes = Array.prototype.slice.call(aside.querySelectorAll("li[data-annotation]"));
+    var GAP = 6;
+    function marksOf(note) {
+      return body.querySelectorAll('mark[data-annotation="' + CSS.escape(note.getAttribute("data-annotation")) + '"]');
     }
-    if (opening) {
-      note.focus({ preventScroll: true });
-      if (container.classList.contains("notes-popover")) note.scrollIntoView({ block: "nearest" });
+    function wide() {
+      // Room beside the text for the notes column (see notes.css).
+      var page = container.closest(".page") || document.body;
+      var rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+      return window.matchMedia("(min-width: 62rem)").matches &&
+        page.clientWidth >= body.getBoundingClientRect().width + 14 * rem;
     }
-    body.querySelectorAll('a.note-ref[data-note="' + CSS.escape(id) + '"]').forEach(function (r) {
-      r.setAttribute("aria-expanded", String(opening));
-    });
-  });
-  document.addEventListener("keydown", function (e) {
-    if (e.key !== "Escape") return;
-    var open = notes.filter(function (n) { return n.classList.contains("open"); })[0];
-    if (!open) return;
-    open.classList.remove("open");
-    var ref = body.querySelector('a.note-ref[data-note="' + CSS.escape(open.getAttribute("data-annotation")) + '"]');
-    if (ref) { ref.setAttribute("aria-expanded", "false"); ref.focus(); }
-  });
-  notes.forEach(function (note) {
-    body.querySelectorAll('a.note-ref[data-note="' + CSS.escape(note.getAttribute("data-annotation")) + '"]')
-      .forEach(function (ref) {
-        ref.setAttribute("aria-controls", note.id);
-        ref.setAttribute("aria-expanded", "false");
-        ref.addEventListener("focus", function () { light(note, true); });
-        ref.addEventListener("blur", function () { light(note, false); });
+    function layout() {
+      container.classList.remove("notes-placed", "notes-popover");
+      notes.forEach(function (n) { n.style.top = ""; });
+      if (!wide()) { container.classList.add("notes-popover"); return; }
+      container.classList.add("notes-placed");
+      var origin = container.getBoundingClientRect().top;
+      var placed = notes.map(function (note) {
+        var mark = marksOf(note)[0];
+        return { note: note, top: mark ? mark.getBoundingClientRect().top - origin : 0 };
       });
-  });
-  // Printing: each note follows the paragraph (or heading, list item) that
-  // holds its highlight, instead of the column or the list at the end.
-  var printed = [];
-  window.addEventListener("beforeprint", function () {
-    var last = new Map();
+      placed.sort(function (a, b) { return a.top - b.top; });
+      var next = 0;
+      placed.forEach(function (p) {
+        var top = Math.max(p.top, next);
+        p.note.style.top = top + "px";
+        next = top + p.note.offsetHeight + GAP;
+      });
+    }
+    function light(note, on) {
+      note.classList.toggle("active", on);
+      Array.prototype.forEach.call(marksOf(note), function (m) { m.classList.toggle("active", on); });
+    }
+    function noteFor(id) { return document.getElementById("note-" + id); }
+    function close(except) {
+      notes.forEach(function (n) { if (n !== except) n.classList.remove("open"); });
+    }
     notes.forEach(function (note) {
-      var id = note.getAttribute("data-annotation");
-      var ref = body.querySelector('a.note-ref[data-note="' + CSS.escape(id) + '"]');
-      if (!ref) return;
-      var block = ref.closest("p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, figure") || ref;
-      var copy = document.createElement(block.matches("li, td, th") ? "span" : "div");
-      copy.className = "print-note " + note.className;
-      copy.innerHTML = note.innerHTML;
-      var after = last.get(block);
-      if (after) after.after(copy);
-      else if (block.matches("li, td, th")) block.appendChild(copy);
-      else block.after(copy);
-      last.set(block, copy);
-      printed.push(copy);
+      note.addEventListener("mouseenter", function () { light(note, true); }, on);
+      note.addEventListener("mouseleave", function () { light(note, false); }, on);
+      note.addEventListener("focusin", function () { light(note, true); }, on);
+      note.addEventListener("focusout", function () { light(note, false); }, on);
+      note.addEventListener("click", function () { note.classList.add("open"); }, on);
+      Array.prototype.forEach.call(marksOf(note), function (mark) {
+        mark.addEventListener("mouseenter", function () { light(note, true); }, on);
+        mark.addEventListener("mouseleave", function () { light(note, false); }, on);
+      });
     });
-    container.classList.add("notes-printing");
-  });
-  window.addEventListener("afterprint", function () {
-    printed.forEach(function (copy) { copy.remove(); });
-    printed = [];
-    container.classList.remove("notes-printing");
-  });
-  var pending = 0;
-  function relayout() { cancelAnimationFrame(pending); pending = requestAnimationFrame(layout); }
-  window.addEventListener("resize", relayout);
-  window.addEventListener("load", relayout);
-  if (document.fonts && document.fonts.ready) document.fonts.ready.then(relayout);
-  layout();
+    // ✎, or the highlight itself (a bigger target on a phone), opens the note.
+    body.addEventListener("click", function (e) {
+      if (!e.target.closest) return;
+      var ref = e.target.closest("a.note-ref");
+      var mark = !ref && e.target.closest("mark[data-annotation]");
+      if (mark && e.target.closest("a[href]")) return; // a link inside a highlight still works
+      var id = ref ? ref.getAttribute("data-note") : mark && mark.getAttribute("data-annotation");
+      var note = id && noteFor(id);
+      if (!note) return;
+      e.preventDefault();
+      var opening = !note.classList.contains("open");
+      close(note);
+      note.classList.toggle("open", opening);
+      if (opening && container.classList.contains("notes-popover")) {
+        // Under the line that was tapped.
+        var line = (ref || mark).getBoundingClientRect().bottom - container.getBoundingClientRect().top;
+        note.style.top = line + 4 + "px";
+      }
+      if (opening) {
+        note.focus({ preventScroll: true });
+        if (container.classList.contains("notes-popover")) note.scrollIntoView({ block: "nearest" });
+      }
+      body.querySelectorAll('a.note-ref[data-note="' + CSS.escape(id) + '"]').forEach(function (r) {
+        r.setAttribute("aria-expanded", String(opening));
+      });
+    }, on);
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      var open = notes.filter(function (n) { return n.classList.contains("open"); })[0];
+      if (!open) return;
+      open.classList.remove("open");
+      var ref = body.querySelector('a.note-ref[data-note="' + CSS.escape(open.getAttribute("data-annotation")) + '"]');
+      if (ref) { ref.setAttribute("aria-expanded", "false"); ref.focus(); }
+    }, on);
+    notes.forEach(function (note) {
+      body.querySelectorAll('a.note-ref[data-note="' + CSS.escape(note.getAttribute("data-annotation")) + '"]')
+        .forEach(function (ref) {
+          ref.setAttribute("aria-controls", note.id);
+          ref.setAttribute("aria-expanded", "false");
+          ref.addEventListener("focus", function () { light(note, true); }, on);
+          ref.addEventListener("blur", function () { light(note, false); }, on);
+        });
+    });
+    // Printing: each note follows the paragraph (or heading, list item) that
+    // holds its highlight, instead of the column or the list at the end.
+    var printed = [];
+    window.addEventListener("beforeprint", function () {
+      var last = new Map();
+      notes.forEach(function (note) {
+        var id = note.getAttribute("data-annotation");
+        var ref = body.querySelector('a.note-ref[data-note="' + CSS.escape(id) + '"]');
+        if (!ref) return;
+        var block = ref.closest("p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, figure") || ref;
+        var copy = document.createElement(block.matches("li, td, th") ? "span" : "div");
+        copy.className = "print-note " + note.className;
+        copy.innerHTML = note.innerHTML;
+        var after = last.get(block);
+        if (after) after.after(copy);
+        else if (block.matches("li, td, th")) block.appendChild(copy);
+        else block.after(copy);
+        last.set(block, copy);
+        printed.push(copy);
+      });
+      container.classList.add("notes-printing");
+    }, on);
+    window.addEventListener("afterprint", function () {
+      printed.forEach(function (copy) { copy.remove(); });
+      printed = [];
+      container.classList.remove("notes-printing");
+    }, on);
+    var pending = 0;
+    function relayout() { cancelAnimationFrame(pending); pending = requestAnimationFrame(layout); }
+    window.addEventListener("resize", relayout, on);
+    window.addEventListener("load", relayout, on);
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(relayout);
+    layout();
+  }
+  setup();
+  document.addEventListener("dossier:morphed", setup);
 })();

@@ -2,139 +2,157 @@
 // chunks as words are typed, so a query costs tens of KB whatever the dossier's size.
 // Result addresses are relative to the site root, which is the pagefind/ folder's parent:
 // the same build works at a domain root and under any sub-path.
+// `dossier serve` patches an edited page in place and says so with `dossier:morphed`:
+// everything is set up again (the listeners of the last set-up are dropped through
+// their signal), and a query in the box is run again.
 (function () {
   "use strict";
-  var input = document.getElementById("search-input");
-  var list = document.getElementById("search-results");
-  var status = document.getElementById("search-status");
-  var more = document.getElementById("search-more");
-  var kinds = document.getElementById("search-kinds");
-  if (!input || !list || !status) return;
-  var bundle = new URL(input.getAttribute("data-pagefind"), location.href);
-  var root = new URL("../", bundle);
-  var PAGE = 10;
-  var LABELS = { article: "article", source: "source", figure: "figure", annotation: "annotation" };
-  var pagefind = null;
-  var current = null; // { results, shown }
-  var serial = 0;
-
-  if (location.protocol === "file:") {
-    // Browsers do not let a page opened from disk load the index.
-    status.textContent = "Search needs the site to be served over the web (or by `dossier serve`); opened from disk, browse the sources, figures and annotations instead.";
-    return;
-  }
-
-  function kind() {
-    var checked = kinds && kinds.querySelector("input:checked");
-    return checked && checked.value ? checked.value : "";
-  }
-
-  // Pagefind's excerpt marks hits with <mark>; keep those and take everything else as text.
-  function excerptNode(html) {
-    var p = document.createElement("p");
-    var doc = new DOMParser().parseFromString(html, "text/html");
-    doc.body.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
-        var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        p.appendChild(mark);
-      } else {
-        p.appendChild(document.createTextNode(node.textContent));
-      }
-    });
-    return p;
-  }
-
-  function render(data) {
-    var li = document.createElement("li");
-    var a = document.createElement("a");
-    a.href = new URL(data.raw_url || data.url, root).href;
-    a.textContent = (data.meta && data.meta.title) || data.raw_url;
-    var k = (data.filters && data.filters.kind && data.filters.kind[0]) || "";
-    var tag = document.createElement("span");
-    tag.className = "result-kind muted";
-    tag.textContent = " " + (LABELS[k] || k) + (data.meta && data.meta.article ? " in " + data.meta.article : "");
-    li.className = "result result-" + k;
-    li.appendChild(a);
-    li.appendChild(tag);
-    li.appendChild(excerptNode(data.excerpt || ""));
-    return li;
-  }
-
-  function showMore(mine) {
-    var slice = current.results.slice(current.shown, current.shown + PAGE);
-    current.shown += slice.length;
-    return Promise.all(slice.map(function (r) { return r.data(); })).then(function (all) {
-      if (mine !== serial) return;
-      all.forEach(function (d) { list.appendChild(render(d)); });
-      if (more) more.hidden = current.shown >= current.results.length;
-    });
-  }
-
-  function run() {
-    var query = input.value.trim();
-    var mine = ++serial;
-    var params = new URLSearchParams();
-    if (query) params.set("q", query);
-    if (kind()) params.set("kind", kind());
-    history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
-    if (!pagefind) { if (query) { status.textContent = "Loading the search index…"; load(); } return; }
-    if (!query) { list.textContent = ""; status.textContent = ""; if (more) more.hidden = true; return; }
-    var options = kind() ? { filters: { kind: kind() } } : {};
-    pagefind.search(query, options).then(function (search) {
-      if (mine !== serial || !search) return;
-      list.textContent = "";
-      current = { results: search.results, shown: 0 };
-      var n = search.results.length;
-      // Said once the first results are on the page (tests wait for it).
-      return showMore(mine).then(function () {
-        if (mine === serial) status.textContent = n === 0 ? "Nothing found" : n + (n === 1 ? " result" : " results");
-      });
-    });
-  }
-
-  var q = new URLSearchParams(location.search);
-  if (q.get("q")) input.value = q.get("q");
-  if (q.get("kind") && kinds) {
-    var box = kinds.querySelector("input[value='" + q.get("kind").replace(/[^a-z]/g, "") + "']");
-    if (box) box.checked = true;
-  }
-  // The index is loaded when the reader turns to the box (or arrives with a query), so a
-  // visit that does not search costs nothing.
+  var setUp = null;
   var loading = null;
-  function load() {
-    if (loading) return loading;
-    loading = import(bundle.href + "pagefind.js")
-      .then(function (module) {
-        var ranking = { pageLength: 0.1, metaWeights: { title: 10, article: 0 } };
-        return module.options({ excerptLength: 24, ranking: ranking }).then(function () { return module.init(); }).then(function () {
+  function setup() {
+    if (setUp) setUp.abort();
+    setUp = new AbortController();
+    var on = { signal: setUp.signal };
+    var input = document.getElementById("search-input");
+    var list = document.getElementById("search-results");
+    var status = document.getElementById("search-status");
+    var more = document.getElementById("search-more");
+    var kinds = document.getElementById("search-kinds");
+    if (!input || !list || !status) return;
+    var bundle = new URL(input.getAttribute("data-pagefind"), location.href);
+    var root = new URL("../", bundle);
+    var PAGE = 10;
+    var LABELS = { article: "article", source: "source", figure: "figure", annotation: "annotation" };
+    var pagefind = null;
+    var current = null; // { results, shown }
+    var serial = 0;
+
+    if (location.protocol === "file:") {
+      // Browsers do not let a page opened from disk load the index.
+      status.textContent = "Search needs the site to be served over the web (or by `dossier serve`); opened from disk, browse the sources, figures and annotations instead.";
+      return;
+    }
+
+    function kind() {
+      var checked = kinds && kinds.querySelector("input:checked");
+      return checked && checked.value ? checked.value : "";
+    }
+
+    // Pagefind's excerpt marks hits with <mark>; keep those and take everything else as text.
+    function excerptNode(html) {
+      var p = document.createElement("p");
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      doc.body.childNodes.forEach(function (node) {
+        if (node.nodeName === "MARK") {
+          var mark = document.createElement("mark");
+          mark.textContent = node.textContent;
+          p.appendChild(mark);
+        } else {
+          p.appendChild(document.createTextNode(node.textContent));
+        }
+      });
+      return p;
+    }
+
+    function render(data) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = new URL(data.raw_url || data.url, root).href;
+      a.textContent = (data.meta && data.meta.title) || data.raw_url;
+      var k = (data.filters && data.filters.kind && data.filters.kind[0]) || "";
+      var tag = document.createElement("span");
+      tag.className = "result-kind muted";
+      tag.textContent = " " + (LABELS[k] || k) + (data.meta && data.meta.article ? " in " + data.meta.article : "");
+      li.className = "result result-" + k;
+      li.appendChild(a);
+      li.appendChild(tag);
+      li.appendChild(excerptNode(data.excerpt || ""));
+      return li;
+    }
+
+    function showMore(mine) {
+      var slice = current.results.slice(current.shown, current.shown + PAGE);
+      current.shown += slice.length;
+      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (all) {
+        if (mine !== serial) return;
+        all.forEach(function (d) { list.appendChild(render(d)); });
+        if (more) more.hidden = current.shown >= current.results.length;
+      });
+    }
+
+    function run() {
+      var query = input.value.trim();
+      var mine = ++serial;
+      var params = new URLSearchParams();
+      if (query) params.set("q", query);
+      if (kind()) params.set("kind", kind());
+      history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
+      if (!pagefind) { if (query) { status.textContent = "Loading the search index…"; load(); } return; }
+      if (!query) { list.textContent = ""; status.textContent = ""; if (more) more.hidden = true; return; }
+      var options = kind() ? { filters: { kind: kind() } } : {};
+      pagefind.search(query, options).then(function (search) {
+        if (mine !== serial || !search) return;
+        list.textContent = "";
+        current = { results: search.results, shown: 0 };
+        var n = search.results.length;
+        // Said once the first results are on the page (tests wait for it).
+        return showMore(mine).then(function () {
+          if (mine === serial) status.textContent = n === 0 ? "Nothing found" : n + (n === 1 ? " result" : " results");
+        });
+      });
+    }
+
+    var q = new URLSearchParams(location.search);
+    if (q.get("q")) input.value = q.get("q");
+    if (q.get("kind") && kinds) {
+      var box = kinds.querySelector("input[value='" + q.get("kind").replace(/[^a-z]/g, "") + "']");
+      if (box) box.checked = true;
+    }
+    // The index is loaded when the reader turns to the box (or arrives with a query), so a
+    // visit that does not search costs nothing. It is loaded once, whatever the set-ups.
+    var ready = null;
+    function load() {
+      if (ready) return ready;
+      if (!loading) {
+        loading = import(bundle.href + "pagefind.js").then(function (module) {
+          var ranking = { pageLength: 0.1, metaWeights: { title: 10, article: 0 } };
+          return module.options({ excerptLength: 24, ranking: ranking }).then(function () { return module.init(); }).then(function () {
+            return module;
+          });
+        });
+      }
+      ready = loading
+        .then(function (module) {
+          if (on.signal.aborted) return;
           pagefind = module;
           if (input.value.trim()) run();
-        });
-      })
-      .catch(function () { status.textContent = "The search index could not be loaded."; });
-    return loading;
-  }
-  status.textContent = "Type to search every page and every annotation’s note.";
-  if (input.value.trim()) load();
-  input.addEventListener("focus", load);
-  input.addEventListener("pointerdown", load);
-  input.addEventListener("input", run);
-  if (kinds) kinds.addEventListener("change", run);
-  if (more) more.addEventListener("click", function () { showMore(serial); });
-  input.form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+        })
+        .catch(function () { status.textContent = "The search index could not be loaded."; });
+      return ready;
+    }
+    status.textContent = "Type to search every page and every annotation’s note.";
+    if (input.value.trim()) load();
+    input.addEventListener("focus", load, on);
+    input.addEventListener("pointerdown", load, on);
+    input.addEventListener("input", run, on);
+    if (kinds) kinds.addEventListener("change", run, on);
+    if (more) more.addEventListener("click", function () { showMore(serial); }, on);
+    input.form.addEventListener("submit", function (e) { e.preventDefault(); run(); }, on);
 
-  // Keyboard: ↓ from the box goes to the results, ↑/↓ move between them, Esc goes back.
-  function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
-  input.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowDown" && links().length) { e.preventDefault(); links()[0].focus(); }
-  });
-  list.addEventListener("keydown", function (e) {
-    var all = links();
-    var at = all.indexOf(document.activeElement);
-    if (at < 0) return;
-    if (e.key === "ArrowDown" && at + 1 < all.length) { e.preventDefault(); all[at + 1].focus(); }
-    else if (e.key === "ArrowUp") { e.preventDefault(); (at > 0 ? all[at - 1] : input).focus(); }
-    else if (e.key === "Escape") { e.preventDefault(); input.focus(); }
-  });
+    // Keyboard: ↓ from the box goes to the results, ↑/↓ move between them, Esc goes back.
+    function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && links().length) { e.preventDefault(); links()[0].focus(); }
+    }, on);
+    list.addEventListener("keydown", function (e) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (at < 0) return;
+      if (e.key === "ArrowDown" && at + 1 < all.length) { e.preventDefault(); all[at + 1].focus(); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); (at > 0 ? all[at - 1] : input).focus(); }
+      else if (e.key === "Escape") { e.preventDefault(); input.focus(); }
+    }, on);
+  }
+  setup();
+  document.addEventListener("dossier:morphed", setup);
 })();
