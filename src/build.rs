@@ -327,8 +327,17 @@ impl Session {
     /// ([`UpdateError::NeedsFullBuild`]). A broken edit gives [`UpdateError::Broken`] with its
     /// problems in `diagnostics`; the caller keeps serving the last good site and must start a
     /// new session on the next change.
-    /// Returns the output files it re-rendered (or removed: a paginated list grown shorter).
-    pub fn update(&mut self, changed: &[PathBuf], diagnostics: &Diagnostics) -> Result<Vec<String>, UpdateError> {
+    ///
+    /// As soon as the pages are ready, before the exports (feed, W3C annotations) and the
+    /// search records, it calls `pages_ready` with the site so far and the output files it
+    /// re-rendered (or removed: a paginated list grown shorter), which it also returns; its
+    /// [`Session::site`] then has the exports too.
+    pub fn update(
+        &mut self,
+        changed: &[PathBuf],
+        diagnostics: &Diagnostics,
+        pages_ready: &mut dyn FnMut(&Arc<Site>, &[String]),
+    ) -> Result<Vec<String>, UpdateError> {
         if self.indexer.as_ref().is_none_or(Indexer::failed) {
             return Err(UpdateError::NeedsFullBuild);
         }
@@ -398,9 +407,14 @@ impl Session {
         for (path, html) in pages_out {
             site.add(path, html);
         }
+        let mut site = Arc::new(site);
+        pages_ready(&site, &changed);
         phases.done("swap");
+        // What no page shows follows the pages: the exports, the search records, the bookkeeping.
         let scope = exports::Scope::Pages { ids: &markdown, front_matter: !edit.front.is_empty() };
-        exports::add_all(&mut site, &index, &self.rendered, assembler.all_annotations(), scope);
+        if scope.writes(&index) {
+            exports::add_all(Arc::make_mut(&mut site), &index, &self.rendered, assembler.all_annotations(), scope);
+        }
         phases.done("exports");
         // The edited records go to the index now; its files follow the pages ([`Session::search_files`]).
         let batch = self.notes.prepare(&index, &self.rendered, assembler.all_annotations(), Some(&markdown));
@@ -420,7 +434,7 @@ impl Session {
             }
             self.deps.insert(job, dep);
         }
-        self.site = Arc::new(site);
+        self.site = site;
         Ok(changed)
     }
 

@@ -24,6 +24,22 @@ pub enum Scope<'s> {
     Pages { ids: &'s HashSet<String>, front_matter: bool },
 }
 
+impl Scope<'_> {
+    /// Whether [`add_all`] writes anything for this scope (an edit of a page without
+    /// annotations and front matter changes no export).
+    pub fn writes(&self, index: &Index) -> bool {
+        match self {
+            Scope::All | Scope::Pages { front_matter: true, .. } => true,
+            Scope::Pages { ids, .. } => annotated(index, ids),
+        }
+    }
+}
+
+/// Does any of the pages `ids` have annotations?
+fn annotated(index: &Index, ids: &HashSet<String>) -> bool {
+    index.content.articles.iter().any(|a| ids.contains(&a.id) && !a.meta.annotations.is_empty())
+}
+
 /// Adds the exports to `site`; call after the HTML pages are in.
 pub fn add_all(site: &mut Site, index: &Index, rendered: &RenderedPages, annotations: &[AnnotationView], scope: Scope) {
     let full = matches!(scope, Scope::All);
@@ -40,10 +56,7 @@ pub fn add_all(site: &mut Site, index: &Index, rendered: &RenderedPages, annotat
         Scope::All => None,
         Scope::Pages { ids, .. } => Some(ids),
     };
-    let annotated = |ids: &HashSet<String>| {
-        index.content.articles.iter().any(|a| ids.contains(&a.id) && !a.meta.annotations.is_empty())
-    };
-    if only.is_none_or(annotated) {
+    if only.is_none_or(|ids| annotated(index, ids)) {
         let annotations = annotations_jsonld(index, rendered, annotations, site);
         site.add("annotations.jsonld", annotations.into_bytes());
     }

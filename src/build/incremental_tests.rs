@@ -251,7 +251,7 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
         log.push(step.what.clone());
         // As `serve` does: files added, removed or moved rebuild everything; edits update.
         session = match (session, step.structural) {
-            (Some(mut s), false) => match s.update(&step.paths, &Diagnostics::default()) {
+            (Some(mut s), false) => match s.update(&step.paths, &Diagnostics::default(), &mut |_, _| {}) {
                 Ok(_) => Some(s),
                 Err(UpdateError::NeedsFullBuild) => Session::start(config.clone(), "", &Diagnostics::default()),
                 Err(UpdateError::Broken) => None,
@@ -315,14 +315,14 @@ fn annotations_an_edit_removes_or_adds_leave_or_join_the_search_index() {
     );
     assert_ne!(removed, text, "the fixture holds the annotation");
     std::fs::write(&path, &removed).unwrap();
-    assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default()).is_ok());
+    assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default(), &mut |_, _| {}).is_ok());
     let after = search_urls(&session);
     assert!(!after.contains(&emph), "{emph} left the index: {after:?}");
     let full = Session::start(config.clone(), "", &Diagnostics::default()).unwrap();
     assert_eq!(after, search_urls(&full), "the same records as a full build");
     // And back: the annotation is searchable again.
     std::fs::write(&path, &text).unwrap();
-    assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default()).is_ok());
+    assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default(), &mut |_, _| {}).is_ok());
     assert_eq!(search_urls(&session), before);
 }
 
@@ -345,7 +345,7 @@ fn edits_that_reach_a_busy_search_index_are_merged_and_the_last_one_wins() {
         [text.replacen(annotation, "", 1), text.clone(), text.replacen("Lopez again.", "Lopez again, merged.", 1)];
     for edit in &edits {
         std::fs::write(&path, edit).unwrap();
-        assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default()).is_ok());
+        assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default(), &mut |_, _| {}).is_ok());
     }
     drop(pause);
     assert_eq!(search_urls(&session), before, "the annotation removed and restored is still searchable");

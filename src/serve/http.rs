@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::Request;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -182,7 +182,15 @@ fn serve_connection(stream: tokio::net::TcpStream, app: Router, connections: &Ar
     });
 }
 
-async fn events(State(state): State<AppState>) -> impl IntoResponse {
+/// The query of a tab's event stream: the address of the page it shows.
+#[derive(serde::Deserialize)]
+struct Tab {
+    page: Option<String>,
+}
+
+/// A tab's event stream. An update of the page the tab shows carries the page's new HTML,
+/// so the tab can patch itself at once; an update of other pages carries only its version.
+async fn events(State(state): State<AppState>, Query(tab): Query<Tab>) -> impl IntoResponse {
     let (version, error) = {
         let live = state.live.read().unwrap_or_else(|p| p.into_inner());
         (live.version, live.error.clone())
@@ -191,11 +199,26 @@ async fn events(State(state): State<AppState>) -> impl IntoResponse {
         .event("hello")
         .retry(Duration::from_millis(500))
         .data(json!({ "version": version, "error": error }).to_string());
-    let updates = BroadcastStream::new(state.notices.subscribe()).filter_map(|notice| {
+    let shown = tab.page.as_deref().and_then(site_path);
+    let live = state.live.clone();
+    let updates = BroadcastStream::new(state.notices.subscribe()).filter_map(move |notice| {
         let event = match notice.ok()? {
-            Notice::Update { version, pages } => Event::default()
-                .event("update")
-                .data(json!({ "version": version, "pages": pages.as_deref() }).to_string()),
+            Notice::Update { version, pages } => {
+                let data = match &shown {
+                    Some(path) if pages.as_ref().is_none_or(|pages| pages.iter().any(|p| p[1..] == *path)) => {
+                        // The page as served now (a later update may already be in: newer is fine).
+                        let live = live.read().unwrap_or_else(|p| p.into_inner());
+                        let html =
+                            [path.clone(), format!("{path}index.html")].iter().find_map(|p| live.file(p).cloned());
+                        match html {
+                            Some(html) => json!({ "version": version, "html": String::from_utf8_lossy(&html) }),
+                            None => json!({ "version": version, "gone": true }),
+                        }
+                    }
+                    _ => json!({ "version": version }),
+                };
+                Event::default().event("update").data(data.to_string())
+            }
             Notice::Reload(v) => Event::default().event("reload").data(json!({ "version": v }).to_string()),
             Notice::Css(v) => Event::default().event("css").data(json!({ "version": v }).to_string()),
             Notice::Error(text) => Event::default().event("failed").data(json!({ "error": text }).to_string()),

@@ -296,13 +296,20 @@ impl Rebuilder<'_> {
     fn update_pages(&mut self, pages: &[PathBuf]) -> Option<Done> {
         let diagnostics = Diagnostics::default();
         let session = self.session.as_mut()?;
-        match session.update(pages, &diagnostics) {
+        // The pages are served as soon as they are ready; the exports follow (swapped in
+        // quietly: no tab shows them), and the search index on its own thread.
+        let (live, notices) = (&self.live, &self.notices);
+        let mut serve_pages = |site: &Arc<Site>, changed: &[String]| {
+            publish(live, notices, site.clone(), Change::Pages(Some(changed.to_vec())))
+        };
+        match session.update(pages, &diagnostics, &mut serve_pages) {
             Ok(changed) => {
-                // The search index follows on its own thread (see `search_listener`).
-                let site = session.site.clone();
-                let count = changed.len();
-                self.publish(site, Change::Pages(Some(changed)));
-                Some(Done::Pages(count))
+                let previous = {
+                    let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
+                    std::mem::replace(&mut live.site, session.site.clone())
+                };
+                drop(previous);
+                Some(Done::Pages(changed.len()))
             }
             Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),
             Err(UpdateError::Broken) => {
@@ -330,24 +337,7 @@ impl Rebuilder<'_> {
 
     /// Swaps the new site in, then tells tabs what changed.
     fn publish(&self, site: Arc<Site>, change: Change) {
-        let (version, previous) = {
-            let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
-            let previous = std::mem::replace(&mut live.site, site);
-            live.version += 1;
-            live.error = None;
-            (live.version, previous)
-        };
-        let notice = match change {
-            Change::Pages(pages) => {
-                let pages = pages.map(|paths| paths.iter().map(|p| page_url(p)).collect());
-                Notice::Update { version, pages }
-            }
-            Change::Static { css: true } => Notice::Css(version),
-            Change::Static { css: false } => Notice::Reload(version),
-        };
-        let _ = self.notices.send(notice);
-        // Freeing the previous site (10,000 paths) waits until tabs have been told.
-        drop(previous);
+        publish(&self.live, &self.notices, site, change);
     }
 
     fn failed(&mut self, diagnostics: &Diagnostics) -> Option<Done> {
@@ -375,6 +365,28 @@ impl Rebuilder<'_> {
             eprint!("{}", d.render(std::io::IsTerminal::is_terminal(&std::io::stderr())));
         }
     }
+}
+
+/// Swaps the new site in, then tells tabs what changed.
+fn publish(live: &RwLock<Live>, notices: &broadcast::Sender<Notice>, site: Arc<Site>, change: Change) {
+    let (version, previous) = {
+        let mut live = live.write().unwrap_or_else(|p| p.into_inner());
+        let previous = std::mem::replace(&mut live.site, site);
+        live.version += 1;
+        live.error = None;
+        (live.version, previous)
+    };
+    let notice = match change {
+        Change::Pages(pages) => {
+            let pages = pages.map(|paths| paths.iter().map(|p| page_url(p)).collect());
+            Notice::Update { version, pages }
+        }
+        Change::Static { css: true } => Notice::Css(version),
+        Change::Static { css: false } => Notice::Reload(version),
+    };
+    let _ = notices.send(notice);
+    // Freeing the previous site (10,000 paths) waits until tabs have been told.
+    drop(previous);
 }
 
 /// The threads rebuilds render on, at normal priority; rayon's global pool, which Pagefind

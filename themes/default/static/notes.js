@@ -34,16 +34,18 @@
       if (!wide()) { container.classList.add("notes-popover"); return; }
       container.classList.add("notes-placed");
       var origin = container.getBoundingClientRect().top;
+      // Everything is measured first, then placed: one layout, not one per note (a placed
+      // note's height does not depend on its top).
       var placed = notes.map(function (note) {
         var mark = marksOf(note)[0];
-        return { note: note, top: mark ? mark.getBoundingClientRect().top - origin : 0 };
+        return { note: note, top: mark ? mark.getBoundingClientRect().top - origin : 0, height: note.offsetHeight };
       });
       placed.sort(function (a, b) { return a.top - b.top; });
       var next = 0;
       placed.forEach(function (p) {
         var top = Math.max(p.top, next);
         p.note.style.top = top + "px";
-        next = top + p.note.offsetHeight + GAP;
+        next = top + p.height + GAP;
       });
     }
     function light(note, on) {
