@@ -227,6 +227,92 @@ fn an_edit_is_patched_into_its_open_tab_without_a_reload_and_other_tabs_stay_as_
     assert_eq!(b["loads"], 0, "{report}");
 }
 
+/// A tab's event stream, opened as the live-reload script opens it for the page at `page`.
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    fn open(port: u16, page: &str) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(stream, "GET /__dossier/events?page={page} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut events = Events { stream, seen: String::new() };
+        events.next("hello");
+        events
+    }
+
+    /// Reads until the next complete event of `kind`; returns its data.
+    fn next(&mut self, kind: &str) -> String {
+        let mut buffer = [0u8; 65536];
+        loop {
+            let start = self.seen.find(&format!("event: {kind}\n"));
+            if let Some(end) = start.and_then(|at| self.seen[at..].find("\n\n").map(|e| at + e + 2)) {
+                let event: String = self.seen[start.unwrap()..end].to_string();
+                self.seen.drain(..end);
+                return event.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim_start).collect();
+            }
+            let n = self.stream.read(&mut buffer).expect("event stream");
+            assert!(n > 0, "event stream closed: {}", self.seen);
+            self.seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+        }
+    }
+}
+
+#[test]
+fn an_update_carries_the_new_page_to_its_tab_and_only_a_version_to_the_others() {
+    let project = Project::fixture("basic");
+    let server = serve(&project);
+    let mut report = Events::open(server.port, "/articles/report/");
+    let mut figure = Events::open(server.port, "/figures/trend/");
+    let path = "content/articles/report.md";
+    project.write(path, &project.read(path).replace("Another army marched.", "Another army marched on."));
+    let shown: serde_json::Value = serde_json::from_str(&report.next("update")).unwrap();
+    let other: serde_json::Value = serde_json::from_str(&figure.next("update")).unwrap();
+    assert!(shown["html"].as_str().unwrap().contains("</mark> marched on."), "the tab showing the page gets it");
+    assert_eq!(other["version"], shown["version"], "the same update");
+    assert!(other.get("html").is_none() && other.get("gone").is_none(), "nothing for the other tab to do: {other}");
+}
+
+#[test]
+fn a_second_edit_is_served_while_the_search_index_still_catches_up_with_the_first() {
+    let project = Project::fixture("basic");
+    // Enough pages that regenerating the search index takes far longer than an edit.
+    let words = "soldiers defected from the army and crossed the border to the village ".repeat(8);
+    for n in 0..1500 {
+        project.write(
+            &format!("content/sources/bulk-{n}.md"),
+            &format!("---\ntitle: Bulk {n}\nkind: person\n---\n{words}\n"),
+        );
+    }
+    let server = serve(&project);
+    let port = server.port;
+    let path = "content/articles/report.md";
+    let text = project.read(path);
+    project.write(path, &text.replace("Another army marched.", "Another army marched first."));
+    eventually("the first edit is served", || get(port, "/articles/report/").1.contains("marched first."));
+    project.write(path, &text.replace("Another army marched.", "Another army marched second."));
+    eventually("the second edit is served", || get(port, "/articles/report/").1.contains("marched second."));
+    let log = server.log.lock().unwrap().clone();
+    let lines: Vec<&str> = log.lines().collect();
+    let rebuilt: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with("Rebuilt")).collect();
+    let indexed = |after: usize| (after..lines.len()).find(|&i| lines[i].starts_with("Search index updated"));
+    assert_eq!(rebuilt.len(), 2, "two incremental rebuilds: {log}");
+    assert!(
+        indexed(rebuilt[0]).is_none_or(|i| i > rebuilt[1]),
+        "the second edit was served before the index caught up with the first, not after it: {log}"
+    );
+    // Then the index catches up with both.
+    let started = Instant::now();
+    let caught_up =
+        || server.log.lock().unwrap().lines().skip(rebuilt[1]).any(|l| l.starts_with("Search index updated"));
+    while !caught_up() {
+        assert!(started.elapsed() < Duration::from_secs(120), "the index never caught up: {log}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn a_stylesheet_edit_swaps_css_without_a_reload() {
     let project = Project::fixture("basic");
