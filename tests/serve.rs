@@ -118,8 +118,10 @@ fn a_broken_edit_keeps_the_last_good_site_until_it_is_fixed() {
     let port = server.port;
     let path = "content/sources/outlet.md";
     let good = project.read(path);
+    // (The stream is open before the edit: the failure may come before a late one connects.)
+    let mut events = Events::open(port, "/");
     project.write(path, "---\ntitle: [unclosed\nkind: outlet\n---\n");
-    let events = read_events(port, "failed");
+    let events = events.next("failed");
     assert!(events.contains("content/sources/outlet.md"), "the overlay names the file: {events}");
     assert_eq!(get(port, "/sources/outlet/").0, 200, "the last good site is still served");
     assert!(get(port, "/sources/outlet/").1.contains("The Outlet"));
@@ -294,6 +296,9 @@ fn a_second_edit_is_served_while_the_search_index_still_catches_up_with_the_firs
     eventually("the first edit is served", || get(port, "/articles/report/").1.contains("marched first."));
     project.write(path, &text.replace("Another army marched.", "Another army marched second."));
     eventually("the second edit is served", || get(port, "/articles/report/").1.contains("marched second."));
+    // (The log says so just after the pages are served.)
+    let rebuilds = || server.log.lock().unwrap().lines().filter(|l| l.starts_with("Rebuilt")).count();
+    eventually("the second rebuild is logged", || rebuilds() == 2);
     let log = server.log.lock().unwrap().clone();
     let lines: Vec<&str> = log.lines().collect();
     let rebuilt: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with("Rebuilt")).collect();
@@ -410,8 +415,10 @@ fn every_kind_of_edit_is_served(server: &Server, project: &Project) {
     project.write(path, &good.replace("The Outlet", "The Renamed Outlet"));
     eventually("a front-matter edit is served", || get(port, "/sources/outlet/").1.contains("The Renamed Outlet"));
     // broken edit: overlay and terminal error, last good site kept
+    // (The stream is open before the edit: the failure may come before a late one connects.)
+    let mut events = Events::open(port, "/");
     project.write(path, "---\ntitle: [unclosed\nkind: outlet\n---\n");
-    let events = read_events(port, "failed");
+    let events = events.next("failed");
     assert!(events.contains("content/sources/outlet.md"), "the overlay names the file: {events}");
     eventually("the terminal shows the error", || server.log.lock().unwrap().contains("content/sources/outlet.md:2"));
     assert!(get(port, "/sources/outlet/").1.contains("The Renamed Outlet"), "the last good site is kept");
