@@ -209,6 +209,10 @@ pub struct Assembler<'a> {
     /// page) when the first of them renders.
     source_groups: OnceLock<Vec<SourceGroupView>>,
     annotation_groups: OnceLock<Vec<AnnotationGroupView>>,
+    /// Articles by slug, and the versions of each article (indices, in content order), so
+    /// that finding an article's versions does not scan every article.
+    article_slugs: FxHashMap<&'a str, usize>,
+    versions_of: FxHashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Assembler<'a> {
@@ -242,7 +246,12 @@ impl<'a> Assembler<'a> {
             positions,
             source_groups: OnceLock::new(),
             annotation_groups: OnceLock::new(),
+            article_slugs: content.articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect(),
+            versions_of: FxHashMap::default(),
         };
+        for (i, a) in content.articles.iter().enumerate() {
+            assembler.versions_of.entry(a.article_key()).or_default().push(i);
+        }
         assembler.annotations = (0..content.articles.len()).flat_map(|i| assembler.annotation_views(i)).collect();
         for a in &assembler.annotations {
             for s in &a.sources {
@@ -550,21 +559,24 @@ impl<'a> Assembler<'a> {
         let articles = &self.content().articles;
         if let Some(from) = &article.meta.edited_from {
             let slug = from.trim_start_matches("articles/");
-            return articles.iter().position(|a| a.slug == slug && a.slug != article.slug);
+            return self.article_slugs.get(slug).copied().filter(|&i| articles[i].slug != article.slug);
         }
         if article.version() == "as-received" {
             return None;
         }
-        articles.iter().position(|a| {
-            a.article_key() == article.article_key() && a.version() == "as-received" && a.slug != article.slug
-        })
+        self.versions_of_article(article)
+            .find(|&i| articles[i].version() == "as-received" && articles[i].slug != article.slug)
+    }
+
+    /// The indices of the versions of `article` (itself included), in content order.
+    fn versions_of_article(&self, article: &Article) -> impl Iterator<Item = usize> + '_ {
+        self.versions_of.get(article.article_key()).into_iter().flatten().copied()
     }
 
     fn versions(&self, article: &Article) -> Vec<VersionView> {
-        self.content()
-            .articles
-            .iter()
-            .filter(|a| a.article_key() == article.article_key())
+        let articles = &self.content().articles;
+        self.versions_of_article(article)
+            .map(|i| &articles[i])
             .map(|a| VersionView {
                 title: a.meta.title.clone(),
                 url: self.index.page_url(&a.id),

@@ -93,9 +93,6 @@ fn render_markdown(
 ) -> RenderedPages {
     let content: &Content = index.content;
     let autolink = Some(index.config.autolink);
-    let keep = |old: Option<Vec<Rendered>>, len: usize| -> Vec<Option<Rendered>> {
-        old.map_or_else(|| (0..len).map(|_| None).collect(), |v| v.into_iter().map(Some).collect())
-    };
     let (old_articles, old_sources, old_figures, old_index) = match previous {
         Some(p) => (Some(p.articles), Some(p.sources), Some(p.figures), p.index),
         None => (None, None, None, None),
@@ -107,35 +104,14 @@ fn render_markdown(
         if content.articles.iter().any(|a| select.wants(&a.id)) {
             let _ = index.name_matcher();
         }
-        keep(old_articles, content.articles.len())
-            .into_par_iter()
-            .zip(&content.articles)
-            .map(|(old, a)| match old {
-                Some(r) if !select.wants(&a.id) => r,
-                _ => render_page(index, a, &a.meta.annotations, autolink, diagnostics),
-            })
-            .collect()
+        render_each(old_articles, &content.articles, &select, |a| {
+            render_page(index, a, &a.meta.annotations, autolink, diagnostics)
+        })
     };
-    let sources = || {
-        keep(old_sources, content.sources.len())
-            .into_par_iter()
-            .zip(&content.sources)
-            .map(|(old, s)| match old {
-                Some(r) if !select.wants(&s.id) => r,
-                _ => render_page(index, s, &[], None, diagnostics),
-            })
-            .collect()
-    };
-    let figures = || {
-        keep(old_figures, content.figures.len())
-            .into_par_iter()
-            .zip(&content.figures)
-            .map(|(old, f)| match old {
-                Some(r) if !select.wants(&f.id) => r,
-                _ => render_page(index, f, &[], None, diagnostics),
-            })
-            .collect()
-    };
+    let sources =
+        || render_each(old_sources, &content.sources, &select, |s| render_page(index, s, &[], None, diagnostics));
+    let figures =
+        || render_each(old_figures, &content.figures, &select, |f| render_page(index, f, &[], None, diagnostics));
     let (articles, (sources, figures)) = rayon::join(articles, || rayon::join(sources, figures));
     let index_page = match (old_index, &content.index) {
         (Some(r), Some(_)) if !select.wants("_index") => Some(r),
@@ -143,6 +119,25 @@ fn render_markdown(
         (_, None) => None,
     };
     RenderedPages { articles, sources, figures, index: index_page }
+}
+
+/// The selected `pages` rendered by `render` (in parallel), the others kept from `old`
+/// (all rendered when there is no `old`).
+fn render_each<M: Sync>(
+    old: Option<Vec<Rendered>>,
+    pages: &[crate::model::Page<M>],
+    select: &Select,
+    render: impl Fn(&crate::model::Page<M>) -> Rendered + Sync,
+) -> Vec<Rendered> {
+    let old: Vec<Option<Rendered>> =
+        old.map_or_else(|| (0..pages.len()).map(|_| None).collect(), |v| v.into_iter().map(Some).collect());
+    old.into_par_iter()
+        .zip(pages)
+        .map(|(old, page)| match old {
+            Some(r) if !select.wants(&page.id) => r,
+            _ => render(page),
+        })
+        .collect()
 }
 
 fn render_page<M>(

@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::html::{escape, json_for_script};
 use crate::model::Article;
 use crate::published;
+use rayon::prelude::*;
 use crate::site::{RenderedPages, Site};
 use crate::views::{AnnotationView, BibEntryView};
 use crate::xref::Index;
@@ -114,13 +115,24 @@ fn atom(index: &Index) -> String {
 fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[AnnotationView], site: &Site) -> String {
     let config = index.config;
     let mut items = Vec::new();
-    for (article, facts) in index.content.articles.iter().zip(&rendered.articles) {
+    // Parsing the published pages is most of the work: all of them at once, in parallel.
+    let published: Vec<Vec<published::Selection>> = index
+        .content
+        .articles
+        .par_iter()
+        .zip(&rendered.articles)
+        .map(|(article, facts)| {
+            let page = (!facts.annotations.is_empty())
+                .then(|| site.files.get(&format!("{}/index.html", article.id)))
+                .flatten();
+            page.and_then(|html| published::selections(&String::from_utf8_lossy(html))).unwrap_or_default()
+        })
+        .collect();
+    for ((article, facts), published) in index.content.articles.iter().zip(&rendered.articles).zip(published) {
         if facts.annotations.is_empty() {
             continue;
         }
         let source = config.absolute_url(&format!("{}/", article.id));
-        let page = site.files.get(&format!("{}/index.html", article.id));
-        let published = page.and_then(|html| published::selections(&String::from_utf8_lossy(html))).unwrap_or_default();
         for placed in &facts.annotations {
             let annotation = &article.meta.annotations[placed.index];
             let mut body = Vec::new();

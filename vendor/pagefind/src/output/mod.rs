@@ -355,22 +355,20 @@ impl PagefindIndexes {
         // dossier patch: in memory, the index files are compressed in parallel (rayon)
         // instead of one after another on the async task.
         if synthetic {
-            // Fragments (one per page, a few of them fetched per query) at the fastest
-            // level: 9 % larger (~30 bytes a fragment), half the time of all the gzipping.
-            let mut jobs: Vec<(PathBuf, &[u8], Level)> = Vec::new();
+            let mut jobs: Vec<(PathBuf, &[u8])> = Vec::new();
             jobs.extend(self.fragments.iter().map(|(hash, fragment)| {
-                (outdir.join(format!("fragment/{}.pf_fragment", hash)), fragment.as_bytes(), Level::Fast)
+                (outdir.join(format!("fragment/{}.pf_fragment", hash)), fragment.as_bytes())
             }));
             jobs.extend(self.word_indexes.iter().map(|(hash, index)| {
-                (outdir.join(format!("index/{}.pf_index", hash)), index.as_slice(), Level::Default)
+                (outdir.join(format!("index/{}.pf_index", hash)), index.as_slice())
             }));
             jobs.extend(self.filter_indexes.iter().map(|(hash, index)| {
-                (outdir.join(format!("filter/{}.pf_filter", hash)), index.as_slice(), Level::Default)
+                (outdir.join(format!("filter/{}.pf_filter", hash)), index.as_slice())
             }));
             let mut output_files: Vec<SyntheticFile> = join_all(files).await.into_iter().flatten().collect();
-            output_files.par_extend(jobs.into_par_iter().map(|(filename, content, level)| SyntheticFile {
+            output_files.par_extend(jobs.into_par_iter().map(|(filename, content)| SyntheticFile {
                 filename,
-                contents: gzip(&[content], level),
+                contents: gzip(&[content]),
             }));
             return Some(output_files);
         }
@@ -459,7 +457,7 @@ async fn write(
     match compression {
         Compress::GZ => {
             {
-                let contents = gzip(&content_chunks, Level::Default);
+                let contents = gzip(&content_chunks);
                 if let Some(mut file) = file {
                     file.write_all(&contents).await.unwrap();
                     // `write_all` resolving only means the bytes are in tokio's
@@ -492,35 +490,22 @@ async fn write(
     }
 }
 
-/// dossier patch: how hard [`gzip`] compresses.
-#[derive(Clone, Copy)]
-enum Level {
-    Default,
-    Fast,
-}
-
 /// The gzipped chunks, each after Pagefind's `pagefind_dcd` marker (dossier patch: one
 /// function for the async and the parallel paths, with one deflate state per thread, reset
 /// between files: setting one up was a third of the time of a small file).
-fn gzip(content_chunks: &[&[u8]], level: Level) -> Vec<u8> {
+fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
     use flate2::{Compress, Crc, FlushCompress, Status};
     thread_local! {
-        static DEFAULT: std::cell::RefCell<Compress> =
+        static DEFLATE: std::cell::RefCell<Compress> =
             std::cell::RefCell::new(Compress::new(Compression::default(), false));
-        static FAST: std::cell::RefCell<Compress> =
-            std::cell::RefCell::new(Compress::new(Compression::fast(), false));
     }
-    let state = match level {
-        Level::Default => &DEFAULT,
-        Level::Fast => &FAST,
-    };
     const MARKER: &[u8] = b"pagefind_dcd";
     let size: usize = content_chunks.iter().map(|c| MARKER.len() + c.len()).sum();
     // The header GzEncoder writes: no name, no time, unknown OS.
     let mut out = Vec::with_capacity(size / 3 + 64);
     out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
     let mut crc = Crc::new();
-    state.with(|deflate| {
+    DEFLATE.with(|deflate| {
         let deflate = &mut *deflate.borrow_mut();
         deflate.reset();
         let last = content_chunks.len().saturating_sub(1);
