@@ -6,12 +6,12 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::html::{escape, json_for_script};
 use crate::model::Article;
 use crate::published;
-use rayon::prelude::*;
 use crate::site::{RenderedPages, Site};
 use crate::views::{AnnotationView, BibEntryView};
 use crate::xref::Index;
