@@ -2,7 +2,7 @@
 """Edit-to-served and edit-to-visible latency of `dossier serve`, beside `hugo server`.
 
 usage: bench/serve-visible.py [--runs 20] [--settle 300] [--skip-hugo] [--big-only]
-                              [--dir /dev/shm/dossier-bench/10k]
+                              [--dir /dev/shm/dossier-bench/10k] [--bin target/release/dossier]
 
 For the shipped dossier (the repository's content/ and dossier.yaml) and the generated
 10,000-page dossier (bench/gen-dossier.py; reused from --dir when it holds one, copied so
@@ -152,9 +152,12 @@ def main():
     ap.add_argument("--skip-hugo", action="store_true")
     ap.add_argument("--big-only", action="store_true")
     ap.add_argument("--dir", default="/dev/shm/dossier-bench/10k", help="a cached 10k dossier and Hugo twin")
+    ap.add_argument("--bin", help="a dossier binary to measure (default: build this checkout with cargo)")
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, "target/release/dossier")
+    binary = args.bin
+    if not binary:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        binary = os.path.join(ROOT, "target/release/dossier")
     work = tempfile.mkdtemp(prefix="dossier-visible-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
     print("| site | server | edit | measure | median | p90 | runs | |")
     print("|---|---|---|---|---|---|---|---|")
