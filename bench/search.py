@@ -123,12 +123,14 @@ def serve_reindex(root, article):
             text = f.read()
         with open(path, "w", encoding="utf-8") as f:
             f.write(text + "\nA zanzibarite paragraph added by the benchmark.\n")
+        # The pages are served first ("Rebuilt ..."); the index catches up after them.
         rebuilt, searched = "", ""
         for line in p.stderr:
             if line.startswith("Search index updated"):
                 searched = line.strip()
             if line.startswith("Rebuilt"):
                 rebuilt = line.strip()
+            if rebuilt and searched:
                 break
         return rebuilt, searched
     finally:
