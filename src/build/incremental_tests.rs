@@ -296,13 +296,19 @@ fn search_urls(session: &Session) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn annotations_an_edit_removes_or_adds_leave_or_join_the_search_index() {
+/// A session on a copy of the `basic` fixture (the folder lives as long as the guard).
+fn basic_session() -> (tempfile::TempDir, PathBuf, Config, Session) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), &root);
     let config = Config::load(&root, &Overrides::default()).unwrap();
-    let mut session = Session::start(config.clone(), "", &Diagnostics::default()).unwrap();
+    let session = Session::start(config.clone(), "", &Diagnostics::default()).unwrap();
+    (dir, root, config, session)
+}
+
+#[test]
+fn annotations_an_edit_removes_or_adds_leave_or_join_the_search_index() {
+    let (_dir, root, config, mut session) = basic_session();
     let before = search_urls(&session);
     let emph = before.iter().find(|u| u.starts_with("articles/report/#") && u.contains("emph")).cloned();
     let emph = emph.unwrap_or_else(|| panic!("the annotation is a record: {before:?}"));
@@ -328,11 +334,7 @@ fn annotations_an_edit_removes_or_adds_leave_or_join_the_search_index() {
 
 #[test]
 fn edits_that_reach_a_busy_search_index_are_merged_and_the_last_one_wins() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), &root);
-    let config = Config::load(&root, &Overrides::default()).unwrap();
-    let mut session = Session::start(config.clone(), "", &Diagnostics::default()).unwrap();
+    let (_dir, root, config, mut session) = basic_session();
     let before = search_urls(&session);
     let path = root.join("content/articles/report.md");
     let text = std::fs::read_to_string(&path).unwrap();
