@@ -81,11 +81,15 @@ def served(url, path, kind, runs, settle):
 
 
 def visible(url, path, kind, runs, settle):
-    """Edit-to-visible samples (ms), measured by serve-visible.cjs in Chromium."""
+    """Edit-to-visible samples (ms) and page loads, measured by serve-visible.cjs in Chromium;
+    (None, the error) if the tab never showed an edit."""
     out = subprocess.run(["node", os.path.join(HERE, "serve-visible.cjs"), url, path, kind, str(runs + WARMUP),
                           str(settle)], capture_output=True, text=True)
     if out.returncode != 0:
-        raise SystemExit(f"serve-visible.cjs failed:\n{out.stderr}")
+        # One server missing an edit (Hugo has, once in a while) is a row of its own,
+        # not the end of the run.
+        last = (out.stderr.strip().splitlines() or ["no output"])[-1]
+        return None, last
     result = json.loads(out.stdout.strip().splitlines()[-1])
     return result["samples"][WARMUP:], result["reloads"]
 
@@ -123,8 +127,12 @@ def measure(site, server, proc_cmd, base, cwd, edits, args):
     try:
         for what, url, path, kind in edits:
             row(site, server, what, "edit-to-served", served(url, path, kind, args.runs, args.settle))
-            samples, reloads = visible(url, path, kind, args.runs, args.settle)
-            row(site, server, what, "edit-to-visible", samples, f"{reloads} page loads")
+            # (samples, page loads), or (None, why it failed)
+            samples, detail = visible(url, path, kind, args.runs, args.settle)
+            if samples is None:
+                print(f"| {site} | {server} | {what} | edit-to-visible | — | — | 0 | failed: {detail} |", flush=True)
+            else:
+                row(site, server, what, "edit-to-visible", samples, f"{detail} page loads")
     finally:
         proc.terminate()
         proc.wait()
