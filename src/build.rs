@@ -249,6 +249,9 @@ impl Session {
         notes: Option<&mut NoteRecords>,
         sink: Option<&dyn Sink>,
     ) -> Option<(Session, Option<Pending>)> {
+        // Pages sent to a sink are a one-shot build (`build`, `check`): nothing is kept for
+        // rebuilds, neither the search records nor which pages depend on which.
+        let one_shot = sink.is_some();
         let mut phases = Phases::new(config.timings);
         let content = content::load(&config, diagnostics);
         phases.done("load");
@@ -271,8 +274,7 @@ impl Session {
         let pending = notes.map(|notes| {
             SearchIndex::new(&config.language).map(|search| {
                 let batch = notes.prepare(&index, &rendered, assembler.all_annotations(), None);
-                // A build (pages to a sink) makes its index once; `serve` keeps the records.
-                if sink.is_some() { search.spawn_once(batch) } else { search.spawn(batch) }
+                if one_shot { search.spawn_once(batch) } else { search.spawn(batch) }
             })
         });
         phases.done("search: records");
@@ -294,8 +296,7 @@ impl Session {
                 return None;
             }
         };
-        // Which pages depend on which: only `serve` needs it, to rebuild after an edit.
-        let dependents = if sink.is_some() { HashMap::new() } else { invert(&deps) };
+        let dependents = if one_shot { HashMap::new() } else { invert(&deps) };
         drop(assembler);
         drop(index);
         if diagnostics.has_errors() {

@@ -110,21 +110,24 @@ impl SearchIndex {
     /// Adds `batch` and builds the index files on a thread of its own; the index keeps its
     /// records for the next batch (`serve`).
     pub fn spawn(self, batch: Batch) -> Pending {
-        self.spawn_keeping(batch, true)
+        Pending(std::thread::spawn(move || self.update(batch)))
     }
 
     /// As [`SearchIndex::spawn`], for a build that makes the index once: the records are
     /// moved into the index files instead of copied, so they are held once, not twice.
     pub fn spawn_once(self, batch: Batch) -> Pending {
-        self.spawn_keeping(batch, false)
+        Pending(std::thread::spawn(move || self.finish(batch, false)))
     }
 
-    fn spawn_keeping(mut self, batch: Batch, keep: bool) -> Pending {
-        Pending(std::thread::spawn(move || {
-            let started = std::time::Instant::now();
-            let (files, adding) = self.build(batch, keep)?;
-            Ok(Built { index: self, files, took: started.elapsed(), adding })
-        }))
+    /// Adds `batch` and builds the index files on the calling thread, keeping the records.
+    pub fn update(self, batch: Batch) -> Result<Built, SearchError> {
+        self.finish(batch, true)
+    }
+
+    fn finish(mut self, batch: Batch, keep: bool) -> Result<Built, SearchError> {
+        let started = std::time::Instant::now();
+        let (files, adding) = self.build(batch, keep)?;
+        Ok(Built { index: self, files, took: started.elapsed(), adding })
     }
 
     fn build(&mut self, batch: Batch, keep: bool) -> Result<(Vec<SyntheticFile>, std::time::Duration), SearchError> {

@@ -172,15 +172,16 @@ impl Shared {
 /// batch, merging the batches that queued up meanwhile. Ends when the session drops its
 /// [`Indexer`] or an index fails.
 fn work(
-    mut pending: Pending,
+    first: Pending,
     mut last: (u64, Instant),
     batches: &Receiver<(u64, Instant, Batch)>,
     shared: &Shared,
     timings: bool,
 ) {
     lower_priority();
+    let mut outcome = first.join();
     loop {
-        let built = match pending.join() {
+        let built = match outcome {
             Ok(built) => built,
             Err(e) => return shared.publish(Err(e)),
         };
@@ -198,7 +199,7 @@ fn work(
             batch = batch.then(later);
             last = (number, at);
         }
-        pending = built.index.spawn(batch);
+        outcome = built.index.update(batch);
     }
 }
 
