@@ -508,26 +508,20 @@ fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
     DEFLATE.with(|deflate| {
         let deflate = &mut *deflate.borrow_mut();
         deflate.reset();
-        let last = content_chunks.len().saturating_sub(1);
-        for (i, chunk) in content_chunks.iter().enumerate() {
-            for (part, end) in [(MARKER, false), (*chunk, i == last)] {
-                crc.update(part);
-                let flush = if end { FlushCompress::Finish } else { FlushCompress::None };
-                let mut input = part;
-                loop {
-                    out.reserve(input.len() / 2 + 1024);
-                    let before = deflate.total_in();
-                    let status = deflate.compress_vec(input, &mut out, flush).unwrap();
-                    input = &input[(deflate.total_in() - before) as usize..];
-                    if status == Status::StreamEnd || (!end && input.is_empty()) {
-                        break;
-                    }
-                }
+        for part in content_chunks.iter().flat_map(|chunk| [MARKER, *chunk]) {
+            crc.update(part);
+            let mut input = part;
+            while !input.is_empty() {
+                out.reserve(input.len() / 2 + 1024);
+                let before = deflate.total_in();
+                deflate.compress_vec(input, &mut out, FlushCompress::None).unwrap();
+                input = &input[(deflate.total_in() - before) as usize..];
             }
         }
-        if content_chunks.is_empty() {
-            while deflate.compress_vec(&[], &mut out, FlushCompress::Finish).unwrap() != Status::StreamEnd {
-                out.reserve(64);
+        loop {
+            out.reserve(1024);
+            if deflate.compress_vec(&[], &mut out, FlushCompress::Finish).unwrap() == Status::StreamEnd {
+                break;
             }
         }
     });
