@@ -352,7 +352,10 @@ impl<'a> Assembler<'a> {
     /// Every output page of the site.
     pub fn jobs(&self) -> Vec<JobId> {
         let c = self.content();
-        let mut jobs = vec![JobId::Index, JobId::Timeline, JobId::Search, JobId::NotFound];
+        let mut jobs = vec![JobId::Index, JobId::Timeline, JobId::NotFound];
+        if self.site.search {
+            jobs.push(JobId::Search);
+        }
         jobs.extend(self.list_jobs());
         for article in &c.articles {
             jobs.push(JobId::Article(article.slug.clone()));

@@ -52,10 +52,11 @@ pub fn check(config: &Config, diagnostics: &Diagnostics) {
 /// files (exports, static files), or `None` if any error was found (all are in `diagnostics`).
 /// Its search index is still being built on its own thread, so that the pages can be written
 /// meanwhile: [`Pending::join`] gives its files.
-pub fn build_pages(config: &Config, diagnostics: &Diagnostics, sink: &dyn Sink) -> Option<(Site, Pending)> {
+/// A site with `search: false` has no index: `None`.
+pub fn build_pages(config: &Config, diagnostics: &Diagnostics, sink: &dyn Sink) -> Option<(Site, Option<Pending>)> {
     let mut notes = NoteRecords::default();
     let (mut session, pending) = Session::begin(config.clone(), "", diagnostics, Some(&mut notes), Some(sink))?;
-    Some((std::mem::take(Arc::make_mut(&mut session.site)), pending?))
+    Some((std::mem::take(Arc::make_mut(&mut session.site)), pending))
 }
 
 /// Where `check` sends the pages it renders: nowhere.
@@ -271,7 +272,7 @@ impl Session {
         let assembler = Assembler::new(&index, &rendered, site_view);
         phases.done("backlinks");
         // The search index builds on a thread of its own while the pages render.
-        let pending = notes.map(|notes| {
+        let pending = notes.filter(|_| config.search).map(|notes| {
             SearchIndex::new(&config.language).map(|search| {
                 let batch = notes.prepare(&index, &rendered, assembler.all_annotations(), None);
                 if one_shot { search.spawn_once(batch) } else { search.spawn(batch) }
@@ -334,7 +335,7 @@ impl Session {
         diagnostics: &Diagnostics,
         pages_ready: &mut dyn FnMut(&Arc<Site>, &[String]),
     ) -> Result<Vec<String>, UpdateError> {
-        if self.indexer.as_ref().is_none_or(Indexer::failed) {
+        if self.config.search && self.indexer.as_ref().is_none_or(Indexer::failed) {
             return Err(UpdateError::NeedsFullBuild);
         }
         let mut phases = Phases::new(self.config.timings);
@@ -414,8 +415,9 @@ impl Session {
         phases.done("exports");
         // The edited records go to the index now; its files follow the pages ([`Session::search_files`]).
         let batch = self.notes.prepare(&index, &self.rendered, assembler.all_annotations(), Some(&markdown));
-        let submitted = self.indexer.as_ref().map(|indexer| indexer.submit(batch));
-        if !matches!(submitted, Some(Ok(()))) {
+        if let Some(indexer) = &self.indexer
+            && indexer.submit(batch).is_err()
+        {
             return Err(UpdateError::NeedsFullBuild);
         }
         phases.done("search: records");
@@ -434,13 +436,10 @@ impl Session {
         Ok(changed)
     }
 
-    /// Waits until the search index holds every edit so far; its files. (`serve` does not
+    /// Waits until the search index holds every edit so far; its files (none with `search: false`). (`serve` does not
     /// wait: it [listens](Session::on_search_files) instead.)
-    pub fn search_files(&self) -> Result<SearchFiles, SearchError> {
-        match &self.indexer {
-            Some(indexer) => indexer.wait(),
-            None => Err(SearchError::from("this session has no search index".to_string())),
-        }
+    pub fn search_files(&self) -> Result<Option<SearchFiles>, SearchError> {
+        self.indexer.as_ref().map(Indexer::wait).transpose()
     }
 
     /// Keeps the search index from taking further edits until the guard is dropped (tests).
@@ -484,6 +483,7 @@ fn site_view(config: &Config, body_end_html: &str) -> SiteView {
         base_path: config.base_path.clone(),
         base_url: config.base_url.clone(),
         language: config.language.clone(),
+        search: config.search,
         body_end_html: body_end_html.to_string(),
     }
 }

@@ -373,6 +373,7 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
     // The search index is built while the pages are written, and written after them.
     let late = || {
         let started = std::time::Instant::now();
+        let Some(search) = search else { return Ok(crate::site::Site::default()) };
         let built = search.join().map_err(|e| format!("the search index could not be built: {e:#}"))?;
         if cli.verbose {
             eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);

@@ -32,6 +32,12 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     autolink: Autolink,
     highlight_theme: Option<String>,
+    #[serde(default = "enabled")]
+    search: bool,
+}
+
+fn enabled() -> bool {
+    true
 }
 
 /// Settings given on the command line that override the file.
@@ -57,6 +63,8 @@ pub struct Config {
     pub theme: String,
     pub autolink: Autolink,
     pub highlight_theme: String,
+    /// Whether the site has a search page and index (`search: false` leaves both out).
+    pub search: bool,
     pub drafts: bool,
     /// Print each build phase's time (`--verbose`).
     pub timings: bool,
@@ -111,6 +119,7 @@ impl Config {
             theme,
             autolink: raw.autolink,
             highlight_theme: raw.highlight_theme.unwrap_or_else(|| "InspiredGitHub".into()),
+            search: raw.search,
             drafts: overrides.drafts,
             timings: overrides.timings,
         })

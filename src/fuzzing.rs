@@ -227,6 +227,7 @@ fn config() -> Config {
         theme: "default".into(),
         autolink: Autolink::All,
         highlight_theme: "InspiredGitHub".into(),
+        search: true,
         drafts: false,
         timings: false,
     }

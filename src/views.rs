@@ -14,6 +14,8 @@ pub struct SiteView {
     pub base_path: String,
     pub base_url: String,
     pub language: String,
+    /// Whether the site has a search page (`search:` in `dossier.yaml`).
+    pub search: bool,
     /// Extra HTML before `</body>`: empty for `build`, the live-reload script for `serve`.
     pub body_end_html: String,
 }

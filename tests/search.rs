@@ -166,3 +166,37 @@ fn serve_makes_an_edited_note_searchable_after_the_rebuild() {
     assert!(first["href"].as_str().unwrap().contains("/articles/report/#anno-"), "the note's annotation: {after:?}");
     assert!(marks(&after[0]).iter().any(|m| m.contains("zanzibarite")), "{after:?}");
 }
+
+#[test]
+fn search_false_leaves_out_the_search_page_its_links_and_the_index() {
+    let project = Project::fixture("basic");
+    let config = project.read("dossier.yaml");
+    project.write("dossier.yaml", &format!("{config}\nsearch: false\n"));
+    project.build(&[]);
+    assert!(project.path("public/index.html").is_file());
+    assert!(!project.path("public/search").exists(), "no search page");
+    assert!(!project.path("public/pagefind").exists(), "no search index");
+    for page in ["index.html", "404.html", "articles/report/index.html"] {
+        let html = project.read(&format!("public/{page}"));
+        assert!(!html.contains("search/"), "{page} links to the missing search page");
+    }
+    // `serve` still rebuilds edits incrementally without an index to keep current.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    command.args(["serve", "--port", "0", "--root"]).arg(project.root()).env("NO_COLOR", "1");
+    let server = common::Server::start(command).expect("serve started");
+    let path = "content/articles/report.md";
+    let text = project.read(path);
+    project.write(path, &text.replacen("Crosses *emphasis*", "Crosses *strong emphasis*", 1));
+    let started = Instant::now();
+    let rebuilt = loop {
+        let log = server.log.lock().unwrap().clone();
+        if let Some(line) = log.lines().find(|l| l.starts_with("Rebuilt")) {
+            break line.to_string();
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no rebuild: {log}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(rebuilt.contains("re-rendered"), "an incremental rebuild: {rebuilt}");
+    let log = server.log.lock().unwrap().clone();
+    assert!(!log.contains("error"), "{log}");
+}

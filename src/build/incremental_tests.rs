@@ -209,7 +209,7 @@ fn full_build(config: &Config) -> Option<Files> {
 /// the pages, and the index's files (which follow on the indexing thread).
 fn served(session: &Session) -> Files {
     let mut files = session.site.files.clone();
-    let search = session.search_files().expect("the search index");
+    let search = session.search_files().expect("the search index").expect("a search index");
     files.extend(search.site.files.iter().map(|(path, bytes)| (path.clone(), bytes.clone())));
     files
 }

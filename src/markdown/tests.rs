@@ -21,6 +21,7 @@ pub(super) fn config() -> Config {
         theme: "default".into(),
         autolink: Autolink::First,
         highlight_theme: "InspiredGitHub".into(),
+        search: true,
         drafts: false,
         timings: false,
     }

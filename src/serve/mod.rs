@@ -259,7 +259,10 @@ impl Rebuilder<'_> {
                 // The first build is searchable when serving starts; later ones catch up.
                 if first {
                     match session.search_files() {
-                        Ok(files) => _ = self.live.write().unwrap_or_else(|p| p.into_inner()).offer_search(&files),
+                        Ok(Some(files)) => {
+                            _ = self.live.write().unwrap_or_else(|p| p.into_inner()).offer_search(&files)
+                        }
+                        Ok(None) => {}
                         Err(e) => {
                             diagnostics
                                 .push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e}")));
