@@ -642,7 +642,9 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
         .into_iter()
         .map(|(_, w)| w)
         .collect::<Vec<PackedWord>>();
-    words.sort_by_key(|w| w.word.clone());
+    // dossier patch: compared in place (the words are distinct), not by a clone of each
+    // word per comparison.
+    words.par_sort_unstable_by(|a, b| a.word.cmp(&b.word));
 
     let mut index_chunks = Vec::new();
 
@@ -658,8 +660,8 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
             + word.additional_variants.len();
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
-            index_chunks.push(index_chunk.clone());
-            index_chunk.clear();
+            // dossier patch: moved, not copied and cleared.
+            index_chunks.push(std::mem::take(&mut index_chunk));
             index_chunk_size = 0;
         }
     }
