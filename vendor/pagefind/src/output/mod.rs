@@ -353,12 +353,12 @@ impl PagefindIndexes {
         }
 
         // dossier patch: in memory, the index files are compressed in parallel (rayon)
-        // instead of one after another on the async task; the fragments at the fastest
-        // level (see `Level`).
+        // instead of one after another on the async task; the fragments at a faster level
+        // (see `Level`).
         if synthetic {
             let mut jobs: Vec<(PathBuf, &[u8], Level)> = Vec::new();
             jobs.extend(self.fragments.iter().map(|(hash, fragment)| {
-                (outdir.join(format!("fragment/{}.pf_fragment", hash)), fragment.as_bytes(), Level::Fast)
+                (outdir.join(format!("fragment/{}.pf_fragment", hash)), fragment.as_bytes(), Level::Fragments)
             }));
             jobs.extend(self.word_indexes.iter().map(|(hash, index)| {
                 (outdir.join(format!("index/{}.pf_index", hash)), index.as_slice(), Level::Default)
@@ -494,13 +494,14 @@ async fn write(
 /// dossier patch: how hard [`gzip_at`] compresses.
 #[derive(Clone, Copy)]
 enum Level {
-    /// flate2's default (6), for the index and filter chunks: every query loads one or more.
+    /// flate2's default (6), for the index and filter chunks.
     Default,
-    /// The fastest (1), for fragments: a page of results loads ten of a few hundred bytes
-    /// each, so their size barely changes what a query costs, while compressing 10,000 of
-    /// them at the default level took a quarter of the index's time (316 against 79 ms for
-    /// a 10,000-page dossier; 3.1 against 4.2 MB on disk).
-    Fast,
+    /// Level 3, for fragments: compressing the 10,000 fragments of a 10,000-page dossier
+    /// took 316 ms of CPU at the default level, against 191 ms at 3 (3.23 MB on disk
+    /// instead of 3.08). The fastest level (79 ms, 4.2 MB) is too big in the browser: a
+    /// page of results loads ten fragments, long articles among them, and a two-word query
+    /// went from 289 to 305 KB transferred.
+    Fragments,
 }
 
 fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
@@ -515,12 +516,12 @@ fn gzip_at(level: Level, content_chunks: &[&[u8]]) -> Vec<u8> {
     thread_local! {
         static DEFAULT: std::cell::RefCell<Compress> =
             std::cell::RefCell::new(Compress::new(Compression::default(), false));
-        static FAST: std::cell::RefCell<Compress> =
-            std::cell::RefCell::new(Compress::new(Compression::fast(), false));
+        static FRAGMENTS: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::new(3), false));
     }
     let deflater = match level {
         Level::Default => &DEFAULT,
-        Level::Fast => &FAST,
+        Level::Fragments => &FRAGMENTS,
     };
     const MARKER: &[u8] = b"pagefind_dcd";
     let size: usize = content_chunks.iter().map(|c| MARKER.len() + c.len()).sum();
