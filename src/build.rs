@@ -436,8 +436,8 @@ impl Session {
         Ok(changed)
     }
 
-    /// Waits until the search index holds every edit so far; its files (none with `search: false`). (`serve` does not
-    /// wait: it [listens](Session::on_search_files) instead.)
+    /// Waits until the search index holds every edit so far; its files, or none with
+    /// `search: false`. (`serve` does not wait: it [listens](Session::on_search_files) instead.)
     pub fn search_files(&self) -> Result<Option<SearchFiles>, SearchError> {
         self.indexer.as_ref().map(Indexer::wait).transpose()
     }
