@@ -200,7 +200,7 @@ pub struct Assembler<'a> {
     pub index: &'a Index<'a>,
     pub rendered: &'a RenderedPages,
     pub site: SiteView,
-    backlinks: std::sync::OnceLock<Backlinks<'a>>,
+    backlinks: OnceLock<Backlinks<'a>>,
     annotations: Vec<AnnotationView>,
     /// Annotations citing a source, by the source's URL.
     annotations_citing: FxHashMap<String, Vec<AnnotationView>>,
@@ -240,7 +240,7 @@ impl<'a> Assembler<'a> {
             index,
             rendered,
             site,
-            backlinks: std::sync::OnceLock::new(),
+            backlinks: OnceLock::new(),
             annotations: Vec::new(),
             annotations_citing: FxHashMap::default(),
             positions,

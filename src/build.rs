@@ -335,7 +335,7 @@ impl Session {
         diagnostics: &Diagnostics,
         pages_ready: &mut dyn FnMut(&Arc<Site>, &[String]),
     ) -> Result<Vec<String>, UpdateError> {
-        if self.config.search && self.indexer.as_ref().is_none_or(Indexer::failed) {
+        if self.indexer.as_ref().is_some_and(Indexer::failed) {
             return Err(UpdateError::NeedsFullBuild);
         }
         let mut phases = Phases::new(self.config.timings);

@@ -80,14 +80,13 @@ impl Indexer {
         let (batches, received) = channel();
         let shared = Arc::new(Shared::default());
         let batch = LAST_BATCH.fetch_add(1, Ordering::SeqCst) + 1;
-        shared.state.lock().unwrap_or_else(|p| p.into_inner()).submitted = batch;
+        shared.lock().submitted = batch;
         let worker = shared.clone();
         let spawned = std::thread::Builder::new()
             .name("search index".into())
             .spawn(move || work(first, (batch, Instant::now()), &received, &worker, timings));
         if let Err(e) = spawned {
-            let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
-            state.failed = Some(SearchError::from(format!("cannot start the search indexer: {e}")));
+            shared.lock().failed = Some(SearchError::from(format!("cannot start the search indexer: {e}")));
         }
         Indexer { batches, shared }
     }
