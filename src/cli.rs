@@ -12,10 +12,10 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::build;
-use crate::config::{CONFIG_FILE, Config, Overrides};
+use crate::commands::scaffold;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::output;
-use crate::scaffold;
+use crate::load::config::{CONFIG_FILE, Config, Overrides};
+use crate::output::disk;
 use crate::serve;
 
 #[derive(Debug, Parser)]
@@ -187,7 +187,7 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 fn run_import(cli: &Resolved, file: &Path, article: &str, partial: bool, printer: &Printer) -> u8 {
-    let done = match crate::import::annotations(&cli.root, file, article, partial) {
+    let done = match crate::commands::import::annotations(&cli.root, file, article, partial) {
         Ok(done) => done,
         Err(d) => {
             printer.diagnostic(&d);
@@ -352,11 +352,11 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
         Err(code) => return code,
     };
     let output_dir = cli.root.join(&args.output);
-    if let Err(e) = output::check_target(&cli.root, &output_dir, args.force) {
+    if let Err(e) = disk::check_target(&cli.root, &output_dir, args.force) {
         eprintln!("error: {e}");
         return 2;
     }
-    let staged = match output::Staged::begin(&cli.root, &output_dir, args.force) {
+    let staged = match disk::Staged::begin(&cli.root, &output_dir, args.force) {
         Ok(staged) => staged,
         Err(e) => {
             eprintln!("error: {e}");
@@ -373,14 +373,14 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
     // The search index is built while the pages are written, and written after them.
     let late = || {
         let started = std::time::Instant::now();
-        let Some(search) = search else { return Ok(crate::site::Site::default()) };
+        let Some(search) = search else { return Ok(crate::output::site::Site::default()) };
         let built = search.join().map_err(|e| format!("the search index could not be built: {e:#}"))?;
         if cli.verbose {
             eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);
             eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
             eprintln!("  {:<16} {:>8.1} ms", "  of it, records", built.adding.as_secs_f64() * 1e3);
         }
-        Ok(crate::search::site_files(built.files))
+        Ok(crate::output::search::site_files(built.files))
     };
     let written = match staged.finish(&site, late) {
         Ok(written) => written,

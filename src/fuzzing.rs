@@ -10,12 +10,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{Autolink, Config};
-use crate::content::parse_page;
 use crate::diagnostics::Diagnostics;
-use crate::markdown::{self, RenderOptions};
+use crate::load::config::{Autolink, Config};
+use crate::load::content::parse_page;
 use crate::model::{Article, ArticleMeta, Content, Figure, Source};
-use crate::xref::Index;
+use crate::render::markdown::{self, RenderOptions};
+use crate::resolve::xref::Index;
 
 /// Loads `input` as `content/articles/fuzz.md` among a few fixed pages and renders it.
 pub fn article(input: &[u8]) {
@@ -57,7 +57,7 @@ pub fn front_matter(input: &[u8]) {
     let Ok(text) = std::str::from_utf8(input) else {
         return;
     };
-    let text = crate::content::lone_cr_to_lf(text.to_string());
+    let text = crate::load::content::lone_cr_to_lf(text.to_string());
     let diagnostics = Diagnostics::default();
     let _: Option<Article> = parse_page(Path::new("content/articles/a.md"), "articles/a", text.clone(), &diagnostics);
     let _: Option<Source> = parse_page(Path::new("content/sources/s.md"), "sources/s", text.clone(), &diagnostics);
@@ -113,7 +113,7 @@ pub fn annotations(input: &[u8]) {
             for (attribute, value) in attributes(tag) {
                 assert!(["href", "src", "alt", "title"].contains(&attribute), "attribute {attribute} in <{tag}>");
                 if attribute == "href" || attribute == "src" {
-                    assert!(crate::html::is_safe_url(value.trim()) || value.is_empty(), "unsafe URL in <{tag}>");
+                    assert!(crate::text::html::is_safe_url(value.trim()) || value.is_empty(), "unsafe URL in <{tag}>");
                 }
             }
         }

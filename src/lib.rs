@@ -1,54 +1,41 @@
 //! `dossier`: a static-site generator for annotated dossiers.
 //!
 //! The binary (`main.rs`) only parses arguments and calls [`cli::run`].
-//! Modules form layers, lowest first; a module uses only modules of its own
-//! layer or of layers above it in this list, and there are no import cycles
-//! (the `layers` test reads every `crate::` path and checks both):
+//! The folders are the build's phases. They form layers, lowest first; a
+//! module uses only modules of its own layer or of layers above it in this
+//! list, and there are no import cycles (the `layers` test reads every
+//! `crate::` path and checks both):
 //!
-//! 1. foundations: `diagnostics`, `model`, `text`, `html`, `confine`
-//! 2. loading: `annotate`, `yaml`, `config`, `content`
-//! 3. Markdown: `xref`, `chart`, `figure`, `highlight`, `markdown`, `lint`
-//! 4. pages: `site`, `views`, `published`, `changes`, `exports`, `search`, `templates`, `urls`, `assemble`
-//! 5. the pipeline: `build`, `output`
-//! 6. commands: `import`, `scaffold`, `serve`, `cli`
-//! 7. tests and fuzzing: `fuzzing`, `reference`, `layers`
+//! 1. foundations: `diagnostics`, `text`, `model`
+//! 2. loading the project: `load`
+//! 3. resolving names and references: `resolve`
+//! 4. rendering Markdown: `render`
+//! 5. what a build produces: `output`
+//! 6. assembling pages: `assemble`
+//! 7. the pipeline, one-shot and incremental: `build`
+//! 8. commands: `commands`, `serve`, `cli`
+//! 9. tests and fuzzing: `fuzzing`, `reference`, `layers`
 
 mod assemble;
 mod build;
-mod changes;
-mod chart;
 pub mod cli;
-mod config;
-mod confine;
-mod content;
+mod commands;
 mod diagnostics;
-mod exports;
-mod figure;
 /// The `cargo fuzz` entry point (see `fuzz/`); not a stable API.
 #[doc(hidden)]
 pub mod fuzzing;
-mod highlight;
-mod html;
-mod import;
 #[cfg(test)]
 mod layers;
-mod lint;
-mod markdown;
+mod load;
 mod output;
-mod published;
 #[cfg(test)]
 mod reference;
-mod scaffold;
-mod search;
+mod render;
+mod resolve;
 mod serve;
-mod site;
-mod templates;
-mod urls;
-mod views;
-mod xref;
-mod yaml;
 
-/// Quote anchoring and the normalised text it runs on, public for benchmarks.
-pub mod annotate;
+/// Quote anchoring, public for benchmarks.
+pub use render::annotate;
 pub mod model;
+/// The normalised text quotes are matched against, public for benchmarks.
 pub mod text;

@@ -47,7 +47,7 @@ fn every_front_matter_field_and_config_key_is_documented() {
     use crate::model::{Annotation, ArticleMeta, Chart, ChartPoint, Event, FigureMeta, IndexMeta, SourceMeta};
     let doc = read_doc("front-matter.md");
     let kinds: [(&str, Vec<String>); 9] = [
-        ("dossier.yaml", fields::<crate::config::RawConfig>()),
+        ("dossier.yaml", fields::<crate::load::config::RawConfig>()),
         ("_index.md", fields::<IndexMeta>()),
         ("article", fields::<ArticleMeta>()),
         ("annotation", fields::<Annotation>()),
@@ -72,7 +72,7 @@ fn every_front_matter_field_and_config_key_is_documented() {
 #[test]
 fn every_template_variable_is_documented() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-    let config = crate::config::Config::load(&root, &Default::default()).expect("fixture config");
+    let config = crate::load::config::Config::load(&root, &Default::default()).expect("fixture config");
     let doc = read_doc("templates.md");
     let mut missing = BTreeSet::new();
     let mut seen = BTreeSet::new();

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{Session, UpdateError};
-use crate::config::{Config, Overrides};
 use crate::diagnostics::Diagnostics;
+use crate::load::config::{Config, Overrides};
 
 /// A small deterministic generator (xorshift64*), so a failure replays exactly.
 struct Rng(u64);

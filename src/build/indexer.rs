@@ -18,8 +18,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::search::{self, Batch, Pending, SearchError};
-use crate::site::Site;
+use crate::output::search::{self, Batch, Pending, SearchError};
+use crate::output::site::Site;
 
 /// The number of the last batch handed to any indexer of this process.
 static LAST_BATCH: AtomicU64 = AtomicU64::new(0);

@@ -21,9 +21,9 @@ use std::path::{Path, PathBuf};
 
 use super::Session;
 use crate::assemble::{Deps, JobId};
-use crate::config::CONFIG_FILE;
-use crate::markdown::Rendered;
-use crate::site::RenderedPages;
+use crate::load::config::CONFIG_FILE;
+use crate::output::site::RenderedPages;
+use crate::render::markdown::Rendered;
 use crate::text::TextMap;
 
 /// The first decision, from paths alone: how much a batch of file changes needs rebuilt.

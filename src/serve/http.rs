@@ -260,7 +260,7 @@ async fn page(State(state): State<AppState>, uri: Uri) -> Response {
 fn broken_page(error: &str) -> Response {
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed — dossier</title></head>\n<body><h1>The site could not be built</h1>\n<pre>{}</pre>\n{}</body></html>\n",
-        crate::html::escape(error),
+        crate::text::html::escape(error),
         super::LIVE_RELOAD
     );
     let mut response = (StatusCode::INTERNAL_SERVER_ERROR, html).into_response();

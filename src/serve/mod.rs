@@ -26,9 +26,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 use crate::build::{ChangeKind, SearchFiles, Session, UpdateError, classify, lower_priority};
-use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::site::Site;
+use crate::load::config::{Config, Overrides};
+use crate::output::site::Site;
 
 /// How `serve` was asked to run.
 pub struct ServeOptions {
@@ -92,7 +92,11 @@ pub struct Live {
 impl Live {
     /// The file served at `path`: the search index's under `pagefind/`, else the site's.
     pub fn file(&self, path: &str) -> Option<&Arc<[u8]>> {
-        if path.starts_with(crate::search::FOLDER) { self.search.files.get(path) } else { self.site.files.get(path) }
+        if path.starts_with(crate::output::search::FOLDER) {
+            self.search.files.get(path)
+        } else {
+            self.site.files.get(path)
+        }
     }
 
     /// Takes `files` if they are newer than the index served now; says whether it did.
@@ -232,7 +236,7 @@ impl Rebuilder<'_> {
 
     /// Has `path` changed since it was last seen? (Unreadable or gone counts as changed.)
     fn changed(&mut self, path: &Path) -> bool {
-        match crate::confine::read(&self.options.root, path) {
+        match crate::load::confine::read(&self.options.root, path) {
             Ok(bytes) => {
                 let hash = hash_bytes(&bytes);
                 self.hashes.insert(path.to_path_buf(), hash) != Some(hash)
@@ -264,8 +268,10 @@ impl Rebuilder<'_> {
                         }
                         Ok(None) => {}
                         Err(e) => {
-                            diagnostics
-                                .push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e}")));
+                            diagnostics.push(Diagnostic::error(
+                                crate::load::config::CONFIG_FILE,
+                                format!("search index: {e}"),
+                            ));
                             return self.failed(&diagnostics);
                         }
                     }

@@ -164,7 +164,7 @@ impl Watcher {
         }
         match rel.components().next().and_then(|c| c.as_os_str().to_str()) {
             Some("content" | "themes" | "templates") => true,
-            Some(first) => first == crate::config::CONFIG_FILE,
+            Some(first) => first == crate::load::config::CONFIG_FILE,
             None => false,
         }
     }

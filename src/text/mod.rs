@@ -8,6 +8,9 @@
 //! from, so a match can be highlighted in the HTML without touching the
 //! article's own text.
 
+/// HTML escaping and safe URLs, for every layer that writes HTML.
+pub(crate) mod html;
+
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 

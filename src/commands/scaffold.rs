@@ -8,8 +8,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::content::{is_slug, slugify};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::content::{is_slug, slugify};
 use crate::model::ArticleMeta;
 
 #[derive(Clone, Copy)]
@@ -45,7 +45,7 @@ pub struct Initialised {
 /// existing file is overwritten.
 pub fn init(dir: &Path, force: bool) -> Result<Initialised, Diagnostic> {
     let refuse = |why: &str, help: &str| Err(Diagnostic::error(dir, why.to_string()).help(help.to_string()).usage());
-    if dir.join(crate::config::CONFIG_FILE).exists() && !force {
+    if dir.join(crate::load::config::CONFIG_FILE).exists() && !force {
         return refuse(
             "this folder already holds a dossier (`dossier.yaml`)",
             "build it with `dossier build`, or choose another folder for a new dossier",
@@ -180,7 +180,7 @@ pub fn create(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Diagnostic> 
     }
     let title = id.split('-').map(capitalize).collect::<Vec<_>>().join(" ");
     let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}")).usage();
-    crate::confine::folder_inside(root, path.parent().unwrap_or(root)).map_err(io)?;
+    crate::load::confine::folder_inside(root, path.parent().unwrap_or(root)).map_err(io)?;
     fs::create_dir_all(path.parent().unwrap_or(root)).map_err(io)?;
     refuse_links(root, &format!("content/{folder}/{id}.md"))?;
     let text = template.replacen("TITLE", &title, 1).replace("ID", id).replace("DATE", &today());
@@ -200,7 +200,7 @@ pub fn new_version(root: &Path, article: &str) -> Result<PathBuf, Diagnostic> {
     })?;
     let diagnostics = Diagnostics::default();
     let shown = from.strip_prefix(root).unwrap_or(&from);
-    let Some(page) = crate::content::parse_page::<ArticleMeta>(shown, article, text, &diagnostics) else {
+    let Some(page) = crate::load::content::parse_page::<ArticleMeta>(shown, article, text, &diagnostics) else {
         let first = diagnostics.snapshot().into_iter().next();
         return Err(first.unwrap_or_else(|| Diagnostic::error(&from, "cannot read its front matter")));
     };

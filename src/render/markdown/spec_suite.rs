@@ -18,10 +18,10 @@ use std::path::{Path, PathBuf};
 
 use super::tests::config;
 use super::{RenderOptions, cmark_options, render};
-use crate::config::Autolink;
 use crate::diagnostics::{Diagnostics, Severity};
+use crate::load::config::Autolink;
 use crate::model::Content;
-use crate::xref::Index;
+use crate::resolve::xref::Index;
 
 /// The vendored example files (see `tests/commonmark/README.md`).
 const FILES: [&str; 5] = ["spec.txt", "gfm_strikethrough.txt", "gfm_table.txt", "gfm_tasklist.txt", "footnotes.txt"];

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::site::{Sink, Site};
+use crate::output::site::{Sink, Site};
 
 /// The file that marks an output folder as dossier's own.
 pub const MARKER: &str = ".dossier-output";

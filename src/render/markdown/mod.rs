@@ -21,12 +21,12 @@ use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options as CmarkOptions, Parser, Tag, TagEnd};
 
-use crate::annotate::{self, Anchor};
-use crate::config::Autolink;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::config::Autolink;
 use crate::model::{Annotation, AnnotationKind};
+use crate::render::annotate::{self, Anchor};
+use crate::resolve::xref::{Index, RefKind};
 use crate::text::TextMap;
-use crate::xref::{Index, RefKind};
 
 /// How a figure reference starts in prose: `@fig-troop-strength`.
 const FIGURE_REF: &str = "@fig-";

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
+use crate::load::config::Config;
+use crate::load::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
 use crate::model::{Content, Page};
-use crate::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
 
 /// Front matter split off a Markdown file.
 struct Split<'a> {
@@ -316,7 +316,7 @@ fn push_page<M: Draft>(
 }
 
 fn read_text(root: &Path, path: &Path, shown: &Path, diagnostics: &Diagnostics) -> Option<String> {
-    let bytes = match crate::confine::read(root, path) {
+    let bytes = match crate::load::confine::read(root, path) {
         Ok(bytes) => bytes,
         Err(e) => {
             diagnostics.push(Diagnostic::error(shown, format!("cannot read file: {e}")));

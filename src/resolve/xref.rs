@@ -11,9 +11,9 @@ use std::sync::{Arc, OnceLock};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::path::Path;
 
-use crate::config::Config;
-use crate::content::is_slug;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::load::config::Config;
+use crate::load::content::is_slug;
 use crate::model::{Article, Content, Figure, FigureKind, Page, Source};
 use crate::text::TextMap;
 
@@ -235,7 +235,7 @@ impl<'a> Index<'a> {
             if let Some(affiliation) = &source.meta.affiliation {
                 self.expect_source(source, "affiliation", affiliation, diagnostics);
             }
-            if let Some(url) = source.meta.url.as_deref().filter(|u| !crate::html::is_safe_url(u)) {
+            if let Some(url) = source.meta.url.as_deref().filter(|u| !crate::text::html::is_safe_url(u)) {
                 push(
                     diagnostics,
                     source,

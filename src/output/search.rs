@@ -27,9 +27,9 @@ use std::collections::{HashMap, HashSet};
 use pagefind::api::{CustomRecord, PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 
-use crate::site::{RenderedPages, Site};
-use crate::views::AnnotationView;
-use crate::xref::Index;
+use crate::output::site::{RenderedPages, Site};
+use crate::output::views::AnnotationView;
+use crate::resolve::xref::Index;
 
 /// The folder of the search index in the built site.
 pub const FOLDER: &str = "pagefind/";

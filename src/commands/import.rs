@@ -17,13 +17,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::annotate;
-use crate::config::{Config, Overrides};
-use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::config::{Config, Overrides};
+use crate::load::content;
 use crate::model::{Annotation, AnnotationKind, ArticleMeta, Occurrence};
+use crate::render::annotate;
+use crate::resolve::xref::Index;
 use crate::text::TextMap;
-use crate::xref::Index;
 
 /// What an import did.
 #[derive(Debug, Default)]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
+use crate::load::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
 
 /// How source names in article prose become links.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -76,7 +76,7 @@ impl Config {
     /// Reads `dossier.yaml` under `root` and applies `overrides`.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let text = crate::confine::read_text(root, &path).map_err(|e| {
+        let text = crate::load::confine::read_text(root, &path).map_err(|e| {
             let mut d = Diagnostic::error(CONFIG_FILE, format!("cannot read the site configuration: {e}")).usage();
             if e.kind() == std::io::ErrorKind::NotFound {
                 let misspelt = ["dossier.yml", "Dossier.yaml", "dosier.yaml", "config.yaml"]

@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 use pulldown_cmark::{Options, Parser};
 
-use crate::chart::{self, format_number};
-use crate::html::escape;
 use crate::model::{Figure, FigureKind};
-use crate::xref::Index;
+use crate::render::chart::{self, format_number};
+use crate::resolve::xref::Index;
+use crate::text::html::escape;
 
 /// The `<figure id="fig-<id>">` element; `number` is the figure's number on this page.
 pub fn embed(index: &Index, figure: &Figure, number: Option<usize>, link_title: bool) -> String {

@@ -12,9 +12,9 @@
 //! `serve` keeps every output file in memory (a [`Site`] in its [`Session`])
 //! and, after an edit, re-runs phases 3 and 5 only for what the edit affects.
 //! `build` and `check` send each page to a [`Sink`] as soon as it is
-//! rendered — written to disk by [`crate::output`], or dropped — so the
+//! rendered — written to disk by [`crate::output::disk`], or dropped — so the
 //! pages are never all in memory at once.
-//! The search index ([`crate::search`]) is built on a thread of its own from
+//! The search index ([`crate::output::search`]) is built on a thread of its own from
 //! phase 4 on, beside template rendering (and, in `build`, the writing of the
 //! pages); `check` does without it. In `serve` it stays on that thread
 //! ([`Indexer`]), which keeps it current after each edit while the pages are
@@ -27,20 +27,20 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::assemble::{Assembler, Deps, JobId};
-use crate::config::Config;
-use crate::content::{self, Reloaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::exports;
-use crate::highlight;
-use crate::lint;
-use crate::markdown::{self, RenderOptions, Rendered};
+use crate::load::config::Config;
+use crate::load::content::{self, Reloaded};
 use crate::model::Content;
-use crate::search::{NoteRecords, Pending, SearchError, SearchIndex};
-use crate::site::{RenderedPages, Sink, Site};
-use crate::templates::{self, Templates};
-use crate::urls;
-use crate::views::SiteView;
-use crate::xref::{Index, Names};
+use crate::output::exports;
+use crate::output::search::{NoteRecords, Pending, SearchError, SearchIndex};
+use crate::output::site::{RenderedPages, Sink, Site};
+use crate::output::templates::{self, Templates};
+use crate::output::urls;
+use crate::output::views::SiteView;
+use crate::render::highlight;
+use crate::render::lint;
+use crate::render::markdown::{self, RenderOptions, Rendered};
+use crate::resolve::xref::{Index, Names};
 
 /// Builds the whole site to find its problems (all in `diagnostics`), without its search
 /// index, holding none of its pages.
@@ -145,7 +145,7 @@ fn render_page<M>(
     index: &Index,
     page: &crate::model::Page<M>,
     annotations: &[crate::model::Annotation],
-    autolink: Option<crate::config::Autolink>,
+    autolink: Option<crate::load::config::Autolink>,
     diagnostics: &Diagnostics,
 ) -> Rendered {
     let options = RenderOptions {
@@ -293,7 +293,7 @@ impl Session {
         let pending = match pending.transpose() {
             Ok(pending) => pending,
             Err(e) => {
-                diagnostics.push(Diagnostic::error(crate::config::CONFIG_FILE, format!("search index: {e:#}")));
+                diagnostics.push(Diagnostic::error(crate::load::config::CONFIG_FILE, format!("search index: {e:#}")));
                 return None;
             }
         };
@@ -505,7 +505,7 @@ fn load_checks(config: &Config, diagnostics: &Diagnostics) -> Option<Templates> 
         let names = highlight::theme_names();
         diagnostics.push(
             Diagnostic::error(
-                crate::config::CONFIG_FILE,
+                crate::load::config::CONFIG_FILE,
                 format!("unknown highlight_theme `{}`", config.highlight_theme),
             )
             .help(format!("choose one of: {}", names.join(", "))),
@@ -587,7 +587,7 @@ fn add_static(site: &mut Site, config: &Config, content: &Content, diagnostics: 
         site.add(name, bytes);
     }
     for file in &content.static_files {
-        match crate::confine::read(&config.root, &config.root.join("content").join(file)) {
+        match crate::load::confine::read(&config.root, &config.root.join("content").join(file)) {
             Ok(bytes) => site.add(file.to_string_lossy().replace('\\', "/"), bytes),
             Err(e) => diagnostics
                 .push(Diagnostic::error(Path::new("content").join(file), format!("cannot read static file: {e}"))),

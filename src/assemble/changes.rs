@@ -12,10 +12,10 @@
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::markdown::Rendered;
-use crate::site::RenderedPages;
-use crate::views::{AnnotationView, ChangeView, ChangesView, DiffPieceView, SentencePairView, SiteView};
-use crate::xref::Index;
+use crate::output::site::RenderedPages;
+use crate::output::views::{AnnotationView, ChangeView, ChangesView, DiffPieceView, SentencePairView, SiteView};
+use crate::render::markdown::Rendered;
+use crate::resolve::xref::Index;
 
 const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -301,16 +301,18 @@ pub fn view(versions: Versions) -> ChangesView {
     let words = |s: &str| s.split_whitespace().count();
     let all = sentences.iter().flat_map(|s| &s.changes);
     let (words_removed, words_added) = all.fold((0, 0), |(r, a), c| (r + words(&c.old), a + words(&c.new)));
-    let link =
-        |a: &crate::model::Article| crate::views::LinkView { title: a.meta.title.clone(), url: index.page_url(&a.id) };
+    let link = |a: &crate::model::Article| crate::output::views::LinkView {
+        title: a.meta.title.clone(),
+        url: index.page_url(&a.id),
+    };
     ChangesView {
         site: site.clone(),
         title: format!("Changes: {}", new_article.meta.title),
         url: format!("{}changes/", index.page_url(&new_article.id)),
         article: link(new_article),
         from: link(old_article),
-        from_label: crate::views::version_label(old_article.version()),
-        article_label: crate::views::version_label(new_article.version()),
+        from_label: crate::output::views::version_label(old_article.version()),
+        article_label: crate::output::views::version_label(new_article.version()),
         change_count,
         pair_count: sentences.iter().filter(|s| s.changed).count(),
         unchanged_count: sentences.iter().map(|s| s.unchanged.len()).sum(),

@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use super::{RenderOptions, Rendered, render};
-use crate::config::{Autolink, Config};
 use crate::diagnostics::Diagnostics;
+use crate::load::config::{Autolink, Config};
 use crate::model::{Annotation, AnnotationKind, Content, Occurrence, Page, SourceKind, SourceMeta};
-use crate::xref::Index;
+use crate::resolve::xref::Index;
 
 /// A site at the domain root (the spec suite renders with it too).
 pub(super) fn config() -> Config {

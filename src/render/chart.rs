@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use crate::html::escape;
 use crate::model::{Chart, ChartType};
+use crate::text::html::escape;
 
 /// `350000` → `350,000`; `2.5` → `2.5`.
 pub fn format_number(value: f64) -> String {

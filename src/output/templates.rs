@@ -11,33 +11,33 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
 
-use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, did_you_mean};
+use crate::load::config::Config;
 
 /// The default theme, compiled in so a dossier without `themes/` still builds.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../themes/default/templates/base.html")),
-    ("index.html", include_str!("../themes/default/templates/index.html")),
-    ("article.html", include_str!("../themes/default/templates/article.html")),
-    ("changes.html", include_str!("../themes/default/templates/changes.html")),
-    ("source.html", include_str!("../themes/default/templates/source.html")),
-    ("sources.html", include_str!("../themes/default/templates/sources.html")),
-    ("figure.html", include_str!("../themes/default/templates/figure.html")),
-    ("figures.html", include_str!("../themes/default/templates/figures.html")),
-    ("timeline.html", include_str!("../themes/default/templates/timeline.html")),
-    ("annotations.html", include_str!("../themes/default/templates/annotations.html")),
-    ("search.html", include_str!("../themes/default/templates/search.html")),
-    ("404.html", include_str!("../themes/default/templates/404.html")),
-    ("pagination.html", include_str!("../themes/default/templates/pagination.html")),
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("article.html", include_str!("../../themes/default/templates/article.html")),
+    ("changes.html", include_str!("../../themes/default/templates/changes.html")),
+    ("source.html", include_str!("../../themes/default/templates/source.html")),
+    ("sources.html", include_str!("../../themes/default/templates/sources.html")),
+    ("figure.html", include_str!("../../themes/default/templates/figure.html")),
+    ("figures.html", include_str!("../../themes/default/templates/figures.html")),
+    ("timeline.html", include_str!("../../themes/default/templates/timeline.html")),
+    ("annotations.html", include_str!("../../themes/default/templates/annotations.html")),
+    ("search.html", include_str!("../../themes/default/templates/search.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("pagination.html", include_str!("../../themes/default/templates/pagination.html")),
 ];
 
 /// The default theme's static files, copied to the site root.
 pub const DEFAULT_STATIC: &[(&str, &str)] = &[
-    ("style.css", include_str!("../themes/default/static/style.css")),
-    ("search.js", include_str!("../themes/default/static/search.js")),
-    ("file-links.js", include_str!("../themes/default/static/file-links.js")),
-    ("notes.css", include_str!("../themes/default/static/notes.css")),
-    ("notes.js", include_str!("../themes/default/static/notes.js")),
+    ("style.css", include_str!("../../themes/default/static/style.css")),
+    ("search.js", include_str!("../../themes/default/static/search.js")),
+    ("file-links.js", include_str!("../../themes/default/static/file-links.js")),
+    ("notes.css", include_str!("../../themes/default/static/notes.css")),
+    ("notes.js", include_str!("../../themes/default/static/notes.js")),
 ];
 
 /// Loaded templates, ready to render from many threads.
@@ -60,14 +60,14 @@ impl Templates {
         let mut problems = Vec::new();
         if config.theme != "default" && !theme_dir.is_dir() {
             problems.push(
-                Diagnostic::error(crate::config::CONFIG_FILE, format!("theme `{}` not found", config.theme))
+                Diagnostic::error(crate::load::config::CONFIG_FILE, format!("theme `{}` not found", config.theme))
                     .help(format!("create `themes/{}/templates/`, or set `theme: default`", config.theme)),
             );
         }
         for dir in [theme_dir, project_dir] {
             for (name, path) in template_files(&config.root, &dir, &mut problems) {
                 let shown = crate::diagnostics::display_path(&config.root, &path);
-                match crate::confine::read_text(&config.root, &path) {
+                match crate::load::confine::read_text(&config.root, &path) {
                     Ok(text) => {
                         sources.retain(|(n, _, _)| *n != name);
                         sources.push((name, text, shown));
@@ -280,7 +280,7 @@ fn template_files(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Ve
         return Vec::new();
     }
     let shown = crate::diagnostics::display_path(root, dir);
-    let listed = crate::confine::inside(root, dir).and_then(fs::read_dir);
+    let listed = crate::load::confine::inside(root, dir).and_then(fs::read_dir);
     let entries = match listed {
         Ok(entries) => entries,
         Err(e) => {
@@ -312,7 +312,7 @@ pub fn theme_static_files(config: &Config) -> (Vec<(String, Vec<u8>)>, Vec<Diagn
     let shown = |p: &Path| crate::diagnostics::display_path(&config.root, p);
     let mut stack = vec![dir.clone()];
     while let Some(folder) = stack.pop() {
-        let entries = match crate::confine::inside(&config.root, &folder).and_then(fs::read_dir) {
+        let entries = match crate::load::confine::inside(&config.root, &folder).and_then(fs::read_dir) {
             Ok(entries) => entries,
             Err(e) => {
                 problems.push(Diagnostic::error(shown(&folder), format!("cannot read theme folder: {e}")));
@@ -333,7 +333,7 @@ pub fn theme_static_files(config: &Config) -> (Vec<(String, Vec<u8>)>, Vec<Diagn
                 continue;
             }
             let Ok(rel) = path.strip_prefix(&dir) else { continue };
-            match crate::confine::read(&config.root, &path) {
+            match crate::load::confine::read(&config.root, &path) {
                 Ok(bytes) => {
                     let name = rel.to_string_lossy().replace('\\', "/");
                     files.retain(|(n, _)| *n != name);

@@ -1,5 +1,5 @@
 //! Machine-readable outputs: sitemap, Atom feed, robots.txt, W3C Web Annotations
-//! and schema.org JSON-LD. (The search index is [`crate::search`]'s.)
+//! and schema.org JSON-LD. (The search index is [`crate::output::search`]'s.)
 //!
 //! XML is written with explicit escaping; JSON with serde_json (and made
 //! safe for `<script>` where it is embedded in HTML).
@@ -9,12 +9,12 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::html::{escape, json_for_script};
 use crate::model::Article;
-use crate::published;
-use crate::site::{RenderedPages, Site};
-use crate::views::{AnnotationView, BibEntryView};
-use crate::xref::Index;
+use crate::output::published;
+use crate::output::site::{RenderedPages, Site};
+use crate::output::views::{AnnotationView, BibEntryView};
+use crate::resolve::xref::Index;
+use crate::text::html::{escape, json_for_script};
 
 /// How much of the exports to bring up to date.
 pub enum Scope<'s> {
@@ -111,7 +111,7 @@ fn atom(index: &Index) -> String {
 /// Selectors describe the published page as a browser sees it: a
 /// `CssSelector` for the article's text element, refined by a quote and by
 /// a position computed over that element's text content (see
-/// [`crate::published`]), so any W3C client anchors them.
+/// [`crate::output::published`]), so any W3C client anchors them.
 fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[AnnotationView], site: &Site) -> String {
     let config = index.config;
     let mut items = Vec::new();

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::markdown::Rendered;
+use crate::render::markdown::Rendered;
 
 /// Every file of the built site, by path relative to the output folder.
 #[derive(Clone, Debug, Default)]

@@ -12,10 +12,10 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::Rendered;
 use crate::model::{Figure, Source};
+use crate::render::markdown::Rendered;
+use crate::resolve::xref::Index;
 use crate::text::TextMap;
-use crate::xref::Index;
 
 /// Pushes every warning about the loaded and rendered dossier.
 pub fn check<'r>(index: &Index, rendered: impl IntoIterator<Item = &'r Rendered>, diagnostics: &Diagnostics) {

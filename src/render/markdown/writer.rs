@@ -25,13 +25,13 @@ use super::{
     CitationUse, Collected, Entry, FigureUse, Item, Mention, MentionSpot, PlacedAnnotation, RenderOptions, Rendered,
     annotation_id, note_carriers, number_figures, placed_annotations, sentence_at,
 };
-use crate::annotate::Anchor;
-use crate::config::Autolink;
-use crate::content::slugify;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::figure;
-use crate::highlight;
-use crate::html::escape;
+use crate::load::config::Autolink;
+use crate::load::content::slugify;
+use crate::render::annotate::Anchor;
+use crate::render::figure;
+use crate::render::highlight;
+use crate::text::html::escape;
 
 /// A footnote's marker: letters (a, b, … z, aa, ab), so footnotes never look like
 /// the numbered source citations beside them.

@@ -8,20 +8,21 @@
 //! when a view first needs them ([`Assembler::deferred`], for `serve`'s
 //! rebuilds, most of which render no page that shows backlinks).
 
+mod changes;
+
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use crate::changes;
 use crate::diagnostics::Diagnostic;
-use crate::exports;
-use crate::figure;
 use crate::model::{AnnotationKind, Article, Content, Event, SourceKind};
-use crate::site::RenderedPages;
-use crate::templates::Templates;
-use crate::views::*;
-use crate::xref::Index;
+use crate::output::exports;
+use crate::output::site::RenderedPages;
+use crate::output::templates::Templates;
+use crate::output::views::*;
+use crate::render::figure;
+use crate::resolve::xref::Index;
 
 /// One output page, named stably across rebuilds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -584,7 +585,7 @@ impl<'a> Assembler<'a> {
                 title: a.meta.title.clone(),
                 url: self.index.page_url(&a.id),
                 version: a.version().to_string(),
-                label: crate::views::version_label(a.version()),
+                label: crate::output::views::version_label(a.version()),
                 current: a.slug == article.slug,
             })
             .collect()
@@ -664,7 +665,7 @@ impl<'a> Assembler<'a> {
             id: article.slug.clone(),
             title: meta.title.clone(),
             version: article.version().to_string(),
-            version_label: crate::views::version_label(article.version()),
+            version_label: crate::output::views::version_label(article.version()),
             date: meta.date.map(|d| d.to_string()),
             date_human: meta.date.map(|d| d.human()),
             summary: meta.summary.clone(),
@@ -789,7 +790,7 @@ impl<'a> Assembler<'a> {
                 .filter(|a| self.index.source(a).is_some())
                 .map(|a| self.source_link(a)),
             members: self.links_to_sources(self.backlinks().members.get(slug.as_str())),
-            external_url: meta.url.clone().filter(|u| crate::html::is_safe_url(u)),
+            external_url: meta.url.clone().filter(|u| crate::text::html::is_safe_url(u)),
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
             pseudonym: meta.pseudonym.label(),
@@ -809,7 +810,7 @@ impl<'a> Assembler<'a> {
             title: meta.title.clone(),
             url: self.index.figure_url(&figure.slug),
             kind: meta.kind.as_str().into(),
-            value: meta.value.map(crate::chart::format_number),
+            value: meta.value.map(crate::render::chart::format_number),
             unit: meta.unit.clone(),
             approximate: meta.approximate,
             claimant: meta
@@ -956,8 +957,8 @@ fn most_used(group: &SourceGroupView) -> SourceGroupView {
 
 /// The theme's `style.css` (the project's theme folder first, then the built-in one).
 /// Problems reading the theme folder are reported when its files are added to the site.
-fn theme_stylesheet(config: &crate::config::Config) -> String {
-    crate::templates::theme_static_files(config)
+fn theme_stylesheet(config: &crate::load::config::Config) -> String {
+    crate::output::templates::theme_static_files(config)
         .0
         .into_iter()
         .find(|(name, _)| name == "style.css")
