@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostics;
 use crate::load::config::{Autolink, Config};
 use crate::load::content::parse_page;
-use crate::model::{Article, ArticleMeta, Content, Figure, Source};
+use crate::model::{Article, ArticleMeta, Content, Figure, PageId, Source};
 use crate::render::markdown::{self, RenderOptions};
 use crate::resolve::xref::Index;
 
@@ -25,8 +25,8 @@ pub fn article(input: &[u8]) {
     let config = config();
     let diagnostics = Diagnostics::default();
     let file = Path::new("content/articles/fuzz.md");
-    let article: Article =
-        parse_page(file, "articles/fuzz", text.to_string(), &diagnostics).unwrap_or_else(|| plain_article(text));
+    let article: Article = parse_page(file, &PageId::Article("fuzz".into()), text.to_string(), &diagnostics)
+        .unwrap_or_else(|| plain_article(text));
     let mut content = fixed_pages(&diagnostics);
     content.articles.push(article);
     let index = Index::new(&config, &content);
@@ -59,11 +59,14 @@ pub fn front_matter(input: &[u8]) {
     };
     let text = crate::load::content::lone_cr_to_lf(text.to_string());
     let diagnostics = Diagnostics::default();
-    let _: Option<Article> = parse_page(Path::new("content/articles/a.md"), "articles/a", text.clone(), &diagnostics);
-    let _: Option<Source> = parse_page(Path::new("content/sources/s.md"), "sources/s", text.clone(), &diagnostics);
-    let _: Option<Figure> = parse_page(Path::new("content/figures/f.md"), "figures/f", text.clone(), &diagnostics);
+    let _: Option<Article> =
+        parse_page(Path::new("content/articles/a.md"), &PageId::Article("a".into()), text.clone(), &diagnostics);
+    let _: Option<Source> =
+        parse_page(Path::new("content/sources/s.md"), &PageId::Source("s".into()), text.clone(), &diagnostics);
+    let _: Option<Figure> =
+        parse_page(Path::new("content/figures/f.md"), &PageId::Figure("f".into()), text.clone(), &diagnostics);
     let index: Option<crate::model::Page<crate::model::IndexMeta>> =
-        parse_page(Path::new("content/_index.md"), "_index", text, &diagnostics);
+        parse_page(Path::new("content/_index.md"), &PageId::Landing, text, &diagnostics);
     drop(index);
     for diagnostic in diagnostics.snapshot() {
         let rendered = diagnostic.render(false);
@@ -154,8 +157,7 @@ fn annotation(line: &str) -> crate::model::Annotation {
 /// An article whose whole text is its body, for inputs whose front matter is broken.
 fn plain_article(text: &str) -> Article {
     Article {
-        id: "articles/fuzz".into(),
-        slug: "fuzz".into(),
+        id: PageId::Article("fuzz".into()),
         path: PathBuf::from("content/articles/fuzz.md"),
         meta: ArticleMeta {
             title: "Fuzz".into(),
@@ -182,19 +184,19 @@ fn fixed_pages(diagnostics: &Diagnostics) -> Content {
     let source: Option<Source> = page(
         diagnostics,
         "content/sources/outlet.md",
-        "sources/outlet",
+        PageId::Source("outlet".into()),
         "---\ntitle: The Outlet\nkind: outlet\naliases: [Outlet, Army]\n---\nAn outlet.\n",
     );
     let figure: Option<Figure> = page(
         diagnostics,
         "content/figures/strength.md",
-        "figures/strength",
+        PageId::Figure("strength".into()),
         "---\ntitle: Strength\nkind: stat\nvalue: 2000\nclaimed_by: outlet\n---\n",
     );
     let earlier: Option<Article> = page(
         diagnostics,
         "content/articles/earlier.md",
-        "articles/earlier",
+        PageId::Article("earlier".into()),
         "---\ntitle: Earlier\nversion: as-received\n---\nThe army said so.\n",
     );
     Content {
@@ -210,10 +212,10 @@ fn fixed_pages(diagnostics: &Diagnostics) -> Content {
 fn page<M: serde::de::DeserializeOwned>(
     diagnostics: &Diagnostics,
     path: &str,
-    id: &str,
+    id: PageId,
     text: &str,
 ) -> Option<crate::model::Page<M>> {
-    parse_page(Path::new(path), id, text.to_string(), diagnostics)
+    parse_page(Path::new(path), &id, text.to_string(), diagnostics)
 }
 
 fn config() -> Config {

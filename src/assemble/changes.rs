@@ -280,7 +280,7 @@ pub fn view(versions: Versions) -> ChangesView {
     let Versions { index, rendered, site, new, old, old_notes, new_notes } = versions;
     let content = index.content;
     let (old_article, new_article) = (&content.articles[old], &content.articles[new]);
-    let (old_facts, new_facts) = (&rendered.articles[old], &rendered.articles[new]);
+    let (old_facts, new_facts) = (rendered.of(old_article), rendered.of(new_article));
     let sides = Sides {
         old_text: tidy(&old_facts.text),
         new_text: tidy(&new_facts.text),

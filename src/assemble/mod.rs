@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{AnnotationKind, Article, Content, Event, SourceKind};
+use crate::model::{AnnotationKind, Article, Content, Event, FrontMatter, PageId, SourceKind};
 use crate::output::exports;
 use crate::output::site::RenderedPages;
 use crate::output::templates::Templates;
@@ -35,10 +35,10 @@ pub enum JobId {
     Annotations(usize),
     Search,
     NotFound,
-    Article(String),
-    Changes(String),
-    Source(String),
-    Figure(String),
+    /// The page of an article, a source or a figure.
+    Page(PageId),
+    /// An article's changes page, beside its own.
+    Changes(PageId),
 }
 
 /// How many entries a page of each list shows: at 10,000 pages every list page stays
@@ -114,8 +114,8 @@ fn slice_groups<G: Grouped>(groups: &[G], from: usize, to: usize) -> Vec<G> {
 pub enum Deps {
     /// Lists and the landing page: any change may alter them.
     Everything,
-    /// Page ids (`articles/x`, `sources/y`), and `_index`.
-    Pages(HashSet<String>),
+    /// These pages.
+    Pages(HashSet<PageId>),
 }
 
 /// Where each source and figure is used, gathered once from every page's facts.
@@ -125,8 +125,8 @@ struct Backlinks<'a> {
     citations: FxHashMap<&'a str, Vec<(usize, usize)>>,
     mentions: FxHashMap<&'a str, Vec<(usize, usize)>>,
     figure_uses: FxHashMap<&'a str, Vec<(usize, usize)>>,
-    /// Articles whose Markdown links to a page id with a wikilink.
-    links_to: FxHashMap<&'a str, Vec<usize>>,
+    /// Articles whose Markdown links to a page with a wikilink.
+    links_to: FxHashMap<&'a PageId, Vec<usize>>,
     /// Sources affiliated with a source (source indices).
     members: FxHashMap<&'a str, Vec<usize>>,
     /// Figures claimed by a source, and figures citing it (figure indices).
@@ -205,7 +205,8 @@ pub struct Assembler<'a> {
     annotations: Vec<AnnotationView>,
     /// Annotations citing a source, by the source's URL.
     annotations_citing: FxHashMap<String, Vec<AnnotationView>>,
-    positions: FxHashMap<&'a str, usize>,
+    /// Each page's place in its list of the content (`content.sources[i]`).
+    positions: FxHashMap<&'a PageId, usize>,
     /// The sources and annotations lists, made once for all their pages (and the landing
     /// page) when the first of them renders.
     source_groups: OnceLock<Vec<SourceGroupView>>,
@@ -228,14 +229,9 @@ impl<'a> Assembler<'a> {
     /// `serve`'s rebuilds (an article edited) render no page that shows backlinks.
     pub fn deferred(index: &'a Index<'a>, rendered: &'a RenderedPages, site: SiteView) -> Assembler<'a> {
         let content = index.content;
-        let positions = content
-            .articles
-            .iter()
-            .map(|p| p.id.as_str())
-            .chain(content.sources.iter().map(|p| p.id.as_str()))
-            .chain(content.figures.iter().map(|p| p.id.as_str()))
-            .enumerate()
-            .map(|(i, id)| (id, i))
+        let positions = (content.articles.iter().enumerate().map(|(i, p)| (&p.id, i)))
+            .chain(content.sources.iter().enumerate().map(|(i, p)| (&p.id, i)))
+            .chain(content.figures.iter().enumerate().map(|(i, p)| (&p.id, i)))
             .collect();
         let mut assembler = Assembler {
             index,
@@ -247,7 +243,7 @@ impl<'a> Assembler<'a> {
             positions,
             source_groups: OnceLock::new(),
             annotation_groups: OnceLock::new(),
-            article_slugs: content.articles.iter().enumerate().map(|(i, a)| (a.slug.as_str(), i)).collect(),
+            article_slugs: content.articles.iter().enumerate().map(|(i, a)| (a.slug(), i)).collect(),
             versions_of: FxHashMap::default(),
         };
         for (i, a) in content.articles.iter().enumerate() {
@@ -270,7 +266,7 @@ impl<'a> Assembler<'a> {
         let content: &'a Content = self.index.content;
         let rendered: &'a RenderedPages = self.rendered;
         let mut b = Backlinks::default();
-        for (a, facts) in rendered.articles.iter().enumerate() {
+        for (a, facts) in content.articles.iter().map(|p| rendered.of(p)).enumerate() {
             for (k, c) in facts.citations.iter().enumerate() {
                 b.citations.entry(c.source.as_str()).or_default().push((a, k));
             }
@@ -281,7 +277,7 @@ impl<'a> Assembler<'a> {
                 b.figure_uses.entry(f.figure.as_str()).or_default().push((a, k));
             }
             for link in &facts.links {
-                b.links_to.entry(link.as_str()).or_default().push(a);
+                b.links_to.entry(link).or_default().push(a);
             }
         }
         for (i, source) in content.sources.iter().enumerate() {
@@ -307,16 +303,17 @@ impl<'a> Assembler<'a> {
         b
     }
 
-    /// Articles whose rendered Markdown shows something of source or figure `slug`.
-    fn articles_using(&self, kind: &str, slug: &str) -> Vec<usize> {
+    /// Articles whose rendered Markdown shows something of source or figure `id`.
+    fn articles_using(&self, id: &PageId) -> Vec<usize> {
         let b = self.backlinks();
-        let mut articles: Vec<usize> = match kind {
-            "sources" => {
+        let slug = id.slug();
+        let mut articles: Vec<usize> = match id {
+            PageId::Source(_) => {
                 b.citations.get(slug).into_iter().chain(b.mentions.get(slug)).flatten().map(|(a, _)| *a).collect()
             }
             _ => b.figure_uses.get(slug).into_iter().flatten().map(|(a, _)| *a).collect(),
         };
-        articles.extend(b.links_to.get(format!("{kind}/{slug}").as_str()).into_iter().flatten());
+        articles.extend(b.links_to.get(id).into_iter().flatten());
         articles.sort_unstable();
         articles.dedup();
         articles
@@ -328,7 +325,8 @@ impl<'a> Assembler<'a> {
         uses.into_iter()
             .flatten()
             .map(|&(a, k)| {
-                let (article, facts) = (&c.articles[a], &self.rendered.articles[a]);
+                let article = &c.articles[a];
+                let facts = self.rendered.of(article);
                 let page = self.link(&article.id, &article.meta.title);
                 let (anchor, sentence, number) = match kind {
                     Use::Citation => {
@@ -359,27 +357,19 @@ impl<'a> Assembler<'a> {
         }
         jobs.extend(self.list_jobs());
         for article in &c.articles {
-            jobs.push(JobId::Article(article.slug.clone()));
+            jobs.push(JobId::Page(article.id.clone()));
             if self.predecessor(article).is_some() {
-                jobs.push(JobId::Changes(article.slug.clone()));
+                jobs.push(JobId::Changes(article.id.clone()));
             }
         }
-        jobs.extend(c.sources.iter().map(|s| JobId::Source(s.slug.clone())));
-        jobs.extend(c.figures.iter().map(|f| JobId::Figure(f.slug.clone())));
+        jobs.extend(c.sources.iter().map(|s| JobId::Page(s.id.clone())));
+        jobs.extend(c.figures.iter().map(|f| JobId::Page(f.id.clone())));
         jobs
     }
 
-    fn position(&self, id: &str) -> Option<usize> {
-        let c = self.content();
-        let i = *self.positions.get(id)?;
-        let (a, s) = (c.articles.len(), c.sources.len());
-        Some(if i < a {
-            i
-        } else if i < a + s {
-            i - a
-        } else {
-            i - a - s
-        })
+    /// The page's place in its list of the content (`None` if it no longer exists).
+    fn position(&self, id: &PageId) -> Option<usize> {
+        self.positions.get(id).copied()
     }
 
     /// The view of one job; `None` if its page no longer exists.
@@ -444,16 +434,22 @@ impl<'a> Assembler<'a> {
                         stylesheet_css: theme_stylesheet(config),
                     },
                 ),
-                JobId::Article(slug) => {
-                    let i = self.position(&format!("articles/{slug}"))?;
-                    PageJob::new("article.html", page(&format!("articles/{slug}/")), &self.article_view(i))
+                JobId::Page(id) => {
+                    let i = self.position(id)?;
+                    let path = page(&id.url_path());
+                    match id {
+                        PageId::Article(_) => PageJob::new("article.html", path, &self.article_view(i)),
+                        PageId::Source(_) => PageJob::new("source.html", path, &self.source_view(i)),
+                        PageId::Figure(_) => PageJob::new("figure.html", path, &self.figure_view(i)),
+                        PageId::Landing => return None,
+                    }
                 }
-                JobId::Changes(slug) => {
-                    let i = self.position(&format!("articles/{slug}"))?;
+                JobId::Changes(id) => {
+                    let i = self.position(id)?;
                     let from = self.predecessor(&self.content().articles[i])?;
                     PageJob::new(
                         "changes.html",
-                        page(&format!("articles/{slug}/changes/")),
+                        page(&format!("{}changes/", id.url_path())),
                         &changes::view(changes::Versions {
                             index: self.index,
                             rendered: self.rendered,
@@ -464,14 +460,6 @@ impl<'a> Assembler<'a> {
                             new_notes: self.annotation_views(i),
                         }),
                     )
-                }
-                JobId::Source(slug) => {
-                    let i = self.position(&format!("sources/{slug}"))?;
-                    PageJob::new("source.html", page(&format!("sources/{slug}/")), &self.source_view(i))
-                }
-                JobId::Figure(slug) => {
-                    let i = self.position(&format!("figures/{slug}"))?;
-                    PageJob::new("figure.html", page(&format!("figures/{slug}/")), &self.figure_view(i))
                 }
             }
             .with_permalink(&self.site.base_url),
@@ -487,8 +475,8 @@ impl<'a> Assembler<'a> {
             JobId::Index | JobId::Sources(_) | JobId::Figures(_) | JobId::Timeline | JobId::Annotations(_) => {
                 return Deps::Everything;
             }
-            JobId::Article(slug) | JobId::Changes(slug) => {
-                let Some(i) = self.position(&format!("articles/{slug}")) else {
+            JobId::Page(id @ PageId::Article(_)) | JobId::Changes(id) => {
+                let Some(i) = self.position(id) else {
                     return Deps::Everything;
                 };
                 let article = &c.articles[i];
@@ -498,14 +486,13 @@ impl<'a> Assembler<'a> {
                     pages.insert(c.articles[p].id.clone());
                     self.article_deps(p, &mut pages);
                 }
-                for other in c.articles.iter().filter(|a| a.article_key() == article.article_key()) {
-                    pages.insert(other.id.clone());
+                for other in self.versions_of_article(article) {
+                    pages.insert(c.articles[other].id.clone());
                 }
             }
-            JobId::Source(slug) => {
-                let id = format!("sources/{slug}");
+            JobId::Page(id @ PageId::Source(slug)) => {
                 if let Some(source) = self.index.source(slug) {
-                    pages.extend(source.meta.affiliation.iter().map(|a| format!("sources/{a}")));
+                    pages.extend(source.meta.references());
                 }
                 let b = self.backlinks();
                 pages.extend(b.members.get(slug.as_str()).into_iter().flatten().map(|&i| c.sources[i].id.clone()));
@@ -513,44 +500,32 @@ impl<'a> Assembler<'a> {
                 pages.extend(figures.flatten().map(|&i| c.figures[i].id.clone()));
                 pages
                     .extend(b.annotated_in.get(slug.as_str()).into_iter().flatten().map(|&i| c.articles[i].id.clone()));
-                pages.extend(self.articles_using("sources", slug).into_iter().map(|i| c.articles[i].id.clone()));
-                pages.insert(id);
+                pages.extend(self.articles_using(id).into_iter().map(|i| c.articles[i].id.clone()));
+                pages.insert(id.clone());
             }
-            JobId::Figure(slug) => {
-                let id = format!("figures/{slug}");
+            JobId::Page(id @ PageId::Figure(slug)) => {
                 if let Some(figure) = self.index.figure(slug) {
-                    pages.extend(
-                        figure.meta.claimed_by.iter().chain(&figure.meta.cites).map(|s| format!("sources/{s}")),
-                    );
+                    pages.extend(figure.meta.references());
                 }
-                pages.extend(self.articles_using("figures", slug).into_iter().map(|i| c.articles[i].id.clone()));
-                pages.insert(id);
+                pages.extend(self.articles_using(id).into_iter().map(|i| c.articles[i].id.clone()));
+                pages.insert(id.clone());
             }
+            JobId::Page(PageId::Landing) => return Deps::Everything,
         }
         Deps::Pages(pages)
     }
 
     /// What an article's page shows of other pages: cited and mentioned sources, figures, links.
-    fn article_deps(&self, i: usize, pages: &mut HashSet<String>) {
-        let (article, rendered) = (&self.content().articles[i], &self.rendered.articles[i]);
-        pages.extend(rendered.citations.iter().map(|c| format!("sources/{}", c.source)));
-        pages.extend(rendered.mentions.iter().map(|m| format!("sources/{}", m.source)));
-        pages.extend(rendered.figures.iter().map(|f| format!("figures/{}", f.figure)));
-        pages.extend(rendered.links.iter().cloned());
-        let meta = &article.meta;
-        let cited = meta
-            .annotations
-            .iter()
-            .flat_map(|a| &a.cites)
-            .chain(meta.events.iter().flat_map(|e| &e.cites))
-            .chain(&meta.based_on);
-        pages.extend(cited.map(|s| format!("sources/{s}")));
+    fn article_deps(&self, i: usize, pages: &mut HashSet<PageId>) {
+        let article = &self.content().articles[i];
+        pages.extend(self.rendered.of(article).references());
+        pages.extend(article.meta.references());
     }
     fn content(&self) -> &'a Content {
         self.index.content
     }
 
-    fn link(&self, id: &str, title: &str) -> LinkView {
+    fn link(&self, id: &PageId, title: &str) -> LinkView {
         LinkView { title: title.to_string(), url: self.index.page_url(id) }
     }
 
@@ -561,15 +536,14 @@ impl<'a> Assembler<'a> {
     /// The version an article was edited from: `edited_from`, else the as-received version.
     pub fn predecessor(&self, article: &Article) -> Option<usize> {
         let articles = &self.content().articles;
-        if let Some(from) = &article.meta.edited_from {
-            let slug = from.trim_start_matches("articles/");
-            return self.article_slugs.get(slug).copied().filter(|&i| articles[i].slug != article.slug);
+        if let Some(slug) = article.edited_from() {
+            return self.article_slugs.get(slug).copied().filter(|&i| articles[i].slug() != article.slug());
         }
         if article.version() == "as-received" {
             return None;
         }
         self.versions_of_article(article)
-            .find(|&i| articles[i].version() == "as-received" && articles[i].slug != article.slug)
+            .find(|&i| articles[i].version() == "as-received" && articles[i].slug() != article.slug())
     }
 
     /// The indices of the versions of `article` (itself included), in content order.
@@ -586,14 +560,14 @@ impl<'a> Assembler<'a> {
                 url: self.index.page_url(&a.id),
                 version: a.version().to_string(),
                 label: crate::output::views::version_label(a.version()),
-                current: a.slug == article.slug,
+                current: a.slug() == article.slug(),
             })
             .collect()
     }
 
     pub fn annotation_views(&self, article_index: usize) -> Vec<AnnotationView> {
         let article = &self.content().articles[article_index];
-        let rendered = &self.rendered.articles[article_index];
+        let rendered = self.rendered.of(article);
         let mut seen = std::collections::HashSet::new();
         rendered
             .annotations
@@ -615,6 +589,7 @@ impl<'a> Assembler<'a> {
                         .map(|s| self.source_link(s))
                         .collect(),
                     article: self.link(&article.id, &article.meta.title),
+                    article_id: article.id.clone(),
                     url: format!("{}#{}", self.index.page_url(&article.id), placed.anchor),
                 }
             })
@@ -628,7 +603,7 @@ impl<'a> Assembler<'a> {
 
     fn article_view(&self, i: usize) -> ArticleView {
         let article = &self.content().articles[i];
-        let rendered = &self.rendered.articles[i];
+        let rendered = self.rendered.of(article);
         let meta = &article.meta;
         let bibliography: Vec<BibEntryView> = rendered
             .bibliography
@@ -662,7 +637,7 @@ impl<'a> Assembler<'a> {
         });
         ArticleView {
             site: self.site.clone(),
-            id: article.slug.clone(),
+            id: article.slug().to_string(),
             title: meta.title.clone(),
             version: article.version().to_string(),
             version_label: crate::output::views::version_label(article.version()),
@@ -722,7 +697,7 @@ impl<'a> Assembler<'a> {
     }
 
     fn links_to_sources(&self, indices: Option<&Vec<usize>>) -> Vec<LinkView> {
-        indices.into_iter().flatten().map(|&i| self.source_link(&self.content().sources[i].slug)).collect()
+        indices.into_iter().flatten().map(|&i| self.source_link(self.content().sources[i].slug())).collect()
     }
 
     fn links_to_figures(&self, indices: Option<&Vec<usize>>) -> Vec<LinkView> {
@@ -749,13 +724,13 @@ impl<'a> Assembler<'a> {
                     .iter()
                     .filter(|s| s.meta.kind == *kind)
                     .map(|s| SourceSummaryView {
-                        id: s.slug.clone(),
+                        id: s.slug().to_string(),
                         title: s.meta.title.clone(),
-                        url: self.index.source_url(&s.slug),
+                        url: self.index.source_url(s.slug()),
                         kind: kind.as_str().into(),
                         role: s.meta.role.clone(),
                         pseudonym: s.meta.pseudonym.label(),
-                        uses: self.uses_of(&s.slug),
+                        uses: self.uses_of(s.slug()),
                     })
                     .collect();
                 sources.sort_by_cached_key(|s| s.title.to_lowercase());
@@ -771,13 +746,13 @@ impl<'a> Assembler<'a> {
     fn source_view(&self, i: usize) -> SourceView {
         let source = &self.content().sources[i];
         let meta = &source.meta;
-        let slug = &source.slug;
-        let citations = self.backlink_views(self.backlinks().citations.get(slug.as_str()), Use::Citation);
-        let mentions = self.backlink_views(self.backlinks().mentions.get(slug.as_str()), Use::Mention);
+        let slug = source.slug();
+        let citations = self.backlink_views(self.backlinks().citations.get(slug), Use::Citation);
+        let mentions = self.backlink_views(self.backlinks().mentions.get(slug), Use::Mention);
         let annotations = self.annotations_citing.get(&self.index.source_url(slug)).cloned().unwrap_or_default();
         SourceView {
             site: self.site.clone(),
-            id: slug.clone(),
+            id: slug.to_string(),
             title: meta.title.clone(),
             url: self.index.source_url(slug),
             kind: meta.kind.as_str().into(),
@@ -789,16 +764,16 @@ impl<'a> Assembler<'a> {
                 .as_deref()
                 .filter(|a| self.index.source(a).is_some())
                 .map(|a| self.source_link(a)),
-            members: self.links_to_sources(self.backlinks().members.get(slug.as_str())),
+            members: self.links_to_sources(self.backlinks().members.get(slug)),
             external_url: meta.url.clone().filter(|u| crate::text::html::is_safe_url(u)),
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
             pseudonym: meta.pseudonym.label(),
-            body_html: self.rendered.sources[i].html.clone(),
+            body_html: self.rendered.of(source).html.clone(),
             citations,
             mentions,
-            figures: self.links_to_figures(self.backlinks().claims.get(slug.as_str())),
-            cited_by_figures: self.links_to_figures(self.backlinks().figure_cites.get(slug.as_str())),
+            figures: self.links_to_figures(self.backlinks().claims.get(slug)),
+            cited_by_figures: self.links_to_figures(self.backlinks().figure_cites.get(slug)),
             annotations,
         }
     }
@@ -806,9 +781,9 @@ impl<'a> Assembler<'a> {
     fn figure_summary(&self, figure: &crate::model::Figure) -> FigureSummaryView {
         let meta = &figure.meta;
         FigureSummaryView {
-            id: figure.slug.clone(),
+            id: figure.slug().to_string(),
             title: meta.title.clone(),
-            url: self.index.figure_url(&figure.slug),
+            url: self.index.figure_url(figure.slug()),
             kind: meta.kind.as_str().into(),
             value: meta.value.map(crate::render::chart::format_number),
             unit: meta.unit.clone(),
@@ -824,15 +799,15 @@ impl<'a> Assembler<'a> {
 
     fn figure_view(&self, i: usize) -> FigureView {
         let figure = &self.content().figures[i];
-        let referenced_in = self.backlink_views(self.backlinks().figure_uses.get(figure.slug.as_str()), Use::Figure);
+        let referenced_in = self.backlink_views(self.backlinks().figure_uses.get(figure.slug()), Use::Figure);
         FigureView {
             site: self.site.clone(),
-            id: figure.slug.clone(),
+            id: figure.slug().to_string(),
             title: figure.meta.title.clone(),
-            url: self.index.figure_url(&figure.slug),
+            url: self.index.figure_url(figure.slug()),
             summary: self.figure_summary(figure),
             figure_html: figure::embed(self.index, figure, None, false),
-            body_html: self.rendered.figures[i].html.clone(),
+            body_html: self.rendered.of(figure).html.clone(),
             sources: figure
                 .meta
                 .cites
@@ -922,7 +897,7 @@ impl<'a> Assembler<'a> {
             summary: index_page
                 .and_then(|p| p.meta.summary.clone())
                 .or_else(|| Some(self.index.config.description.clone()).filter(|d| !d.is_empty())),
-            body_html: self.rendered.index.as_ref().map(|r| r.html.clone()).unwrap_or_default(),
+            body_html: self.rendered.get(&PageId::Landing).map(|r| r.html.clone()).unwrap_or_default(),
             articles: groups,
             figures: c.figures.iter().map(|f| self.figure_summary(f)).collect(),
             key_figures_html: c

@@ -30,7 +30,7 @@ use crate::assemble::{Assembler, Deps, JobId};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Config;
 use crate::load::content::{self, Reloaded};
-use crate::model::Content;
+use crate::model::{Content, PageId};
 use crate::output::exports;
 use crate::output::search::{NoteRecords, Pending, SearchError, SearchIndex};
 use crate::output::site::{RenderedPages, Sink, Site};
@@ -73,11 +73,11 @@ impl Sink for Discard {
 /// Which pages to (re)render.
 enum Select<'a> {
     All,
-    Only(&'a HashSet<String>),
+    Only(&'a HashSet<PageId>),
 }
 
 impl Select<'_> {
-    fn wants(&self, id: &str) -> bool {
+    fn wants(&self, id: &PageId) -> bool {
         match self {
             Select::All => true,
             Select::Only(ids) => ids.contains(id),
@@ -85,7 +85,8 @@ impl Select<'_> {
     }
 }
 
-/// Renders the Markdown of the selected pages into `rendered` (all pages when `rendered` is empty).
+/// Renders the Markdown of the selected pages, keeping the others' from `previous`
+/// (all pages when there is no `previous`).
 fn render_markdown(
     index: &Index,
     previous: Option<RenderedPages>,
@@ -94,51 +95,45 @@ fn render_markdown(
 ) -> RenderedPages {
     let content: &Content = index.content;
     let autolink = Some(index.config.autolink);
-    let (old_articles, old_sources, old_figures, old_index) = match previous {
-        Some(p) => (Some(p.articles), Some(p.sources), Some(p.figures), p.index),
-        None => (None, None, None, None),
-    };
+    let mut previous = previous.unwrap_or_default();
+    let mut kept = |id: &PageId| if select.wants(id) { None } else { previous.take(id) };
+    let old_articles: Vec<_> = content.articles.iter().map(|p| kept(&p.id)).collect();
+    let old_sources: Vec<_> = content.sources.iter().map(|p| kept(&p.id)).collect();
+    let old_figures: Vec<_> = content.figures.iter().map(|p| kept(&p.id)).collect();
+    let old_index = content.index.as_ref().and_then(|p| kept(&p.id));
     // Articles find source names with one automaton of every name, built on first use by one
     // thread (about a second at 100,000 pages): the sources and figures, which need none,
     // render meanwhile on the other threads.
     let articles = || {
-        if content.articles.iter().any(|a| select.wants(&a.id)) {
+        if old_articles.iter().any(Option::is_none) {
             let _ = index.name_matcher();
         }
-        render_each(old_articles, &content.articles, &select, |a| {
+        render_each(old_articles, &content.articles, |a| {
             render_page(index, a, &a.meta.annotations, autolink, diagnostics)
         })
     };
-    let sources =
-        || render_each(old_sources, &content.sources, &select, |s| render_page(index, s, &[], None, diagnostics));
-    let figures =
-        || render_each(old_figures, &content.figures, &select, |f| render_page(index, f, &[], None, diagnostics));
+    let sources = || render_each(old_sources, &content.sources, |s| render_page(index, s, &[], None, diagnostics));
+    let figures = || render_each(old_figures, &content.figures, |f| render_page(index, f, &[], None, diagnostics));
     let (articles, (sources, figures)) = rayon::join(articles, || rayon::join(sources, figures));
-    let index_page = match (old_index, &content.index) {
-        (Some(r), Some(_)) if !select.wants("_index") => Some(r),
-        (_, Some(i)) => Some(render_page(index, i, &[], None, diagnostics)),
-        (_, None) => None,
-    };
-    RenderedPages { articles, sources, figures, index: index_page }
+    let mut rendered = RenderedPages::empty();
+    for (id, page) in articles.into_iter().chain(sources).chain(figures) {
+        rendered.insert(id, page);
+    }
+    if let Some(page) = &content.index {
+        let landing = old_index.unwrap_or_else(|| render_page(index, page, &[], None, diagnostics));
+        rendered.insert(page.id.clone(), landing);
+    }
+    rendered
 }
 
-/// The selected `pages` rendered by `render` (in parallel), the others kept from `old`
-/// (all rendered when there is no `old`).
+/// Each of `pages` with its rendering: kept from `old` where there is one, else rendered
+/// by `render` (in parallel).
 fn render_each<M: Sync>(
-    old: Option<Vec<Rendered>>,
+    old: Vec<Option<Rendered>>,
     pages: &[crate::model::Page<M>],
-    select: &Select,
     render: impl Fn(&crate::model::Page<M>) -> Rendered + Sync,
-) -> Vec<Rendered> {
-    let old: Vec<Option<Rendered>> =
-        old.map_or_else(|| (0..pages.len()).map(|_| None).collect(), |v| v.into_iter().map(Some).collect());
-    old.into_par_iter()
-        .zip(pages)
-        .map(|(old, page)| match old {
-            Some(r) if !select.wants(&page.id) => r,
-            _ => render(page),
-        })
-        .collect()
+) -> Vec<(PageId, Rendered)> {
+    old.into_par_iter().zip(pages).map(|(old, page)| (page.id.clone(), old.unwrap_or_else(|| render(page)))).collect()
 }
 
 fn render_page<M>(
@@ -221,7 +216,7 @@ pub struct Session {
     templates: Templates,
     deps: HashMap<JobId, Deps>,
     /// The jobs that show something of each page id.
-    dependents: HashMap<String, HashSet<JobId>>,
+    dependents: HashMap<PageId, HashSet<JobId>>,
     names: Arc<Names>,
     /// The annotation records the search index holds, and the index, on its own thread.
     notes: NoteRecords,
@@ -261,7 +256,7 @@ impl Session {
         index.check_front_matter(diagnostics);
         phases.done("index");
         let rendered = render_markdown(&index, None, Select::All, diagnostics);
-        lint::check(&index, rendered.all(), diagnostics);
+        lint::check(&index, rendered.all(&content).map(|(_, r)| r), diagnostics);
         phases.done("markdown");
         let templates = templates?;
         if diagnostics.has_errors() {
@@ -347,9 +342,9 @@ impl Session {
             rayon::spawn(move || _ = sender.send(Site::clone(&current)));
             copy
         };
-        let before: HashMap<String, PageFront> =
+        let before: HashMap<PageId, PageFront> =
             changed.iter().filter_map(|p| self.front_of_path(p)).map(|f| (f.id.clone(), f)).collect();
-        let mut pages: HashSet<String> = HashSet::new();
+        let mut pages: HashSet<PageId> = HashSet::new();
         for path in changed {
             match content::reload(&self.config, &mut self.content, path, diagnostics) {
                 Reloaded::Replaced(id) => {
@@ -360,21 +355,21 @@ impl Session {
             }
         }
         let edit = self.describe(&pages, &before);
-        let index = if edit.names.is_empty() {
+        let index = if !edit.names_changed {
             Index::with_names(&self.config, &self.content, self.names.clone())
         } else {
             Index::new(&self.config, &self.content)
         };
         index.check_pages(|id| pages.contains(id), diagnostics);
         let markdown = self.markdown_affected(&pages, &edit);
-        let old_backlinks = self.backlinks_from(&self.rendered, &markdown);
+        let old_backlinks = self.backlinks_from(&markdown);
         let old_listed = self.listed_facts(&markdown);
         let previous = std::mem::replace(&mut self.rendered, RenderedPages::empty());
         self.rendered = render_markdown(&index, Some(previous), Select::Only(&markdown), diagnostics);
         if diagnostics.has_errors() {
             return Err(UpdateError::Broken);
         }
-        let backlinks_changed = rebuild::changed_keys(&old_backlinks, &self.backlinks_from(&self.rendered, &markdown));
+        let backlinks_changed = rebuild::changed_keys(&old_backlinks, &self.backlinks_from(&markdown));
         let lists_changed = old_listed != self.listed_facts(&markdown);
         phases.done("markdown");
         let site_view = site_view(&self.config, &self.body_end_html);
@@ -535,9 +530,9 @@ fn render_jobs(
         deps: Deps,
         output: Option<(String, String)>,
     }
-    let annotated: HashSet<&str> = (assembler.index.content.articles.iter().zip(&assembler.rendered.articles))
-        .filter(|(_, facts)| !facts.annotations.is_empty())
-        .map(|(article, _)| article.slug.as_str())
+    let annotated: HashSet<&PageId> = (assembler.index.content.articles.iter())
+        .filter(|article| !assembler.rendered.of(article).annotations.is_empty())
+        .map(|article| &article.id)
         .collect();
     let results: Vec<Done> = jobs
         .par_iter()
@@ -556,7 +551,7 @@ fn render_jobs(
                     None
                 }
             };
-            let kept = matches!(job, JobId::Article(slug) if annotated.contains(slug.as_str()));
+            let kept = matches!(job, JobId::Page(id) if annotated.contains(id));
             let output = match (output, sink) {
                 (Some((path, html)), Some(sink)) if !kept => {
                     sink.put(&path, html.as_bytes());

@@ -22,8 +22,7 @@ use std::path::{Path, PathBuf};
 use super::Session;
 use crate::assemble::{Deps, JobId};
 use crate::load::config::CONFIG_FILE;
-use crate::output::site::RenderedPages;
-use crate::render::markdown::Rendered;
+use crate::model::{FrontMatter, PageId, Pseudonym, Source};
 use crate::text::TextMap;
 
 /// The first decision, from paths alone: how much a batch of file changes needs rebuilt.
@@ -76,32 +75,33 @@ impl Session {
     /// The front matter of the page at `path` as it is now (before a reload).
     pub(super) fn front_of_path(&self, path: &Path) -> Option<PageFront> {
         let rel = path.strip_prefix(self.config.root.join("content")).ok()?;
-        let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+        let id = PageId::of_file(rel)?;
         let c = &self.content;
-        let (front, names, refs) = if let Some(p) = c.articles.iter().find(|p| p.id == id) {
-            let m = &p.meta;
-            let cites = m.annotations.iter().flat_map(|a| &a.cites).chain(m.events.iter().flat_map(|e| &e.cites));
-            let mut refs: Vec<String> = cites.chain(&m.based_on).map(|s| format!("sources/{s}")).collect();
-            refs.extend(m.edited_from.iter().cloned());
-            (front_text(p), None, refs)
-        } else if let Some(p) = c.sources.iter().find(|p| p.id == id) {
-            let refs = p.meta.affiliation.iter().map(|a| format!("sources/{a}")).collect();
-            (front_text(p), Some(source_names(p)), refs)
-        } else {
-            let p = c.figures.iter().find(|p| p.id == id)?;
-            let refs = p.meta.claimed_by.iter().chain(&p.meta.cites).map(|s| format!("sources/{s}")).collect();
-            // A table figure shows its body wherever it is embedded: treat it all as front matter.
-            (p.raw.clone(), None, refs)
+        let (front, names, refs) = match &id {
+            PageId::Article(_) => {
+                let p = c.articles.iter().find(|p| p.id == id)?;
+                (front_text(p), None, p.meta.references())
+            }
+            PageId::Source(_) => {
+                let p = c.sources.iter().find(|p| p.id == id)?;
+                (front_text(p), Some(SourceNames::of(p)), p.meta.references())
+            }
+            PageId::Figure(_) => {
+                let p = c.figures.iter().find(|p| p.id == id)?;
+                // A table figure shows its body wherever it is embedded: treat it all as front matter.
+                (p.raw.clone(), None, p.meta.references())
+            }
+            PageId::Landing => return None,
         };
         Some(PageFront { id, front, names, refs })
     }
 
     /// Which of the edited pages changed their front matter, and whose source names changed.
-    pub(super) fn describe(&self, pages: &HashSet<String>, before: &HashMap<String, PageFront>) -> Edit {
+    pub(super) fn describe(&self, pages: &HashSet<PageId>, before: &HashMap<PageId, PageFront>) -> Edit {
         let mut edit = Edit::default();
         for id in pages {
             let Some(old) = before.get(id) else { continue };
-            let Some(new) = self.front_of_path(&self.config.root.join("content").join(format!("{id}.md"))) else {
+            let Some(new) = self.front_of_path(&self.config.root.join(id.file())) else {
                 continue;
             };
             if old.front != new.front {
@@ -110,7 +110,9 @@ impl Session {
                 edit.front_refs.extend(old.refs.iter().chain(&new.refs).cloned());
             }
             if old.names != new.names {
-                edit.names.extend(old.names.iter().chain(&new.names).flatten().map(|n| TextMap::normalize(n)));
+                edit.names_changed = true;
+                let names = old.names.iter().chain(&new.names).flat_map(|n| &n.names);
+                edit.names.extend(names.map(|n| TextMap::normalize(n)));
             }
         }
         edit
@@ -119,27 +121,20 @@ impl Session {
     /// Pages whose Markdown must re-render: the edited ones; pages showing something of an
     /// edited page's front matter (a title in a citation, a figure embed, a wikilink title);
     /// and, when a source's names changed, every article whose text contains an old or new name.
-    pub(super) fn markdown_affected(&self, pages: &HashSet<String>, edit: &Edit) -> HashSet<String> {
+    pub(super) fn markdown_affected(&self, pages: &HashSet<PageId>, edit: &Edit) -> HashSet<PageId> {
         let mut affected = pages.clone();
-        let mut touched: HashSet<String> = edit.front.clone();
+        let mut touched: HashSet<PageId> = edit.front.clone();
         for figure in &self.content.figures {
-            if figure.meta.claimed_by.as_ref().is_some_and(|c| edit.front.contains(&format!("sources/{c}"))) {
+            if figure.meta.claimed_by.as_ref().is_some_and(|c| edit.front.contains(&PageId::Source(c.clone()))) {
                 touched.insert(figure.id.clone());
             }
         }
-        if touched.is_empty() && edit.names.is_empty() {
+        if touched.is_empty() && !edit.names_changed {
             return affected;
         }
-        let c = &self.content;
-        let r = &self.rendered;
-        let landing = c.index.as_ref().map(|p| &p.id).zip(r.index.as_ref());
-        let pages_and_facts = (c.articles.iter().map(|p| &p.id).zip(&r.articles))
-            .chain(c.sources.iter().map(|p| &p.id).zip(&r.sources))
-            .chain(c.figures.iter().map(|p| &p.id).zip(&r.figures))
-            .chain(landing);
-        for (id, facts) in pages_and_facts {
-            let refers = facts_references(facts).iter().any(|r| touched.contains(r));
-            let names_it = id.starts_with("articles/") && edit.names.iter().any(|n| contains_word(&facts.text, n));
+        for (id, facts) in self.rendered.all(&self.content) {
+            let refers = facts.references().any(|r| touched.contains(&r));
+            let names_it = id.is_article() && edit.names.iter().any(|n| contains_word(&facts.text, n));
             if refers || names_it {
                 affected.insert(id.clone());
             }
@@ -150,15 +145,15 @@ impl Session {
     /// The output pages to re-render after an edit.
     pub(super) fn affected_jobs(
         &self,
-        markdown: &HashSet<String>,
+        markdown: &HashSet<PageId>,
         edit: &Edit,
-        backlinks_changed: &HashSet<String>,
+        backlinks_changed: &HashSet<PageId>,
         lists_changed: bool,
     ) -> Vec<JobId> {
         let mut jobs: HashSet<JobId> = HashSet::new();
         // Lists and the landing page count and list every page: a change to any front
         // matter, any name, or what the bodies give them (references, highlights) shows there.
-        if lists_changed || !edit.front.is_empty() || !edit.names.is_empty() {
+        if lists_changed || !edit.front.is_empty() || edit.names_changed {
             jobs.extend(self.deps.iter().filter(|(_, d)| **d == Deps::Everything).map(|(j, _)| j.clone()));
         }
         // Whatever shows something of an edited page's front matter.
@@ -172,7 +167,7 @@ impl Session {
         // Each re-rendered page, and the pages it cites or mentions whose backlinks changed.
         for id in markdown.iter().chain(backlinks_changed) {
             jobs.extend(own_jobs(id));
-            if id.starts_with("articles/") {
+            if id.is_article() {
                 // Other versions link to it; its successors' change pages compare with it.
                 jobs.extend(
                     self.dependents.get(id).into_iter().flatten().filter(|j| matches!(j, JobId::Changes(_))).cloned(),
@@ -185,95 +180,101 @@ impl Session {
     }
 
     /// What the lists and the landing page show of these pages' bodies: every
-    /// reference with its count (citations and mentions per source) and every
-    /// placed highlight. Equal before and after a body edit: the lists stay.
-    pub(super) fn listed_facts(&self, pages: &HashSet<String>) -> Vec<String> {
-        let c = &self.content;
-        let mut listed: Vec<String> = pages.iter().flat_map(|id| self.references_of(&self.rendered, id)).collect();
-        for (article, facts) in c.articles.iter().zip(&self.rendered.articles).filter(|(a, _)| pages.contains(&a.id)) {
-            listed.extend(facts.annotations.iter().map(|p| format!("{}#{}", article.id, p.anchor)));
+    /// reference (citations and mentions count per source) and every placed
+    /// highlight. Equal before and after a body edit: the lists stay.
+    pub(super) fn listed_facts(&self, pages: &HashSet<PageId>) -> Vec<(PageId, String)> {
+        let mut listed: Vec<(PageId, String)> = Vec::new();
+        for id in pages {
+            let Some(facts) = self.rendered.get(id) else { continue };
+            listed.extend(facts.references().map(|r| (r, String::new())));
+            listed.extend(facts.annotations.iter().map(|p| (id.clone(), p.anchor.clone())));
         }
         listed.sort_unstable();
         listed
-    }
-
-    /// The page ids the rendered Markdown of page `id` refers to.
-    pub(super) fn references_of(&self, rendered: &RenderedPages, id: &str) -> Vec<String> {
-        self.facts_of(rendered, id).map(facts_references).unwrap_or_default()
     }
 
     /// What pages `ids` show on the pages they refer to, by the page referred to: each
     /// citation's number, anchor and sentence, each mention's, each figure use, each
     /// wikilink. A page whose entry is the same before and after an edit shows the same
     /// backlinks, and need not render again.
-    pub(super) fn backlinks_from(
-        &self,
-        rendered: &RenderedPages,
-        ids: &HashSet<String>,
-    ) -> HashMap<String, Vec<String>> {
-        let mut shown: HashMap<String, Vec<String>> = HashMap::new();
+    pub(super) fn backlinks_from(&self, ids: &HashSet<PageId>) -> HashMap<PageId, Vec<Backlink>> {
+        let mut shown: HashMap<PageId, Vec<Backlink>> = HashMap::new();
         for id in ids {
-            let Some(facts) = self.facts_of(rendered, id) else { continue };
+            let Some(facts) = self.rendered.get(id) else { continue };
+            let from = || id.clone();
             for c in &facts.citations {
-                let entry = format!("{id} cites {} {} {}", c.number, c.anchor, c.sentence);
-                shown.entry(format!("sources/{}", c.source)).or_default().push(entry);
+                let entry = Backlink::Cites {
+                    from: from(),
+                    number: c.number,
+                    anchor: c.anchor.clone(),
+                    sentence: c.sentence.clone(),
+                };
+                shown.entry(PageId::Source(c.source.clone())).or_default().push(entry);
             }
             for m in &facts.mentions {
-                let entry = format!("{id} mentions {} {}", m.anchor, m.sentence);
-                shown.entry(format!("sources/{}", m.source)).or_default().push(entry);
+                let entry = Backlink::Mentions { from: from(), anchor: m.anchor.clone(), sentence: m.sentence.clone() };
+                shown.entry(PageId::Source(m.source.clone())).or_default().push(entry);
             }
             for f in &facts.figures {
-                let entry = format!("{id} uses {} {}", f.number, f.embedded);
-                shown.entry(format!("figures/{}", f.figure)).or_default().push(entry);
+                let entry = Backlink::Uses { from: from(), number: f.number, embedded: f.embedded };
+                shown.entry(PageId::Figure(f.figure.clone())).or_default().push(entry);
             }
             for link in &facts.links {
-                shown.entry(link.clone()).or_default().push(format!("{id} links"));
+                shown.entry(link.clone()).or_default().push(Backlink::Links { from: from() });
             }
         }
         shown
     }
+}
 
-    /// The rendered Markdown of page `id`.
-    fn facts_of<'r>(&self, rendered: &'r RenderedPages, id: &str) -> Option<&'r Rendered> {
-        let c = &self.content;
-        if let Some(i) = c.articles.iter().position(|a| a.id == id) {
-            rendered.articles.get(i)
-        } else if let Some(i) = c.sources.iter().position(|s| s.id == id) {
-            rendered.sources.get(i)
-        } else if let Some(i) = c.figures.iter().position(|f| f.id == id) {
-            rendered.figures.get(i)
-        } else {
-            None
-        }
-    }
+/// What a page shows on a page it refers to (see [`Session::backlinks_from`]).
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Backlink {
+    Cites { from: PageId, number: usize, anchor: String, sentence: String },
+    Mentions { from: PageId, anchor: String, sentence: String },
+    Uses { from: PageId, number: usize, embedded: bool },
+    Links { from: PageId },
 }
 
 /// A page's front matter before an edit, to tell body edits from front-matter edits.
 pub(super) struct PageFront {
-    pub(super) id: String,
+    pub(super) id: PageId,
     front: String,
-    /// A source's title, aliases and pseudonym flag.
-    names: Option<Vec<String>>,
+    /// A source's names, for auto-linking.
+    names: Option<SourceNames>,
     /// The pages the front matter names (claimants, affiliations, cited sources, predecessor).
-    refs: Vec<String>,
+    refs: Vec<PageId>,
+}
+
+/// What auto-linking knows of a source: its title and aliases, and whether it is a pseudonym.
+#[derive(PartialEq, Eq)]
+struct SourceNames {
+    names: Vec<String>,
+    pseudonym: Pseudonym,
+}
+
+impl SourceNames {
+    fn of(source: &Source) -> SourceNames {
+        let names = std::iter::once(&source.meta.title).chain(&source.meta.aliases).cloned().collect();
+        SourceNames { names, pseudonym: source.meta.pseudonym }
+    }
 }
 
 /// What an edit changed beyond page bodies.
 #[derive(Default)]
 pub(super) struct Edit {
     /// Pages whose front matter changed.
-    pub(super) front: HashSet<String>,
+    pub(super) front: HashSet<PageId>,
+    /// A source's names or pseudonym flag changed: the names auto-linking looks for.
+    pub(super) names_changed: bool,
     /// Normalised source names that appeared or disappeared.
-    pub(super) names: Vec<String>,
+    names: Vec<String>,
     /// Pages named by the changed front matter, before or after the edit.
-    front_refs: HashSet<String>,
+    front_refs: HashSet<PageId>,
 }
 
 /// The keys whose entries differ between `before` and `after` (or are in one only).
-pub(super) fn changed_keys(
-    before: &HashMap<String, Vec<String>>,
-    after: &HashMap<String, Vec<String>>,
-) -> HashSet<String> {
+pub(super) fn changed_keys<V: PartialEq>(before: &HashMap<PageId, V>, after: &HashMap<PageId, V>) -> HashSet<PageId> {
     before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).cloned().collect()
 }
 
@@ -290,34 +291,17 @@ fn front_text<M>(page: &crate::model::Page<M>) -> String {
     page.raw[..page.raw.len() - page.body.len()].to_string()
 }
 
-fn source_names(source: &crate::model::Source) -> Vec<String> {
-    let mut names: Vec<String> = std::iter::once(&source.meta.title).chain(&source.meta.aliases).cloned().collect();
-    names.push(format!("pseudonym: {:?}", source.meta.pseudonym));
-    names
-}
-
-/// Every page id a page's facts name: cited and mentioned sources, figures, wikilinks.
-fn facts_references(facts: &Rendered) -> Vec<String> {
-    let mut refs: Vec<String> = facts.citations.iter().map(|c| format!("sources/{}", c.source)).collect();
-    refs.extend(facts.mentions.iter().map(|m| format!("sources/{}", m.source)));
-    refs.extend(facts.figures.iter().map(|f| format!("figures/{}", f.figure)));
-    refs.extend(facts.links.iter().cloned());
-    refs
-}
-
 /// The jobs that render page `id` itself.
-fn own_jobs(id: &str) -> Vec<JobId> {
-    let slug = id.rsplit('/').next().unwrap_or(id).to_string();
-    match id.split('/').next() {
-        Some("articles") => vec![JobId::Article(slug.clone()), JobId::Changes(slug)],
-        Some("sources") => vec![JobId::Source(slug)],
-        Some("figures") => vec![JobId::Figure(slug)],
-        _ => Vec::new(),
+fn own_jobs(id: &PageId) -> Vec<JobId> {
+    match id {
+        PageId::Article(_) => vec![JobId::Page(id.clone()), JobId::Changes(id.clone())],
+        PageId::Source(_) | PageId::Figure(_) => vec![JobId::Page(id.clone())],
+        PageId::Landing => Vec::new(),
     }
 }
 
-pub(super) fn invert(deps: &HashMap<JobId, Deps>) -> HashMap<String, HashSet<JobId>> {
-    let mut dependents: HashMap<String, HashSet<JobId>> = HashMap::new();
+pub(super) fn invert(deps: &HashMap<JobId, Deps>) -> HashMap<PageId, HashSet<JobId>> {
+    let mut dependents: HashMap<PageId, HashSet<JobId>> = HashMap::new();
     for (job, dep) in deps {
         if let Deps::Pages(ids) = dep {
             for id in ids {

@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::{Config, Overrides};
 use crate::load::content;
-use crate::model::{Annotation, AnnotationKind, ArticleMeta, Occurrence};
+use crate::model::{Annotation, AnnotationKind, ArticleMeta, Occurrence, PageId};
 use crate::render::annotate;
 use crate::resolve::xref::Index;
 use crate::text::TextMap;
@@ -52,7 +52,7 @@ pub fn annotations(root: &Path, file: &Path, article: &str, partial: bool) -> Re
     let config = Config::load(root, &Overrides::default())?;
     let diagnostics = Diagnostics::default();
     let loaded = content::load(&config, &diagnostics);
-    let id = format!("articles/{article}");
+    let id = PageId::Article(article.to_string());
     let Some(page) = loaded.articles.iter().find(|a| a.id == id) else {
         let path = root.join("content/articles").join(format!("{article}.md"));
         if let Some(problem) =
@@ -334,7 +334,8 @@ fn insert_annotations(raw: &str, new: &[Annotation]) -> Option<String> {
 /// The new file must parse, hold `count` annotations, and anchor them all.
 fn verify(path: &Path, text: &str, count: usize, map: &TextMap) -> Result<(), Diagnostic> {
     let diagnostics = Diagnostics::default();
-    let page = content::parse_page::<ArticleMeta>(path, "check", text.to_string(), &diagnostics);
+    let page =
+        content::parse_page::<ArticleMeta>(path, &PageId::Article("check".into()), text.to_string(), &diagnostics);
     let Some(page) = page.filter(|p| p.meta.annotations.len() == count) else {
         let why = diagnostics.snapshot().into_iter().next().map_or_else(|| "lost annotations".into(), |d| d.message);
         return Err(Diagnostic::error(

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::content::{is_slug, slugify};
-use crate::model::ArticleMeta;
+use crate::model::{ArticleMeta, PageId};
 
 #[derive(Clone, Copy)]
 pub enum Kind {
@@ -200,7 +200,9 @@ pub fn new_version(root: &Path, article: &str) -> Result<PathBuf, Diagnostic> {
     })?;
     let diagnostics = Diagnostics::default();
     let shown = from.strip_prefix(root).unwrap_or(&from);
-    let Some(page) = crate::load::content::parse_page::<ArticleMeta>(shown, article, text, &diagnostics) else {
+    let Some(page) =
+        crate::load::content::parse_page::<ArticleMeta>(shown, &PageId::Article(article.into()), text, &diagnostics)
+    else {
         let first = diagnostics.snapshot().into_iter().next();
         return Err(first.unwrap_or_else(|| Diagnostic::error(&from, "cannot read its front matter")));
     };

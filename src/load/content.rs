@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
 use crate::load::config::Config;
 use crate::load::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
-use crate::model::{Content, Page};
+use crate::model::{Content, Page, PageId};
 
 /// Front matter split off a Markdown file.
 struct Split<'a> {
@@ -168,53 +168,59 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
     for (path, text) in found.markdown.iter().zip(texts) {
         let shown = display_path(&config.root, path);
         let rel = path.strip_prefix(&content_root).unwrap_or(path);
-        let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+        let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let Some(text) = text else {
             // Reported once when read; references to it are not reported again as unknown.
-            content.unloaded.push(id.rsplit('/').next().unwrap_or(&id).to_string());
+            content.unloaded.push(stem);
             continue;
         };
-        let section = id.split('/').next().unwrap_or("");
-        if id == "_index" {
-            pending.push(Pending { shown, id, text });
+        if rel == Path::new("_index.md") {
+            pending.push(Pending { shown, id: PageId::Landing, text });
             continue;
         }
-        let slug = id.rsplit('/').next().unwrap_or(&id);
-        if !is_slug(slug) || id.split('/').count() != 2 {
-            let suggestion = slugify(slug);
+        let folders: Vec<String> = rel
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let section = folders.first().map_or("", String::as_str);
+        if !is_slug(&stem) || folders.len() != 1 {
+            let suggestion = slugify(&stem);
+            let shown_id = rel.with_extension("").to_string_lossy().replace('\\', "/");
             diagnostics.push(
-                Diagnostic::error(&shown, format!("`{id}` is not a valid page id"))
+                Diagnostic::error(&shown, format!("`{shown_id}` is not a valid page id"))
                     .help(format!(
                         "page files live directly in `content/articles/`, `content/sources/` or `content/figures/` and are named as lower-case slugs, e.g. `{section}/{suggestion}.md`"
                     )),
             );
             continue;
         }
-        if let Some(first) = seen.get(slug) {
+        if let Some(first) = seen.get(&stem) {
             diagnostics.push(
-                Diagnostic::error(&shown, format!("duplicate id `{slug}`: also used by `{}`", first.display()))
+                Diagnostic::error(&shown, format!("duplicate id `{stem}`: also used by `{}`", first.display()))
                     .help("ids are the file names' last part and must be unique across articles, sources and figures; rename one file"),
             );
             continue;
         }
-        seen.insert(slug.to_string(), shown.clone());
-        if !matches!(section, "articles" | "sources" | "figures") {
+        seen.insert(stem.clone(), shown.clone());
+        let Some(id) = PageId::new(section, &stem).filter(|id| *id != PageId::Landing) else {
             diagnostics.push(
                 Diagnostic::error(&shown, format!("unknown section `{section}`"))
                     .help("Markdown pages belong in `content/articles/`, `content/sources/` or `content/figures/`"),
             );
             continue;
-        }
+        };
         pending.push(Pending { shown, id, text });
     }
-    let parsed: Vec<(String, Parsed)> = pending
+    let parsed: Vec<(PageId, Parsed)> = pending
         .into_par_iter()
         .map(|Pending { shown, id, text }| {
-            let parsed = match id.split('/').next().unwrap_or("") {
-                "_index" => Parsed::Index(parse_page(&shown, &id, text, diagnostics)),
-                "articles" => Parsed::Article(parse_page(&shown, &id, text, diagnostics)),
-                "sources" => Parsed::Source(parse_page(&shown, &id, text, diagnostics)),
-                _ => Parsed::Figure(parse_page(&shown, &id, text, diagnostics)),
+            let parsed = match id {
+                PageId::Landing => Parsed::Index(parse_page(&shown, &id, text, diagnostics)),
+                PageId::Article(_) => Parsed::Article(parse_page(&shown, &id, text, diagnostics)),
+                PageId::Source(_) => Parsed::Source(parse_page(&shown, &id, text, diagnostics)),
+                PageId::Figure(_) => Parsed::Figure(parse_page(&shown, &id, text, diagnostics)),
             };
             (id, parsed)
         })
@@ -231,7 +237,7 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
             Parsed::Figure(page) => push_page(&mut c.figures, &mut c.drafts, page, config, d),
         };
         if !loaded {
-            content.unloaded.push(id.rsplit('/').next().unwrap_or(&id).to_string());
+            content.unloaded.push(id.slug().to_string());
         }
     }
     content
@@ -240,7 +246,7 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
 /// A file read and checked, waiting to be parsed.
 struct Pending {
     shown: PathBuf,
-    id: String,
+    id: PageId,
     text: String,
 }
 
@@ -310,7 +316,7 @@ fn push_page<M: Draft>(
     if config.drafts || !page.meta.is_draft() {
         pages.push(page);
     } else {
-        drafts.push(page.slug.clone());
+        drafts.push(page.slug().to_string());
     }
     true
 }
@@ -354,7 +360,7 @@ pub(crate) fn lone_cr_to_lf(text: String) -> String {
 /// Parses one file's front matter into `M`; problems become diagnostics.
 pub(crate) fn parse_page<M: DeserializeOwned>(
     shown: &Path,
-    id: &str,
+    id: &PageId,
     text: String,
     diagnostics: &Diagnostics,
 ) -> Option<Page<M>> {
@@ -390,8 +396,7 @@ pub(crate) fn parse_page<M: DeserializeOwned>(
         }
     };
     Some(Page {
-        id: id.to_string(),
-        slug: id.rsplit('/').next().unwrap_or(id).to_string(),
+        id: id.clone(),
         path: shown.to_path_buf(),
         meta,
         body: split.body.to_string(),
@@ -500,7 +505,7 @@ mod tests {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reloaded {
     /// The page with this id was replaced by the file's new contents.
-    Replaced(String),
+    Replaced(PageId),
     /// The file is new, gone, or moved: only a full load can place it.
     NeedsFullLoad,
     /// The file is broken; its problems are in the diagnostics.
@@ -513,7 +518,9 @@ pub fn reload(config: &Config, content: &mut Content, path: &Path, diagnostics: 
     let Ok(rel) = path.strip_prefix(&content_root) else {
         return Reloaded::NeedsFullLoad;
     };
-    let id = rel.with_extension("").to_string_lossy().replace('\\', "/");
+    let Some(id) = PageId::of_file(rel) else {
+        return Reloaded::NeedsFullLoad;
+    };
     let shown = display_path(&config.root, path);
     if !path.is_file() {
         return Reloaded::NeedsFullLoad;
@@ -524,12 +531,12 @@ pub fn reload(config: &Config, content: &mut Content, path: &Path, diagnostics: 
     fn replace<M: DeserializeOwned + Draft>(
         pages: &mut [Page<M>],
         shown: &Path,
-        id: &str,
+        id: &PageId,
         text: String,
         config: &Config,
         diagnostics: &Diagnostics,
     ) -> Reloaded {
-        let Some(slot) = pages.iter_mut().find(|p| p.id == id) else {
+        let Some(slot) = pages.iter_mut().find(|p| p.id == *id) else {
             return Reloaded::NeedsFullLoad;
         };
         match parse_page::<M>(shown, id, text, diagnostics) {
@@ -537,15 +544,15 @@ pub fn reload(config: &Config, content: &mut Content, path: &Path, diagnostics: 
             Some(page) if page.meta.is_draft() && !config.drafts => Reloaded::NeedsFullLoad,
             Some(page) => {
                 *slot = page;
-                Reloaded::Replaced(id.to_string())
+                Reloaded::Replaced(id.clone())
             }
             None => Reloaded::Failed,
         }
     }
-    match id.split('/').next() {
-        Some("articles") => replace(&mut content.articles, &shown, &id, text, config, diagnostics),
-        Some("sources") => replace(&mut content.sources, &shown, &id, text, config, diagnostics),
-        Some("figures") => replace(&mut content.figures, &shown, &id, text, config, diagnostics),
-        _ => Reloaded::NeedsFullLoad,
+    match id {
+        PageId::Article(_) => replace(&mut content.articles, &shown, &id, text, config, diagnostics),
+        PageId::Source(_) => replace(&mut content.sources, &shown, &id, text, config, diagnostics),
+        PageId::Figure(_) => replace(&mut content.figures, &shown, &id, text, config, diagnostics),
+        PageId::Landing => Reloaded::NeedsFullLoad,
     }
 }

@@ -4,6 +4,9 @@
 //! strict serde definitions: an unknown field or a wrong type is an error
 //! when the file is loaded, never a silent default. No IO happens here.
 
+mod ids;
+pub use ids::PageId;
+
 use std::fmt;
 use std::path::PathBuf;
 
@@ -453,9 +456,7 @@ pub struct FigureMeta {
 #[derive(Clone, Debug)]
 pub struct Page<M> {
     /// The page id: its path under `content/` without `.md` (`sources/phil-robertson`).
-    pub id: String,
-    /// The last part of the id, by which citations name sources (`phil-robertson`).
-    pub slug: String,
+    pub id: PageId,
     pub path: PathBuf,
     pub meta: M,
     pub body: String,
@@ -465,6 +466,13 @@ pub struct Page<M> {
     pub raw: String,
 }
 
+impl<M> Page<M> {
+    /// The last part of the id, by which citations name sources (`phil-robertson`).
+    pub fn slug(&self) -> &str {
+        self.id.slug()
+    }
+}
+
 pub type Article = Page<ArticleMeta>;
 pub type Source = Page<SourceMeta>;
 pub type Figure = Page<FigureMeta>;
@@ -472,11 +480,55 @@ pub type Figure = Page<FigureMeta>;
 impl Article {
     /// The key shared by all versions of one article.
     pub fn article_key(&self) -> &str {
-        self.meta.article.as_deref().unwrap_or(&self.slug)
+        self.meta.article.as_deref().unwrap_or(self.slug())
+    }
+
+    /// The slug of the version named by `edited_from` (written `articles/x`, or `x`).
+    pub fn edited_from(&self) -> Option<&str> {
+        let from = self.meta.edited_from.as_deref()?;
+        Some(match from.parse::<PageId>() {
+            Ok(PageId::Article(_)) => from.split_once('/').map_or(from, |(_, slug)| slug),
+            _ => from,
+        })
     }
 
     pub fn version(&self) -> &str {
         self.meta.version.as_deref().unwrap_or("edited")
+    }
+}
+
+/// What a page's front matter refers to: the pages whose titles, dates or claims it
+/// shows, or that show it (a claimant, an affiliation, a cited source, a predecessor).
+pub trait FrontMatter {
+    fn references(&self) -> Vec<PageId>;
+}
+
+impl FrontMatter for ArticleMeta {
+    fn references(&self) -> Vec<PageId> {
+        let cites = self.annotations.iter().flat_map(|a| &a.cites).chain(self.events.iter().flat_map(|e| &e.cites));
+        let mut refs: Vec<PageId> = cites.chain(&self.based_on).map(|s| PageId::Source(s.clone())).collect();
+        if let Some(from) = &self.edited_from {
+            refs.push(from.parse().unwrap_or_else(|_| PageId::Article(from.clone())));
+        }
+        refs
+    }
+}
+
+impl FrontMatter for SourceMeta {
+    fn references(&self) -> Vec<PageId> {
+        self.affiliation.iter().map(|a| PageId::Source(a.clone())).collect()
+    }
+}
+
+impl FrontMatter for FigureMeta {
+    fn references(&self) -> Vec<PageId> {
+        self.claimed_by.iter().chain(&self.cites).map(|s| PageId::Source(s.clone())).collect()
+    }
+}
+
+impl FrontMatter for IndexMeta {
+    fn references(&self) -> Vec<PageId> {
+        Vec::new()
     }
 }
 

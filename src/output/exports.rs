@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::model::Article;
+use crate::model::{Article, PageId};
 use crate::output::published;
 use crate::output::site::{RenderedPages, Site};
 use crate::output::views::{AnnotationView, BibEntryView};
@@ -22,7 +22,7 @@ pub enum Scope<'s> {
     All,
     /// After an edit of these pages (same set of pages as before); `front_matter` if any
     /// front matter changed (titles, dates and summaries are in the feed).
-    Pages { ids: &'s HashSet<String>, front_matter: bool },
+    Pages { ids: &'s HashSet<PageId>, front_matter: bool },
 }
 
 impl Scope<'_> {
@@ -37,7 +37,7 @@ impl Scope<'_> {
 }
 
 /// Does any of the pages `ids` have annotations?
-fn annotated(index: &Index, ids: &HashSet<String>) -> bool {
+fn annotated(index: &Index, ids: &HashSet<PageId>) -> bool {
     index.content.articles.iter().any(|a| ids.contains(&a.id) && !a.meta.annotations.is_empty())
 }
 
@@ -120,19 +120,19 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
         .content
         .articles
         .par_iter()
-        .zip(&rendered.articles)
-        .map(|(article, facts)| {
-            let page = (!facts.annotations.is_empty())
-                .then(|| site.files.get(&format!("{}/index.html", article.id)))
+        .map(|article| {
+            let page = (!rendered.of(article).annotations.is_empty())
+                .then(|| site.files.get(&format!("{}index.html", article.id.url_path())))
                 .flatten();
             page.and_then(|html| published::selections(&String::from_utf8_lossy(html))).unwrap_or_default()
         })
         .collect();
-    for ((article, facts), published) in index.content.articles.iter().zip(&rendered.articles).zip(published) {
+    for (article, published) in index.content.articles.iter().zip(published) {
+        let facts = rendered.of(article);
         if facts.annotations.is_empty() {
             continue;
         }
-        let source = config.absolute_url(&format!("{}/", article.id));
+        let source = config.absolute_url(&article.id.url_path());
         for placed in &facts.annotations {
             let annotation = &article.meta.annotations[placed.index];
             let mut body = Vec::new();

@@ -27,6 +27,7 @@ use std::collections::{HashMap, HashSet};
 use pagefind::api::{CustomRecord, PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 
+use crate::model::PageId;
 use crate::output::site::{RenderedPages, Site};
 use crate::output::views::AnnotationView;
 use crate::resolve::xref::Index;
@@ -54,7 +55,7 @@ pub struct SearchIndex {
 /// The annotation record URLs the index holds of each article id, to drop those an edit
 /// removed. Kept by the build, beside the index, so batches can be prepared while it is busy.
 #[derive(Default)]
-pub struct NoteRecords(HashMap<String, HashSet<String>>);
+pub struct NoteRecords(HashMap<PageId, HashSet<String>>);
 
 /// The records an edit (or a full build) changes, taken from the build while it has them.
 pub struct Batch {
@@ -162,10 +163,10 @@ impl NoteRecords {
         index: &Index,
         rendered: &RenderedPages,
         annotations: &[AnnotationView],
-        only: Option<&HashSet<String>>,
+        only: Option<&HashSet<PageId>>,
     ) -> Batch {
         let records = records(index, rendered, annotations, only);
-        let mut notes: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut notes: HashMap<PageId, HashSet<String>> = HashMap::new();
         for record in &records {
             if let Some(article) = &record.article {
                 notes.entry(article.clone()).or_default().insert(record.url.clone());
@@ -222,8 +223,8 @@ struct Record {
     content: String,
     kind: &'static str,
     meta: BTreeMap<String, String>,
-    /// The article id, for annotations.
-    article: Option<String>,
+    /// The article, for annotations.
+    article: Option<PageId>,
 }
 
 /// The records of the pages in `only` (all if `None`), and of the annotations on them.
@@ -231,32 +232,32 @@ fn records(
     index: &Index,
     rendered: &RenderedPages,
     annotations: &[AnnotationView],
-    only: Option<&HashSet<String>>,
+    only: Option<&HashSet<PageId>>,
 ) -> Vec<Record> {
     let content = index.content;
-    let wanted = |id: &String| only.is_none_or(|ids| ids.contains(id));
-    let page = |id: &str, title: &str, kind: &'static str, text: String| Record {
-        url: format!("{id}/"),
+    let wanted = |id: &PageId| only.is_none_or(|ids| ids.contains(id));
+    let page = |id: &PageId, title: &str, kind: &'static str, text: String| Record {
+        url: id.url_path(),
         content: text,
         kind,
         meta: BTreeMap::from([("title".to_string(), title.to_string())]),
         article: None,
     };
     let mut records = Vec::new();
-    for (a, r) in content.articles.iter().zip(&rendered.articles).filter(|(a, _)| wanted(&a.id)) {
-        records.push(page(&a.id, &a.meta.title, "article", r.text.clone()));
+    for a in content.articles.iter().filter(|a| wanted(&a.id)) {
+        records.push(page(&a.id, &a.meta.title, "article", rendered.of(a).text.clone()));
     }
-    for (s, r) in content.sources.iter().zip(&rendered.sources).filter(|(s, _)| wanted(&s.id)) {
-        let text = format!("{} {} {}", s.meta.aliases.join(", "), s.meta.role.as_deref().unwrap_or(""), r.text);
+    for s in content.sources.iter().filter(|s| wanted(&s.id)) {
+        let role = s.meta.role.as_deref().unwrap_or("");
+        let text = format!("{} {} {}", s.meta.aliases.join(", "), role, rendered.of(s).text);
         records.push(page(&s.id, &s.meta.title, "source", text));
     }
-    for (f, r) in content.figures.iter().zip(&rendered.figures).filter(|(f, _)| wanted(&f.id)) {
-        records.push(page(&f.id, &f.meta.title, "figure", r.text.clone()));
+    for f in content.figures.iter().filter(|f| wanted(&f.id)) {
+        records.push(page(&f.id, &f.meta.title, "figure", rendered.of(f).text.clone()));
     }
     let base = &index.config.base_path;
     for a in annotations {
-        let article = a.article.url.strip_prefix(base.as_str()).unwrap_or(&a.article.url).trim_end_matches('/');
-        if !wanted(&article.to_string()) {
+        if !wanted(&a.article_id) {
             continue;
         }
         let url = a.url.strip_prefix(base.as_str()).unwrap_or(&a.url).to_string();
@@ -270,7 +271,7 @@ fn records(
                 ("title".to_string(), format!("{}: “{}”", a.kind_label, a.quote)),
                 ("article".to_string(), a.article.title.clone()),
             ]),
-            article: Some(article.to_string()),
+            article: Some(a.article_id.clone()),
         });
     }
     records

@@ -7,6 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
+use crate::model::{Content, Page, PageId};
 use crate::render::markdown::Rendered;
 
 /// Every file of the built site, by path relative to the output folder.
@@ -43,21 +46,44 @@ pub trait Sink: Sync {
     fn written(&self) -> BTreeSet<String>;
 }
 
-/// The rendered Markdown of every page, in the order of [`Content`]'s lists.
+/// The rendered Markdown of every page, by page id: the page table every phase after
+/// Markdown reads (views, backlinks, exports, search records, the rebuild plan).
+#[derive(Default)]
 pub struct RenderedPages {
-    pub articles: Vec<Rendered>,
-    pub sources: Vec<Rendered>,
-    pub figures: Vec<Rendered>,
-    pub index: Option<Rendered>,
+    pages: FxHashMap<PageId, Rendered>,
 }
 
 impl RenderedPages {
     pub fn empty() -> RenderedPages {
-        RenderedPages { articles: Vec::new(), sources: Vec::new(), figures: Vec::new(), index: None }
+        RenderedPages::default()
     }
 
-    /// Every rendered page: articles, sources, figures, then the landing page.
-    pub fn all(&self) -> impl Iterator<Item = &Rendered> {
-        self.articles.iter().chain(&self.sources).chain(&self.figures).chain(&self.index)
+    pub fn insert(&mut self, id: PageId, rendered: Rendered) {
+        self.pages.insert(id, rendered);
+    }
+
+    /// Takes a page's rendering out of the table (to keep it across a rebuild).
+    pub fn take(&mut self, id: &PageId) -> Option<Rendered> {
+        self.pages.remove(id)
+    }
+
+    pub fn get(&self, id: &PageId) -> Option<&Rendered> {
+        self.pages.get(id)
+    }
+
+    /// The rendering of a loaded page: every page of the content a table was rendered
+    /// from has one.
+    pub fn of<M>(&self, page: &Page<M>) -> &Rendered {
+        &self.pages[&page.id]
+    }
+
+    /// Every rendered page of `content`, in its order: articles, sources, figures, then the
+    /// landing page.
+    pub fn all<'a>(&'a self, content: &'a Content) -> impl Iterator<Item = (&'a PageId, &'a Rendered)> {
+        let ids = (content.articles.iter().map(|p| &p.id))
+            .chain(content.sources.iter().map(|p| &p.id))
+            .chain(content.figures.iter().map(|p| &p.id))
+            .chain(content.index.iter().map(|p| &p.id));
+        ids.filter_map(|id| self.pages.get(id).map(|r| (id, r)))
     }
 }

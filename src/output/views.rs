@@ -55,6 +55,9 @@ pub struct AnnotationView {
     pub article: LinkView,
     /// Link to the highlight in the article.
     pub url: String,
+    /// The article's page id (for the search records; templates have `article`).
+    #[serde(skip)]
+    pub article_id: crate::model::PageId,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -15,7 +15,7 @@ use crate::text::html::escape;
 /// The `<figure id="fig-<id>">` element; `number` is the figure's number on this page.
 pub fn embed(index: &Index, figure: &Figure, number: Option<usize>, link_title: bool) -> String {
     let meta = &figure.meta;
-    let slug = &figure.slug;
+    let slug = &figure.slug();
     let mut html = format!("<figure id=\"fig-{slug}\" class=\"figure figure-{}\">", meta.kind.as_str());
     match meta.kind {
         FigureKind::Stat => {

@@ -48,16 +48,16 @@ fn cited_sources<'r>(index: &Index, rendered: impl IntoIterator<Item = &'r Rende
 }
 
 fn uncited_sources(index: &Index, cited: &HashSet<String>, diagnostics: &Diagnostics) {
-    for source in index.content.sources.iter().filter(|s| !cited.contains(&s.slug)) {
+    for source in index.content.sources.iter().filter(|s| !cited.contains(s.slug())) {
         diagnostics.push(
             Diagnostic::warning(
                 &source.path,
-                format!("source `{}` is never cited", source.slug),
+                format!("source `{}` is never cited", source.slug()),
             )
             .at(source.locate("title:"))
             .help(format!(
                 "cite it where the article relies on it (`[@{}]`, or `cites: [{}]` in an annotation or figure), or delete the file",
-                source.slug, source.slug
+                source.slug(), source.slug()
             )),
         );
     }
@@ -69,11 +69,11 @@ fn single_source_figure(figure: &Figure, diagnostics: &Diagnostics) {
     let (message, help) = match sources.iter().next() {
         _ if sources.len() > 1 => return,
         None => (
-            format!("figure `{}` has no source", figure.slug),
+            format!("figure `{}` has no source", figure.slug()),
             "add `claimed_by:` (who makes the claim) and `cites:` (where it is reported)",
         ),
         Some(only) => (
-            format!("figure `{}` rests on a single source, `{only}`", figure.slug),
+            format!("figure `{}` rests on a single source, `{only}`", figure.slug()),
             "add to `cites:` an independent source that confirms it, or say in the figure's text that it is unconfirmed",
         ),
     };
@@ -96,7 +96,11 @@ fn shared_names(sources: &[Source], diagnostics: &Diagnostics) {
                 Some(first) => diagnostics.push(
                     Diagnostic::warning(
                         &source.path,
-                        format!("the name \"{name}\" of source `{}` also names source `{}`", source.slug, first.slug),
+                        format!(
+                            "the name \"{name}\" of source `{}` also names source `{}`",
+                            source.slug(),
+                            first.slug()
+                        ),
                     )
                     .at(source.locate(&format!("\"{name}\"")).or_else(|| source.locate(name)))
                     .help(format!(

@@ -14,7 +14,7 @@ use std::path::Path;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::load::config::Config;
 use crate::load::content::is_slug;
-use crate::model::{Article, Content, Figure, FigureKind, Page, Source};
+use crate::model::{Article, Content, Figure, FigureKind, Page, PageId, Source};
 use crate::text::TextMap;
 
 /// Read-only lookups over every loaded page.
@@ -42,7 +42,7 @@ impl Names {
             for name in std::iter::once(&source.meta.title).chain(&source.meta.aliases) {
                 let normalized = TextMap::normalize(name);
                 if !normalized.is_empty() {
-                    list.push((normalized, source.slug.clone()));
+                    list.push((normalized, source.slug().to_string()));
                 }
             }
         }
@@ -52,7 +52,8 @@ impl Names {
 
 /// A wikilink target, resolved.
 pub struct Resolved {
-    pub id: String,
+    /// The page linked to (`None` for a page that exists but failed to load).
+    pub id: Option<PageId>,
     pub url: String,
     pub title: String,
 }
@@ -82,13 +83,13 @@ impl<'a> Index<'a> {
 
     /// An index reusing `names` (which must be [`Names::of`] the same sources).
     pub fn with_names(config: &'a Config, content: &'a Content, names: Arc<Names>) -> Index<'a> {
-        let sources: FxHashMap<&str, &Source> = content.sources.iter().map(|s| (s.slug.as_str(), s)).collect();
+        let sources: FxHashMap<&str, &Source> = content.sources.iter().map(|s| (s.slug(), s)).collect();
         Index {
             config,
             content,
             sources,
-            figures: content.figures.iter().map(|f| (f.slug.as_str(), f)).collect(),
-            articles: content.articles.iter().map(|a| (a.slug.as_str(), a)).collect(),
+            figures: content.figures.iter().map(|f| (f.slug(), f)).collect(),
+            articles: content.articles.iter().map(|a| (a.slug(), a)).collect(),
             names,
         }
     }
@@ -134,17 +135,17 @@ impl<'a> Index<'a> {
         &self.names.list
     }
 
-    /// The site-relative URL of a page id (`sources/x` → `/base/sources/x/`).
-    pub fn page_url(&self, id: &str) -> String {
-        self.config.url(&format!("{id}/"))
+    /// The site-relative URL of a page (`sources/x` → `/base/sources/x/`).
+    pub fn page_url(&self, id: &PageId) -> String {
+        self.config.url(&id.url_path())
     }
 
     pub fn source_url(&self, slug: &str) -> String {
-        self.page_url(&format!("sources/{slug}"))
+        self.page_url(&PageId::Source(slug.to_string()))
     }
 
     pub fn figure_url(&self, slug: &str) -> String {
-        self.page_url(&format!("figures/{slug}"))
+        self.page_url(&PageId::Figure(slug.to_string()))
     }
 
     /// A source's display name: its title, marked where the name was changed.
@@ -158,29 +159,35 @@ impl<'a> Index<'a> {
             Some((id, fragment)) => (id.trim().trim_matches('/'), Some(fragment)),
             None => (target.trim().trim_matches('/'), None),
         };
-        let slug = id.rsplit('/').next().unwrap_or(id);
-        let section = if id.contains('/') { id.split('/').next() } else { None };
-        let source = || self.source(slug).map(|s| (s.id.clone(), s.meta.title.clone()));
-        let figure = || self.figure(slug).map(|f| (f.id.clone(), f.meta.title.clone()));
-        let article = || self.article(slug).map(|a| (a.id.clone(), a.meta.title.clone()));
-        let found = match section {
-            _ if id.is_empty() || id == "_index" => Some(("_index".to_string(), self.config.title.clone())),
-            Some("sources") => source(),
-            Some("figures") => figure(),
-            Some("articles") => article(),
-            Some(_) => None,
-            None => source().or_else(figure).or_else(article),
+        let title_of = |page: PageId| {
+            let title = match &page {
+                PageId::Article(slug) => self.article(slug).map(|a| a.meta.title.clone()),
+                PageId::Source(slug) => self.source(slug).map(|s| s.meta.title.clone()),
+                PageId::Figure(slug) => self.figure(slug).map(|f| f.meta.title.clone()),
+                PageId::Landing => Some(self.config.title.clone()),
+            };
+            title.map(|title| (page, title))
         };
-        let Some((id, title)) = found else {
+        let found = match id.parse::<PageId>() {
+            _ if id.is_empty() => title_of(PageId::Landing),
+            Ok(page) => title_of(page),
+            Err(_) if id.contains('/') => None,
+            // A bare slug: a source, else a figure, else an article of that name.
+            Err(_) => title_of(PageId::Source(id.to_string()))
+                .or_else(|| title_of(PageId::Figure(id.to_string())))
+                .or_else(|| title_of(PageId::Article(id.to_string()))),
+        };
+        let Some((page, title)) = found else {
+            let slug = id.rsplit('/').next().unwrap_or(id);
             if self.unloaded(slug) {
                 // The page exists but failed to load; its own error was reported.
-                return Ok(Resolved { id: id.to_string(), url: "#".into(), title: slug.to_string() });
+                return Ok(Resolved { id: None, url: "#".into(), title: slug.to_string() });
             }
             return Err(self.unknown(RefKind::Page, id));
         };
-        let page = if id == "_index" { self.config.url("") } else { self.page_url(&id) };
-        let url = fragment.map_or(page.clone(), |f| format!("{page}#{f}"));
-        Ok(Resolved { id, url, title })
+        let url = self.page_url(&page);
+        let url = fragment.map_or(url.clone(), |f| format!("{url}#{f}"));
+        Ok(Resolved { id: Some(page), url, title })
     }
 
     /// "unknown source `nug`" with a "did you mean" where one is close.
@@ -192,9 +199,9 @@ impl<'a> Index<'a> {
                 .content
                 .sources
                 .iter()
-                .map(|p| p.id.clone())
-                .chain(self.content.figures.iter().map(|p| p.id.clone()))
-                .chain(self.content.articles.iter().map(|p| p.id.clone()))
+                .map(|p| p.id.to_string())
+                .chain(self.content.figures.iter().map(|p| p.id.to_string()))
+                .chain(self.content.articles.iter().map(|p| p.id.to_string()))
                 .collect(),
         };
         let shown = match kind {
@@ -227,7 +234,7 @@ impl<'a> Index<'a> {
     }
 
     /// Checks the front matter of the pages whose id `wanted` accepts.
-    pub fn check_pages(&self, wanted: impl Fn(&str) -> bool, diagnostics: &Diagnostics) {
+    pub fn check_pages(&self, wanted: impl Fn(&PageId) -> bool, diagnostics: &Diagnostics) {
         for article in self.content.articles.iter().filter(|p| wanted(&p.id)) {
             self.check_article(article, diagnostics);
         }
@@ -255,12 +262,12 @@ impl<'a> Index<'a> {
         if let Some(based_on) = &article.meta.based_on {
             self.expect_source(article, "based_on", based_on, diagnostics);
         }
-        if let Some(from) = &article.meta.edited_from {
-            let slug = from.trim_start_matches("articles/");
-            if self.article(slug).is_none() && !self.unloaded(slug) {
-                let (message, help) = self.unknown(RefKind::Page, from);
-                push(diagnostics, article, "edited_from", from, format!("`edited_from`: {message}"), help);
-            }
+        if let (Some(from), Some(slug)) = (&article.meta.edited_from, article.edited_from())
+            && self.article(slug).is_none()
+            && !self.unloaded(slug)
+        {
+            let (message, help) = self.unknown(RefKind::Page, from);
+            push(diagnostics, article, "edited_from", from, format!("`edited_from`: {message}"), help);
         }
         if let Some(cycle) = self.edited_from_cycle(article) {
             let from = article.meta.edited_from.as_deref().unwrap_or("");
@@ -311,19 +318,19 @@ impl<'a> Index<'a> {
     /// The versions around a circle of `edited_from` that starts at `article`, reported only
     /// for the circle's first slug in alphabetical order (so it is said once).
     fn edited_from_cycle(&self, article: &Article) -> Option<Vec<String>> {
-        let mut chain = vec![article.slug.clone()];
+        let mut chain = vec![article.slug().to_string()];
         let mut at = article;
-        while let Some(from) = &at.meta.edited_from {
-            let next = self.article(from.trim_start_matches("articles/"))?;
-            if next.slug == article.slug {
-                chain.push(article.slug.clone());
+        while let Some(from) = at.edited_from() {
+            let next = self.article(from)?;
+            if next.slug() == article.slug() {
+                chain.push(article.slug().to_string());
                 let first = chain.iter().min()?;
-                return (*first == article.slug).then_some(chain);
+                return (*first == article.slug()).then_some(chain);
             }
-            if chain.contains(&next.slug) || chain.len() > self.content.articles.len() {
+            if chain.iter().any(|s| s == next.slug()) || chain.len() > self.content.articles.len() {
                 return None; // a circle that does not pass through `article`
             }
-            chain.push(next.slug.clone());
+            chain.push(next.slug().to_string());
             at = next;
         }
         None

@@ -23,7 +23,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options as CmarkOptions, Parser, T
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Autolink;
-use crate::model::{Annotation, AnnotationKind};
+use crate::model::{Annotation, AnnotationKind, PageId};
 use crate::render::annotate::{self, Anchor};
 use crate::resolve::xref::{Index, RefKind};
 use crate::text::TextMap;
@@ -101,12 +101,22 @@ pub struct Rendered {
     pub figures: Vec<FigureUse>,
     pub annotations: Vec<PlacedAnnotation>,
     /// Page ids named by wikilinks (their titles may appear in the HTML).
-    pub links: Vec<String>,
+    pub links: Vec<PageId>,
     /// Where paragraphs and other blocks start in `text` (character positions).
     pub block_starts: Vec<usize>,
     /// The annotations' notes, as `<li>`s in text order, for the notes column
     /// beside the article (kept out of the text so W3C clients see its words only).
     pub notes_html: String,
+}
+
+impl Rendered {
+    /// Every page the body refers to: cited and mentioned sources, figures, wikilinks.
+    pub fn references(&self) -> impl Iterator<Item = PageId> + '_ {
+        let sources = self.citations.iter().map(|c| &c.source).chain(self.mentions.iter().map(|m| &m.source));
+        (sources.map(|s| PageId::Source(s.clone())))
+            .chain(self.figures.iter().map(|f| PageId::Figure(f.figure.clone())))
+            .chain(self.links.iter().cloned())
+    }
 }
 
 /// The events of the page after the dossier's syntax is picked out.
@@ -178,7 +188,7 @@ impl RenderOptions<'_> {
 fn preprocess<'a>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     options: &RenderOptions,
-    links: &mut Vec<String>,
+    links: &mut Vec<PageId>,
     diagnostics: &Diagnostics,
 ) -> Vec<Entry<'a>> {
     let mut out: Vec<Entry<'a>> = Vec::new();
@@ -212,7 +222,7 @@ fn preprocess<'a>(
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, title, id }) => {
                 let (url, page_title) = match options.index.resolve_page(&dest_url) {
                     Ok(found) => {
-                        links.push(found.id);
+                        links.extend(found.id);
                         (found.url, found.title)
                     }
                     Err((message, help)) => {

@@ -29,8 +29,7 @@ pub(super) fn config() -> Config {
 
 fn source(slug: &str, title: &str, aliases: &[&str]) -> Page<SourceMeta> {
     Page {
-        id: format!("sources/{slug}"),
-        slug: slug.into(),
+        id: crate::model::PageId::Source(slug.into()),
         path: format!("content/sources/{slug}.md").into(),
         meta: SourceMeta {
             title: title.into(),
