@@ -106,17 +106,17 @@ fn render_markdown(
             let _ = index.name_matcher();
         }
         render_each(old_articles, &content.articles, &select, |a| {
-            render_page(index, a, &a.meta.annotations, autolink, diagnostics)
+            render_page(index, a, &a.meta.annotations, autolink, a.smart_punctuation(), diagnostics)
         })
     };
     let sources =
-        || render_each(old_sources, &content.sources, &select, |s| render_page(index, s, &[], None, diagnostics));
+        || render_each(old_sources, &content.sources, &select, |s| render_page(index, s, &[], None, true, diagnostics));
     let figures =
-        || render_each(old_figures, &content.figures, &select, |f| render_page(index, f, &[], None, diagnostics));
+        || render_each(old_figures, &content.figures, &select, |f| render_page(index, f, &[], None, true, diagnostics));
     let (articles, (sources, figures)) = rayon::join(articles, || rayon::join(sources, figures));
     let index_page = match (old_index, &content.index) {
         (Some(r), Some(_)) if !select.wants("_index") => Some(r),
-        (_, Some(i)) => Some(render_page(index, i, &[], None, diagnostics)),
+        (_, Some(i)) => Some(render_page(index, i, &[], None, true, diagnostics)),
         (_, None) => None,
     };
     RenderedPages { articles, sources, figures, index: index_page }
@@ -146,6 +146,7 @@ fn render_page<M>(
     page: &crate::model::Page<M>,
     annotations: &[crate::model::Annotation],
     autolink: Option<crate::load::config::Autolink>,
+    smart_punctuation: bool,
     diagnostics: &Diagnostics,
 ) -> Rendered {
     let options = RenderOptions {
@@ -156,6 +157,7 @@ fn render_page<M>(
         raw: &page.raw,
         annotations,
         autolink,
+        smart_punctuation,
     };
     markdown::render(&options, diagnostics)
 }
@@ -166,7 +168,14 @@ pub(crate) fn render_article(
     article: &crate::model::Article,
     annotations: &[crate::model::Annotation],
 ) -> Rendered {
-    render_page(index, article, annotations, Some(index.config.autolink), &Diagnostics::default())
+    render_page(
+        index,
+        article,
+        annotations,
+        Some(index.config.autolink),
+        article.smart_punctuation(),
+        &Diagnostics::default(),
+    )
 }
 
 impl Session {
