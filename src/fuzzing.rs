@@ -41,6 +41,7 @@ pub fn article(input: &[u8]) {
             raw: &article.raw,
             annotations: &article.meta.annotations,
             autolink: Some(Autolink::All),
+            smart_punctuation: true,
         },
         &diagnostics,
     );
@@ -101,6 +102,7 @@ pub fn annotations(input: &[u8]) {
             raw: &article.raw,
             annotations: &article.meta.annotations,
             autolink: Some(Autolink::All),
+            smart_punctuation: true,
         },
         &diagnostics,
     );
@@ -171,6 +173,7 @@ fn plain_article(text: &str) -> Article {
             summary: None,
             annotations: Vec::new(),
             events: Vec::new(),
+            smart_punctuation: None,
             draft: false,
         },
         body: text.to_string(),

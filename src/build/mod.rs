@@ -109,18 +109,20 @@ fn render_markdown(
             let _ = index.name_matcher();
         }
         render_each(old_articles, &content.articles, |a| {
-            render_page(index, a, &a.meta.annotations, autolink, diagnostics)
+            render_page(index, a, &a.meta.annotations, autolink, a.smart_punctuation(), diagnostics)
         })
     };
-    let sources = || render_each(old_sources, &content.sources, |s| render_page(index, s, &[], None, diagnostics));
-    let figures = || render_each(old_figures, &content.figures, |f| render_page(index, f, &[], None, diagnostics));
+    let sources =
+        || render_each(old_sources, &content.sources, |s| render_page(index, s, &[], None, true, diagnostics));
+    let figures =
+        || render_each(old_figures, &content.figures, |f| render_page(index, f, &[], None, true, diagnostics));
     let (articles, (sources, figures)) = rayon::join(articles, || rayon::join(sources, figures));
     let mut rendered = RenderedPages::empty();
     for (id, page) in articles.into_iter().chain(sources).chain(figures) {
         rendered.insert(id, page);
     }
     if let Some(page) = &content.index {
-        let landing = old_index.unwrap_or_else(|| render_page(index, page, &[], None, diagnostics));
+        let landing = old_index.unwrap_or_else(|| render_page(index, page, &[], None, true, diagnostics));
         rendered.insert(page.id.clone(), landing);
     }
     rendered
@@ -141,6 +143,7 @@ fn render_page<M>(
     page: &crate::model::Page<M>,
     annotations: &[crate::model::Annotation],
     autolink: Option<crate::load::config::Autolink>,
+    smart_punctuation: bool,
     diagnostics: &Diagnostics,
 ) -> Rendered {
     let options = RenderOptions {
@@ -151,6 +154,7 @@ fn render_page<M>(
         raw: &page.raw,
         annotations,
         autolink,
+        smart_punctuation,
     };
     markdown::render(&options, diagnostics)
 }
@@ -161,7 +165,14 @@ pub(crate) fn render_article(
     article: &crate::model::Article,
     annotations: &[crate::model::Annotation],
 ) -> Rendered {
-    render_page(index, article, annotations, Some(index.config.autolink), &Diagnostics::default())
+    render_page(
+        index,
+        article,
+        annotations,
+        Some(index.config.autolink),
+        article.smart_punctuation(),
+        &Diagnostics::default(),
+    )
 }
 
 impl Session {

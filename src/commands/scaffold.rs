@@ -154,6 +154,7 @@ annotations: []             # highlights with notes, e.g.:
 #    cites: []              # source ids
 events: []                  # for the timeline, e.g.:
 #  - { date: 2021-06, label: "What happened", cites: [] }
+# smart_punctuation: true   # curly quotes and dashes; default: off for as-received, on otherwise
 draft: false
 ---
 The article, in Markdown. Cite sources with `[@source-id]`, refer to

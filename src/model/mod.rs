@@ -269,6 +269,8 @@ pub struct ArticleMeta {
     pub annotations: Vec<Annotation>,
     #[serde(default)]
     pub events: Vec<Event>,
+    /// Straight quotes to curly, `--` to dashes; `None`: off for `as-received`, else on.
+    pub smart_punctuation: Option<bool>,
     #[serde(default)]
     pub draft: bool,
 }
@@ -494,6 +496,13 @@ impl Article {
 
     pub fn version(&self) -> &str {
         self.meta.version.as_deref().unwrap_or("edited")
+    }
+
+    /// Whether this version's body is typeset with smart punctuation: as its
+    /// `smart_punctuation` says, else off for the `as-received` version (its
+    /// characters are evidence) and on for every other.
+    pub fn smart_punctuation(&self) -> bool {
+        self.meta.smart_punctuation.unwrap_or(self.version() != "as-received")
     }
 }
 

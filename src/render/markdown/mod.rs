@@ -42,6 +42,9 @@ pub struct RenderOptions<'a> {
     pub annotations: &'a [Annotation],
     /// How source names become links; `None` outside articles (no mentions are recorded).
     pub autolink: Option<Autolink>,
+    /// Curly quotes, dashes and ellipses from their ASCII spellings (off: every
+    /// character as written, for a version kept as received).
+    pub smart_punctuation: bool,
 }
 
 /// A numbered citation of a source at one spot of the page.
@@ -137,14 +140,14 @@ struct Entry<'a> {
     range: Range<usize>,
 }
 
-fn cmark_options() -> CmarkOptions {
-    CmarkOptions::ENABLE_TABLES
+fn cmark_options(smart_punctuation: bool) -> CmarkOptions {
+    let options = CmarkOptions::ENABLE_TABLES
         | CmarkOptions::ENABLE_FOOTNOTES
         | CmarkOptions::ENABLE_STRIKETHROUGH
         | CmarkOptions::ENABLE_TASKLISTS
-        | CmarkOptions::ENABLE_SMART_PUNCTUATION
         | CmarkOptions::ENABLE_HEADING_ATTRIBUTES
-        | CmarkOptions::ENABLE_WIKILINKS
+        | CmarkOptions::ENABLE_WIKILINKS;
+    if smart_punctuation { options | CmarkOptions::ENABLE_SMART_PUNCTUATION } else { options }
 }
 
 /// Renders one page body.
@@ -153,7 +156,11 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
         let reference = link.reference.trim();
         reference.starts_with('@').then(|| (CowStr::from(format!("cite:{reference}")), CowStr::from("")))
     };
-    let parser = Parser::new_with_broken_link_callback(options.body, cmark_options(), Some(cite_callback));
+    let parser = Parser::new_with_broken_link_callback(
+        options.body,
+        cmark_options(options.smart_punctuation),
+        Some(cite_callback),
+    );
     let events = pulldown_cmark::utils::TextMergeWithOffset::new(parser.into_offset_iter());
     let mut links = Vec::new();
     let entries = preprocess(events, options, &mut links, diagnostics);

@@ -89,6 +89,7 @@ fn render_article(index: &Index, markdown: &str) -> Outcome {
         raw: markdown,
         annotations: &[],
         autolink: Some(Autolink::First),
+        smart_punctuation: true,
     };
     let rendered = render(&options, &diagnostics);
     let errors = diagnostics.snapshot().into_iter().find(|d| d.severity == Severity::Error);
@@ -101,7 +102,7 @@ fn render_article(index: &Index, markdown: &str) -> Outcome {
 /// What plain pulldown-cmark's HTML module writes with the same parser options.
 fn render_reference(markdown: &str) -> String {
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(markdown, cmark_options()));
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(markdown, cmark_options(true)));
     html
 }
 

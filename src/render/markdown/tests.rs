@@ -72,6 +72,7 @@ fn render_with(body: &str, annotations: &[Annotation], autolink: Option<Autolink
         raw: body,
         annotations,
         autolink,
+        smart_punctuation: true,
     };
     (render(&options, &diagnostics), diagnostics)
 }
@@ -212,6 +213,7 @@ fn render_article(body: &str) -> (Rendered, Diagnostics) {
         raw: body,
         annotations: &[],
         autolink: Some(Autolink::First),
+        smart_punctuation: true,
     };
     (render(&options, &diagnostics), diagnostics)
 }
