@@ -41,6 +41,35 @@ pub enum JobId {
     Changes(PageId),
 }
 
+impl JobId {
+    /// The output file the job writes: pretty URLs (`sources/x/index.html`), and `404.html`.
+    pub fn path(&self) -> String {
+        let folder = match self {
+            JobId::Index => String::new(),
+            JobId::Sources(n) => list_path("sources/", *n),
+            JobId::Figures(n) => list_path("figures/", *n),
+            JobId::Annotations(n) => list_path("annotations/", *n),
+            JobId::Timeline => "timeline/".into(),
+            JobId::Search => "search/".into(),
+            JobId::NotFound => return "404.html".into(),
+            JobId::Page(id) => id.url_path(),
+            JobId::Changes(id) => format!("{}changes/", id.url_path()),
+        };
+        format!("{folder}index.html")
+    }
+
+    /// A page of a paginated list: their number follows the number of entries.
+    pub fn is_list(&self) -> bool {
+        matches!(self, JobId::Sources(_) | JobId::Figures(_) | JobId::Annotations(_))
+    }
+
+    /// Does the page inline the theme's stylesheet? (The 404 page does: a host serves it
+    /// at any depth, where a relative link to the stylesheet would break.)
+    pub fn inlines_theme_css(&self) -> bool {
+        matches!(self, JobId::NotFound)
+    }
+}
+
 /// How many entries a page of each list shows: at 10,000 pages every list page stays
 /// well under 200 KB of HTML. The first page keeps the list's URL (`sources/`); the
 /// others are `sources/page/2/` and so on.
@@ -376,16 +405,16 @@ impl<'a> Assembler<'a> {
     pub fn view(&self, job: &JobId) -> Option<PageJob> {
         let site = || self.site.clone();
         let config = self.index.config;
-        let page = |rel: &str| format!("{rel}index.html");
+        let path = job.path();
         let simple = |title: &str, url: &str| SimpleView { site: site(), title: title.into(), url: config.url(url) };
         Some(
             match job {
-                JobId::Index => PageJob::new("index.html", page(""), &self.index_view()),
+                JobId::Index => PageJob::new("index.html", path, &self.index_view()),
                 JobId::Sources(n) => {
                     let (from, to) = page_range(*n, self.content().sources.len(), SOURCES_PER_PAGE)?;
                     PageJob::new(
                         "sources.html",
-                        page(&list_path("sources/", *n)),
+                        path,
                         &SourcesView {
                             site: site(),
                             title: numbered("Sources", *n),
@@ -400,7 +429,7 @@ impl<'a> Assembler<'a> {
                     let (from, to) = page_range(*n, figures.len(), FIGURES_PER_PAGE)?;
                     PageJob::new(
                         "figures.html",
-                        page(&list_path("figures/", *n)),
+                        path,
                         &FiguresView {
                             site: site(),
                             title: numbered("Figures", *n),
@@ -412,7 +441,7 @@ impl<'a> Assembler<'a> {
                 }
                 JobId::Timeline => PageJob::new(
                     "timeline.html",
-                    page("timeline/"),
+                    path,
                     &TimelineView {
                         site: site(),
                         title: "Timeline".into(),
@@ -420,13 +449,11 @@ impl<'a> Assembler<'a> {
                         events: self.events(None),
                     },
                 ),
-                JobId::Annotations(n) => {
-                    PageJob::new("annotations.html", page(&list_path("annotations/", *n)), &self.annotations_view(*n)?)
-                }
-                JobId::Search => PageJob::new("search.html", page("search/"), &simple("Search", "search/")),
+                JobId::Annotations(n) => PageJob::new("annotations.html", path, &self.annotations_view(*n)?),
+                JobId::Search => PageJob::new("search.html", path, &simple("Search", "search/")),
                 JobId::NotFound => PageJob::new(
                     "404.html",
-                    "404.html".into(),
+                    path,
                     &NotFoundView {
                         site: site(),
                         title: "Page not found".into(),
@@ -436,7 +463,6 @@ impl<'a> Assembler<'a> {
                 ),
                 JobId::Page(id) => {
                     let i = self.position(id)?;
-                    let path = page(&id.url_path());
                     match id {
                         PageId::Article(_) => PageJob::new("article.html", path, &self.article_view(i)),
                         PageId::Source(_) => PageJob::new("source.html", path, &self.source_view(i)),
@@ -449,7 +475,7 @@ impl<'a> Assembler<'a> {
                     let from = self.predecessor(&self.content().articles[i])?;
                     PageJob::new(
                         "changes.html",
-                        page(&format!("{}changes/", id.url_path())),
+                        path,
                         &changes::view(changes::Versions {
                             index: self.index,
                             rendered: self.rendered,

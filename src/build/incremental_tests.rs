@@ -1,7 +1,11 @@
-//! Incremental equals full: random sequences of edits, creates, deletes and
-//! renames to a fixture dossier, applied the way `serve` applies them; after
-//! each one the incrementally rebuilt site must equal a fresh full build, byte
-//! for byte (or both must fail).
+//! Incremental equals full: random sequences of every kind of change an
+//! author makes to a fixture dossier (body and front-matter edits, citations,
+//! renamed sources and aliases, annotations added and removed, pages created,
+//! deleted, renamed and made drafts, the theme's stylesheet, templates,
+//! `dossier.yaml`, static files, broken files repaired), applied through
+//! [`Session::apply`] as `serve` applies them; after each one every file the
+//! session serves, the search index's included, must equal a fresh full
+//! build's, byte for byte (or both must fail).
 
 use std::path::{Path, PathBuf};
 
@@ -97,7 +101,7 @@ impl Project {
         let articles = ["content/articles/report.md", "content/articles/report-as-received.md"];
         let figures = ["content/figures/strength.md", "content/figures/trend.md", "content/figures/proportion.md"];
         let source = rng.pick(&self.sources).clone();
-        let (what, step) = match rng.below(13) {
+        let (what, step) = match rng.below(21) {
             12 => {
                 let rel = format!("content/sources/{source}.md");
                 self.broken = Some((rel.clone(), self.read(&rel)));
@@ -189,6 +193,48 @@ impl Project {
                     Step { what: String::new(), paths: vec![self.path(&a), self.path(&b)], structural: true },
                 )
             }
+            13 | 14 => {
+                // A new annotation, first in the list: the default ids of those after it shift.
+                let a = "content/articles/report.md";
+                let note = format!("  - quote: \"Lopez again\"\n    kind: context\n    note: \"Added {n}.\"\n");
+                let text = self.read(a).replacen("annotations:\n", &format!("annotations:\n{note}"), 1);
+                (format!("add an annotation to {a}"), self.write(a, &text))
+            }
+            15 if self.read("content/articles/report.md").contains("  - quote: \"Lopez again\"") => {
+                let a = "content/articles/report.md";
+                let text = self.read(a);
+                let at = text.find("  - quote: \"Lopez again\"").unwrap();
+                let end = at + text[at..].find("\"\n").unwrap() + 2; // the quote line
+                let end = end + text[end..].find("\"\n").unwrap() + 2; // its note line
+                let text = format!("{}{}", &text[..at], &text[end..].trim_start_matches("    kind: context\n"));
+                (format!("remove an added annotation from {a}"), self.write(a, &text))
+            }
+            16 => {
+                let rel = "themes/default/static/style.css";
+                let text = self.read(rel) + &format!("\n/* edit {n} */\n");
+                (format!("edit the theme's {rel}"), self.write(rel, &text))
+            }
+            17 => {
+                let rel = "templates/base.html";
+                let base = include_str!("../../themes/default/templates/base.html");
+                (format!("override {rel}"), self.write(rel, &format!("{base}{{# edit {n} #}}\n")))
+            }
+            18 => {
+                let text = Self::set_field(&self.read("dossier.yaml"), "title", &format!("\"Fixture {n}\""));
+                ("retitle the dossier".to_string(), self.write("dossier.yaml", &text))
+            }
+            19 if !self.created.is_empty() => {
+                let id = self.created.remove(rng.below(self.created.len()));
+                self.sources.retain(|s| *s != id);
+                let rel = format!("content/sources/{id}.md");
+                let text = Self::set_field(&self.read(&rel), "draft", "true");
+                (format!("make {rel} a draft"), self.write(&rel, &text))
+            }
+            20 => {
+                let rel = "content/static/map.svg";
+                let text = self.read(rel).replacen("</svg>", &format!("<!-- {n} --></svg>"), 1);
+                (format!("edit {rel}"), self.write(rel, &text))
+            }
             _ => {
                 let a = *rng.pick(&articles);
                 let text = self.read(a).replacen("Lopez again.", &format!("Lopez again ({n})."), 1);
@@ -232,6 +278,12 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), &root);
+    // A theme stylesheet of the project's own, and a folder for template overrides, for the
+    // steps that edit them.
+    std::fs::create_dir_all(root.join("themes/default/static")).unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("themes/default/static/style.css"), include_str!("../../themes/default/static/style.css"))
+        .unwrap();
     let config = Config::load(&root, &Overrides::default()).unwrap();
     let mut project = Project {
         root: root.clone(),
@@ -250,13 +302,15 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
         let step = project.random_step(&mut rng);
         log.push(step.what.clone());
         // As `serve` does: files added, removed or moved rebuild everything; edits update.
-        session = match (session, step.structural) {
-            (Some(mut s), false) => match s.update(&step.paths, &Diagnostics::default(), &mut |_, _| {}) {
+        // As `serve` does: the session's plan decides; a change it cannot take starts a new one.
+        let config = Config::load(&root, &Overrides::default()).unwrap();
+        session = match session {
+            Some(mut s) => match s.apply(&step.paths, step.structural, &Diagnostics::default(), &mut |_, _| {}) {
                 Ok(_) => Some(s),
                 Err(UpdateError::NeedsFullBuild) => Session::start(config.clone(), "", &Diagnostics::default()),
                 Err(UpdateError::Broken) => None,
             },
-            _ => Session::start(config.clone(), "", &Diagnostics::default()),
+            None => Session::start(config.clone(), "", &Diagnostics::default()),
         };
         if unchecked.below(3) == 0 {
             continue;
@@ -321,14 +375,14 @@ fn annotations_an_edit_removes_or_adds_leave_or_join_the_search_index() {
     );
     assert_ne!(removed, text, "the fixture holds the annotation");
     std::fs::write(&path, &removed).unwrap();
-    assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default(), &mut |_, _| {}).is_ok());
+    assert!(session.apply(std::slice::from_ref(&path), false, &Diagnostics::default(), &mut |_, _| {}).is_ok());
     let after = search_urls(&session);
     assert!(!after.contains(&emph), "{emph} left the index: {after:?}");
     let full = Session::start(config.clone(), "", &Diagnostics::default()).unwrap();
     assert_eq!(after, search_urls(&full), "the same records as a full build");
     // And back: the annotation is searchable again.
     std::fs::write(&path, &text).unwrap();
-    assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default(), &mut |_, _| {}).is_ok());
+    assert!(session.apply(std::slice::from_ref(&path), false, &Diagnostics::default(), &mut |_, _| {}).is_ok());
     assert_eq!(search_urls(&session), before);
 }
 
@@ -347,7 +401,7 @@ fn edits_that_reach_a_busy_search_index_are_merged_and_the_last_one_wins() {
         [text.replacen(annotation, "", 1), text.clone(), text.replacen("Lopez again.", "Lopez again, merged.", 1)];
     for edit in &edits {
         std::fs::write(&path, edit).unwrap();
-        assert!(session.update(std::slice::from_ref(&path), &Diagnostics::default(), &mut |_, _| {}).is_ok());
+        assert!(session.apply(std::slice::from_ref(&path), false, &Diagnostics::default(), &mut |_, _| {}).is_ok());
     }
     drop(pause);
     assert_eq!(search_urls(&session), before, "the annotation removed and restored is still searchable");

@@ -50,19 +50,23 @@ const UNUSED: [&str; 7] = [
 pub struct SearchIndex {
     runtime: tokio::runtime::Runtime,
     index: PagefindIndex,
+    /// Pagefind's language code, to start the index afresh.
+    language: String,
 }
 
-/// The annotation record URLs the index holds of each article id, to drop those an edit
-/// removed. Kept by the build, beside the index, so batches can be prepared while it is busy.
+/// The annotation record URLs the index holds of each article, to tell when an edit adds
+/// or removes one. Kept by the build, beside the index, so batches can be prepared while it is busy.
 #[derive(Default)]
 pub struct NoteRecords(HashMap<PageId, HashSet<String>>);
 
 /// The records an edit (or a full build) changes, taken from the build while it has them.
 pub struct Batch {
     records: Vec<Record>,
-    /// Annotation records that no longer exist.
-    gone: Vec<String>,
     language: String,
+    /// Every record, to index from scratch: Pagefind numbers its pages in the order they
+    /// were first added, so a record added or removed after the first build would leave the
+    /// index in another order than a build's. (Replacing a record keeps its place.)
+    fresh: bool,
 }
 
 /// The index being built on a thread of its own, while the pages render and are written.
@@ -103,9 +107,9 @@ impl SearchIndex {
     pub fn new(language: &str) -> Result<SearchIndex, SearchError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(failed)?;
         let language = language.split(['-', '_']).next().unwrap_or("en").to_lowercase();
-        let options = PagefindServiceConfig::builder().force_language(language).build();
+        let options = PagefindServiceConfig::builder().force_language(language.clone()).build();
         let index = PagefindIndex::new(Some(options)).map_err(failed)?;
-        Ok(SearchIndex { runtime, index })
+        Ok(SearchIndex { runtime, index, language })
     }
 
     /// Adds `batch` and builds the index files on a thread of its own; the index keeps its
@@ -132,8 +136,12 @@ impl SearchIndex {
     }
 
     fn build(&mut self, batch: Batch, keep: bool) -> Result<(Vec<SyntheticFile>, std::time::Duration), SearchError> {
-        let Batch { records, gone, language } = batch;
+        let Batch { records, language, fresh } = batch;
         let started = std::time::Instant::now();
+        if fresh {
+            let options = PagefindServiceConfig::builder().force_language(self.language.clone()).build();
+            self.index = PagefindIndex::new(Some(options)).map_err(failed)?;
+        }
         self.runtime.block_on(async {
             let language = &language;
             let added = records.into_iter().map(|record| CustomRecord {
@@ -144,10 +152,7 @@ impl SearchIndex {
                 filters: BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]),
                 sort: BTreeMap::new(),
             });
-            // An empty record is left out of the index: this is how a record is removed.
-            let removed =
-                gone.into_iter().map(|url| CustomRecord { url, language: language.clone(), ..Default::default() });
-            self.index.add_custom_records(added.chain(removed).collect()).await.map_err(failed)?;
+            self.index.add_custom_records(added.collect()).await.map_err(failed)?;
             let adding = started.elapsed();
             let files = if keep { self.index.get_files().await } else { self.index.take_files().await };
             Ok((files.map_err(failed)?, adding))
@@ -157,7 +162,8 @@ impl SearchIndex {
 
 impl NoteRecords {
     /// The records of the pages in `only` (every page if `None`): those pages and the
-    /// annotations on them, and the annotations an edit removed.
+    /// annotations on them; every record, to index afresh, when an edit added or removed an
+    /// annotation.
     pub fn prepare(
         &mut self,
         index: &Index,
@@ -172,29 +178,35 @@ impl NoteRecords {
                 notes.entry(article.clone()).or_default().insert(record.url.clone());
             }
         }
-        let mut gone: Vec<String> = Vec::new();
-        for id in only.into_iter().flatten() {
-            let now = notes.remove(id).unwrap_or_default();
-            let before = self.0.insert(id.clone(), now.clone()).unwrap_or_default();
-            gone.extend(before.difference(&now).cloned());
-        }
-        if only.is_none() {
+        let Some(only) = only else {
             self.0 = notes;
+            return Batch { records, language: index.config.language.clone(), fresh: true };
+        };
+        // An annotation added or removed (or one whose default id moved) changes which records
+        // exist: index everything afresh, in a build's order.
+        let same = |id: &PageId| notes.get(id).unwrap_or(&HashSet::new()) == self.0.get(id).unwrap_or(&HashSet::new());
+        if !only.iter().all(same) {
+            return self.prepare(index, rendered, annotations, None);
         }
-        Batch { records, gone, language: index.config.language.clone() }
+        Batch { records, language: index.config.language.clone(), fresh: false }
     }
 }
 
 impl Batch {
     /// This batch followed by `later`, as one: a record in `later` replaces this batch's
-    /// record (or removal) of the same URL, so applying the result equals applying both in turn.
+    /// record of the same URL, so applying the result equals applying both in turn.
     pub fn then(self, later: Batch) -> Batch {
-        let newer: HashSet<String> = later.records.iter().map(|r| r.url.clone()).chain(later.gone.clone()).collect();
-        let mut records: Vec<Record> = self.records.into_iter().filter(|r| !newer.contains(&r.url)).collect();
-        let mut gone: Vec<String> = self.gone.into_iter().filter(|url| !newer.contains(url)).collect();
-        records.extend(later.records);
-        gone.extend(later.gone);
-        Batch { records, gone, language: later.language }
+        if later.fresh {
+            return later;
+        }
+        // A later record takes the place of the earlier one of its URL: in a fresh batch the
+        // order is the index's.
+        let mut newer: HashMap<String, Record> = later.records.into_iter().map(|r| (r.url.clone(), r)).collect();
+        let mut records: Vec<Record> = self.records.into_iter().map(|r| newer.remove(&r.url).unwrap_or(r)).collect();
+        let mut added: Vec<Record> = newer.into_values().collect();
+        added.sort_by(|a, b| a.url.cmp(&b.url));
+        records.extend(added);
+        Batch { records, language: later.language, fresh: self.fresh }
     }
 }
 

@@ -3,8 +3,9 @@
 //! Three parts, one thread each: the HTTP server ([`http`]) serves the
 //! current [`Site`] from memory, so `public/` is never touched; the watcher
 //! ([`watch`]) turns file-system events into batches of changed paths; this
-//! module's loop classifies each batch ([`ChangeKind`]), rebuilds through the
-//! build [`Session`] (incrementally for edited pages), swaps the new site in
+//! module's loop drops saves that changed nothing ([`Unchanged`]), has the
+//! build [`Session`] rebuild what the rest need (it decides how much: the
+//! rebuild plan lives in `build`), swaps the new site in
 //! one step, and only then tells open tabs to reload. A broken edit keeps the
 //! last good site and shows the error in the terminal and in the browser.
 //!
@@ -17,15 +18,14 @@
 mod http;
 mod watch;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::build::{ChangeKind, SearchFiles, Session, UpdateError, classify, lower_priority};
+use crate::build::{Applied, SearchFiles, Session, Unchanged, UpdateError, lower_priority};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::config::{Config, Overrides};
 use crate::output::site::Site;
@@ -153,7 +153,7 @@ pub fn run(options: ServeOptions) -> u8 {
         session: None,
         live: live.clone(),
         notices: notices.clone(),
-        hashes: HashMap::new(),
+        unchanged: Unchanged::default(),
     };
     let mut watcher = match watch::Watcher::start(&options.root) {
         Ok(w) => w,
@@ -206,22 +206,20 @@ struct Rebuilder<'a> {
     session: Option<Session>,
     live: Arc<RwLock<Live>>,
     notices: broadcast::Sender<Notice>,
-    /// Content hashes of files seen changing, to skip saves that changed nothing.
-    hashes: HashMap<PathBuf, u64>,
+    /// Files seen changing, to skip saves that changed nothing.
+    unchanged: Unchanged,
 }
 
 impl Rebuilder<'_> {
     fn apply(&mut self, batch: watch::Batch) {
         let started = Instant::now();
-        let paths: Vec<PathBuf> = batch.paths.into_iter().filter(|p| self.changed(p)).collect();
+        let paths = self.unchanged.filter(&self.options.root, batch.paths);
         if paths.is_empty() && !batch.structural {
             return;
         }
-        let kind = classify(&self.options.root, &paths, batch.structural);
-        let outcome = match (&kind, self.session.is_some()) {
-            (ChangeKind::Static { css }, true) => self.update_static(&paths, *css),
-            (ChangeKind::Pages(pages), true) => self.update_pages(pages),
-            _ => self.full_rebuild(),
+        let outcome = match self.session {
+            Some(_) => self.update(&paths, batch.structural),
+            None => self.full_rebuild(),
         };
         if !self.options.quiet
             && let Some(done) = outcome
@@ -231,20 +229,6 @@ impl Rebuilder<'_> {
                 Done::Full(n) => format!("full rebuild, {n} files"),
             };
             eprintln!("Rebuilt in {:.1} ms ({what})", started.elapsed().as_secs_f64() * 1e3);
-        }
-    }
-
-    /// Has `path` changed since it was last seen? (Unreadable or gone counts as changed.)
-    fn changed(&mut self, path: &Path) -> bool {
-        match crate::load::confine::read(&self.options.root, path) {
-            Ok(bytes) => {
-                let hash = hash_bytes(&bytes);
-                self.hashes.insert(path.to_path_buf(), hash) != Some(hash)
-            }
-            Err(_) => {
-                self.hashes.remove(path);
-                true
-            }
         }
     }
 
@@ -302,7 +286,8 @@ impl Rebuilder<'_> {
         })
     }
 
-    fn update_pages(&mut self, pages: &[PathBuf]) -> Option<Done> {
+    /// Rebuilds what the session's plan says `paths` need; a full build when only that will do.
+    fn update(&mut self, paths: &[PathBuf], structural: bool) -> Option<Done> {
         let diagnostics = Diagnostics::default();
         let session = self.session.as_mut()?;
         // The pages are served as soon as they are ready; the exports follow (swapped in
@@ -311,8 +296,8 @@ impl Rebuilder<'_> {
         let mut serve_pages = |site: &Arc<Site>, changed: &[String]| {
             publish(live, notices, site.clone(), Change::Pages(Some(changed.to_vec())))
         };
-        match session.update(pages, &diagnostics, &mut serve_pages) {
-            Ok(changed) => {
+        match session.apply(paths, structural, &diagnostics, &mut serve_pages) {
+            Ok(Applied::Pages(changed)) => {
                 let previous = {
                     let mut live = self.live.write().unwrap_or_else(|p| p.into_inner());
                     std::mem::replace(&mut live.site, session.site.clone())
@@ -320,21 +305,7 @@ impl Rebuilder<'_> {
                 drop(previous);
                 Some(Done::Pages(changed.len()))
             }
-            Err(UpdateError::NeedsFullBuild) => self.full_rebuild(),
-            Err(UpdateError::Broken) => {
-                self.session = None;
-                self.failed(&diagnostics)
-            }
-        }
-    }
-
-    /// Re-reads theme and content static files into the current site.
-    fn update_static(&mut self, paths: &[PathBuf], css: bool) -> Option<Done> {
-        let diagnostics = Diagnostics::default();
-        let session = self.session.as_mut()?;
-        // The same files, read by the same rules, as a build: `content::walk`'s.
-        match session.refresh_static(paths, &diagnostics) {
-            Ok(()) => {
+            Ok(Applied::Static { css }) => {
                 let site = session.site.clone();
                 self.publish(site, Change::Static { css });
                 Some(Done::Pages(0))
@@ -416,11 +387,4 @@ fn rebuild_pool() -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
         })
         .build_global();
     rayon::ThreadPoolBuilder::new().thread_name(|i| format!("rebuild-{i}")).build()
-}
-
-fn hash_bytes(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
 }
