@@ -111,7 +111,9 @@ fn atom(index: &Index) -> String {
 /// Selectors describe the published page as a browser sees it: a
 /// `CssSelector` for the article's text element, refined by a quote and by
 /// a position computed over that element's text content (see
-/// [`crate::output::published`]), so any W3C client anchors them.
+/// [`crate::output::published`]), so any W3C client anchors them; and, as
+/// alternatives, a quote and a position over the whole `<body>`, which is all
+/// Hypothesis reads (it does not follow `refinedBy`).
 fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[AnnotationView], site: &Site) -> String {
     let config = index.config;
     let mut items = Vec::new();
@@ -154,7 +156,10 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
                     { "type": "CssSelector", "value": published::SCOPE, "refinedBy":
                         { "type": "TextQuoteSelector", "exact": s.exact, "prefix": s.prefix, "suffix": s.suffix } },
                     { "type": "CssSelector", "value": published::SCOPE, "refinedBy":
-                        { "type": "TextPositionSelector", "start": s.start, "end": s.end } }
+                        { "type": "TextPositionSelector", "start": s.start, "end": s.end } },
+                    // What Hypothesis reads: top-level selectors over the whole body.
+                    { "type": "TextQuoteSelector", "exact": s.page.exact, "prefix": s.page.prefix, "suffix": s.page.suffix },
+                    { "type": "TextPositionSelector", "start": s.page.start, "end": s.page.end }
                 ]),
                 // A custom template without `.article-body`: the quote as the author wrote it.
                 None => json!([{ "type": "TextQuoteSelector", "exact": placed.exact }]),
