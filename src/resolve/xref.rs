@@ -306,6 +306,7 @@ impl<'a> Index<'a> {
                 self.expect_source(article, "events", cite, diagnostics);
             }
         }
+        crate::resolve::claims::check_article(self, article, diagnostics);
     }
 
     /// The versions around a circle of `edited_from` that starts at `article`, reported only
@@ -337,6 +338,7 @@ impl<'a> Index<'a> {
         for cite in &meta.cites {
             self.expect_source(figure, "cites", cite, diagnostics);
         }
+        crate::resolve::claims::check_figure(self, figure, diagnostics);
         let missing = |field: &str, why: &str| {
             diagnostics.push(
                 Diagnostic::error(&figure.path, format!("a figure of kind `{}` needs `{field}`", meta.kind.as_str()))
