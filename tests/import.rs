@@ -33,6 +33,7 @@ fn export_then_import_gives_the_same_annotations() {
     let project = Project::shipped();
     project.build(&[]);
     let exported = project.read("public/annotations.jsonld");
+    assert_eq!(exported.matches("\"dossier:rating\"").count(), 20, "the verdicts travel with the annotations");
     std::fs::write(project.path("exported.jsonld"), &exported).unwrap();
     let articles = ["defectors", "defectors-as-received"];
     for article in articles {
@@ -49,7 +50,7 @@ fn export_then_import_gives_the_same_annotations() {
         assert!(stderr(&out).contains("imported"), "{}", stderr(&out));
     }
     project.build(&[]);
-    // Same annotations: same ids, kinds, notes, corrections, sources, and the same places in the text.
+    // Same annotations: same ids, kinds, notes, corrections, sources, ratings, and the same places in the text.
     assert!(project.read("public/annotations.jsonld") == exported, "the export after the round trip differs");
     // Importing again adds nothing.
     let again = project.run(&["import", "annotations", file, "--article", "defectors"]);

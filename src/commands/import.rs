@@ -6,8 +6,9 @@
 //! (`TextQuoteSelector`, also inside a `CssSelector`'s `refinedBy`), its kind
 //! (`dossier:kind`, else a tag naming a kind, else from the motivation, else
 //! the default kind given on the command line), its note and correction
-//! (`TextualBody`, by purpose; Hypothesis's `text`) and the sources it links
-//! to (`SpecificResource`s pointing at `sources/<id>/`). Hypothesis's API rows
+//! (`TextualBody`, by purpose; Hypothesis's `text`), the sources it links
+//! to (`SpecificResource`s pointing at `sources/<id>/`) and its verdict
+//! (`dossier:rating`). Hypothesis's API rows
 //! (a search result's `rows`, or one annotation) are W3C-shaped enough to be
 //! read the same way: `target[].selector` holds its quote, `text` its note,
 //! `tags` its kind. Quotes are anchored in
@@ -187,6 +188,7 @@ fn convert(w3c: &Value, article: &str, default_kind: AnnotationKind) -> Option<A
             _ => {}
         }
     }
+    annotation.rating = serde_json::from_value(w3c["dossier:rating"].clone()).ok();
     // Hypothesis: the note is `text` (Markdown), with no body.
     if annotation.note.is_none() && w3c["body"].is_null() {
         annotation.note = w3c["text"].as_str().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
@@ -293,6 +295,8 @@ struct Written<'a> {
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     cites: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rating: Option<&'a crate::model::Rating>,
 }
 
 #[derive(Serialize)]
@@ -318,6 +322,7 @@ fn insert_annotations(raw: &str, new: &[Annotation]) -> Option<String> {
             correction: a.correction.as_deref(),
             note: a.note.as_deref(),
             cites: &a.cites,
+            rating: a.rating.as_ref(),
         })
         .collect();
     let yaml = serde_yaml::to_string(&items).ok()?;

@@ -8,7 +8,8 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, de};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
 use crate::model::PartialDate;
 
@@ -131,6 +132,34 @@ impl<'de> Deserialize<'de> for Rating {
     }
 }
 
+/// Written back as it is read: the verdict alone, or the long form.
+impl Serialize for Rating {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let verdict = |s: S| match &self.verdict {
+            Verdict::Name(name) => s.serialize_str(name),
+            Verdict::Number(n) => s.serialize_f64(*n),
+        };
+        let extra = [("claim", &self.claim), ("appeared_in", &self.appeared_in), ("claimed_by", &self.claimed_by)];
+        if extra.iter().all(|(_, v)| v.is_none()) && self.date.is_none() {
+            return verdict(serializer);
+        }
+        let mut map = serializer.serialize_map(None)?;
+        match &self.verdict {
+            Verdict::Name(name) => map.serialize_entry("verdict", name)?,
+            Verdict::Number(n) => map.serialize_entry("verdict", n)?,
+        }
+        for (key, value) in extra {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        if let Some(date) = self.date {
+            map.serialize_entry("date", &date.to_string())?;
+        }
+        map.end()
+    }
+}
+
 impl Rating {
     /// A rating with only its verdict.
     pub fn short(verdict: Verdict) -> Rating {
@@ -162,5 +191,9 @@ mod tests {
         assert!(matches!(yes, Ok(Verdict::Name(_))) || yes.is_err());
         let boolean = serde_yaml::from_str::<Rating>("true").unwrap_err().to_string();
         assert!(boolean.contains("not a verdict"), "{boolean}");
+        for rating in [short, number, long] {
+            let json = serde_json::to_value(&rating).unwrap();
+            assert_eq!(serde_json::from_value::<Rating>(json).unwrap(), rating, "written back as read");
+        }
     }
 }

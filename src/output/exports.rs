@@ -166,14 +166,19 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
                 // A custom template without `.article-body`: the quote as the author wrote it.
                 None => json!([{ "type": "TextQuoteSelector", "exact": placed.exact }]),
             };
-            items.push(json!({
+            let mut item = json!({
                 "id": format!("{source}#{}", placed.anchor),
                 "type": "Annotation",
                 "motivation": annotation.kind.motivation(),
                 "dossier:kind": annotation.kind.as_str(),
                 "body": body,
                 "target": { "source": source, "selector": selector }
-            }));
+            });
+            if let Some(rating) = &annotation.rating {
+                // As written in the front matter, so an import gives it back.
+                item["dossier:rating"] = json!(rating);
+            }
+            items.push(item);
         }
     }
     let collection = json!({
