@@ -55,6 +55,10 @@ enum Command {
         /// Write the annotations that anchor even if others do not
         #[arg(long)]
         partial: bool,
+        /// The kind of annotations whose tags (Hypothesis), `dossier:kind` and
+        /// motivation name none
+        #[arg(long, value_enum, default_value = "context")]
+        kind: KindArg,
     },
     /// Create a small, complete dossier to start from (in DIR, default: here)
     Init {
@@ -126,6 +130,29 @@ enum ImportKind {
     Annotations,
 }
 
+/// An annotation kind on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    Correction,
+    Context,
+    Verification,
+    Translation,
+    Disputed,
+}
+
+impl KindArg {
+    fn kind(self) -> crate::model::AnnotationKind {
+        use crate::model::AnnotationKind;
+        match self {
+            KindArg::Correction => AnnotationKind::Correction,
+            KindArg::Context => AnnotationKind::Context,
+            KindArg::Verification => AnnotationKind::Verification,
+            KindArg::Translation => AnnotationKind::Translation,
+            KindArg::Disputed => AnnotationKind::Disputed,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum NewKind {
     Source,
@@ -162,8 +189,8 @@ pub fn run(cli: Cli) -> u8 {
             verbose: cli.verbose,
         }),
         Command::Init { .. } => unreachable!("handled before the project is looked for"),
-        Command::Import { what: ImportKind::Annotations, file, article, partial } => {
-            run_import(&cli, file, article, *partial, &printer)
+        Command::Import { what: ImportKind::Annotations, file, article, partial, kind } => {
+            run_import(&cli, file, article, *partial, kind.kind(), &printer)
         }
         Command::New { kind, id } => {
             let created = match kind {
@@ -186,8 +213,15 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-fn run_import(cli: &Resolved, file: &Path, article: &str, partial: bool, printer: &Printer) -> u8 {
-    let done = match crate::commands::import::annotations(&cli.root, file, article, partial) {
+fn run_import(
+    cli: &Resolved,
+    file: &Path,
+    article: &str,
+    partial: bool,
+    kind: crate::model::AnnotationKind,
+    printer: &Printer,
+) -> u8 {
+    let done = match crate::commands::import::annotations(&cli.root, file, article, partial, kind) {
         Ok(done) => done,
         Err(d) => {
             printer.diagnostic(&d);

@@ -233,6 +233,8 @@ fn config() -> Config {
         autolink: Autolink::All,
         highlight_theme: "InspiredGitHub".into(),
         search: true,
+        publisher: None,
+        ratings: Default::default(),
         drafts: false,
         timings: false,
     }

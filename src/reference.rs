@@ -46,8 +46,10 @@ fn read_doc(name: &str) -> String {
 fn every_front_matter_field_and_config_key_is_documented() {
     use crate::model::{Annotation, ArticleMeta, Chart, ChartPoint, Event, FigureMeta, IndexMeta, SourceMeta};
     let doc = read_doc("front-matter.md");
-    let kinds: [(&str, Vec<String>); 9] = [
+    let kinds: [(&str, Vec<String>); 11] = [
         ("dossier.yaml", fields::<crate::load::config::RawConfig>()),
+        ("publisher", fields::<crate::load::config::Publisher>()),
+        ("ratings", fields::<crate::load::config::Ratings>()),
         ("_index.md", fields::<IndexMeta>()),
         ("article", fields::<ArticleMeta>()),
         ("annotation", fields::<Annotation>()),

@@ -608,6 +608,7 @@ impl<'a> Assembler<'a> {
                     quote: a.quote.clone(),
                     correction: a.correction.clone(),
                     note_html: placed.note_html.to_string(),
+                    verdict: crate::resolve::claims::of_annotation(self.index, article, a).map(|r| r.verdict),
                     sources: a
                         .cites
                         .iter()
@@ -689,6 +690,7 @@ impl<'a> Assembler<'a> {
             versions: self.versions(article),
             events: self.events(Some(i)),
             jsonld: exports::article_jsonld(self.index, article, &bibliography),
+            reviews_jsonld: exports::article_reviews_jsonld(self.index, article, &rendered.annotations),
             bibliography,
             url,
         }
@@ -820,6 +822,7 @@ impl<'a> Assembler<'a> {
                 .filter(|s| self.index.source(s).is_some())
                 .map(|s| self.source_link(s)),
             as_of: meta.as_of.map(|d| d.human()),
+            verdict: crate::resolve::claims::of_figure(self.index, figure).map(|r| r.verdict),
         }
     }
 
@@ -842,6 +845,7 @@ impl<'a> Assembler<'a> {
                 .map(|s| self.source_link(s))
                 .collect(),
             referenced_in,
+            reviews_jsonld: exports::figure_reviews_jsonld(self.index, figure),
         }
     }
 

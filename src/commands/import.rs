@@ -4,9 +4,14 @@
 //!
 //! Each W3C annotation becomes a dossier annotation: its quote
 //! (`TextQuoteSelector`, also inside a `CssSelector`'s `refinedBy`), its kind
-//! (`dossier:kind`, else from the motivation), its note and correction
-//! (`TextualBody`, by purpose) and the sources it links to
-//! (`SpecificResource`s pointing at `sources/<id>/`). Quotes are anchored in
+//! (`dossier:kind`, else a tag naming a kind, else from the motivation, else
+//! the default kind given on the command line), its note and correction
+//! (`TextualBody`, by purpose; Hypothesis's `text`), the sources it links
+//! to (`SpecificResource`s pointing at `sources/<id>/`) and its verdict
+//! (`dossier:rating`). Hypothesis's API rows
+//! (a search result's `rows`, or one annotation) are W3C-shaped enough to be
+//! read the same way: `target[].selector` holds its quote, `text` its note,
+//! `tags` its kind. Quotes are anchored in
 //! the article's text exactly as a build anchors them; where a quote occurs
 //! more than once, the W3C `prefix`/`suffix` pick the occurrence. Nothing is
 //! written unless every annotation anchors (or `--partial` is given), and the
@@ -39,7 +44,15 @@ pub struct Imported {
 }
 
 /// Imports the annotations of `file` into `content/articles/<article>.md`.
-pub fn annotations(root: &Path, file: &Path, article: &str, partial: bool) -> Result<Imported, Diagnostic> {
+///
+/// `default_kind` is the kind of annotations whose tags, `dossier:kind` and motivation name none.
+pub fn annotations(
+    root: &Path,
+    file: &Path,
+    article: &str,
+    partial: bool,
+    default_kind: AnnotationKind,
+) -> Result<Imported, Diagnostic> {
     let text = std::fs::read_to_string(file).map_err(|e| {
         Diagnostic::error(file, format!("cannot read: {e}")).help("give the path of a JSON-LD file").usage()
     })?;
@@ -73,7 +86,7 @@ pub fn annotations(root: &Path, file: &Path, article: &str, partial: bool) -> Re
     let existing: Vec<String> = page.meta.annotations.iter().filter_map(|a| a.id.clone()).collect();
     let mut new: Vec<Annotation> = Vec::new();
     for w3c in items(&json) {
-        let Some(candidate) = convert(w3c, article) else {
+        let Some(candidate) = convert(w3c, article, default_kind) else {
             report.elsewhere += 1;
             continue;
         };
@@ -127,12 +140,12 @@ fn items(json: &Value) -> Vec<&Value> {
 
 /// A W3C annotation as a dossier annotation (its quote not yet placed);
 /// `None` if it targets another article of this dossier.
-fn convert(w3c: &Value, article: &str) -> Option<Annotation> {
+fn convert(w3c: &Value, article: &str, default_kind: AnnotationKind) -> Option<Annotation> {
     let targets: Vec<&Value> = match &w3c["target"] {
         Value::Array(all) => all.iter().collect(),
         other => vec![other],
     };
-    let source = targets.iter().find_map(|t| t["source"].as_str().or(t.as_str())).unwrap_or("");
+    let source = targets.iter().find_map(|t| t["source"].as_str().or(t.as_str())).or(w3c["uri"].as_str()).unwrap_or("");
     let path = source.split(['#', '?']).next().unwrap_or("");
     if let Some(at) = path.rfind("/articles/") {
         let slug = path[at + "/articles/".len()..].trim_end_matches('/');
@@ -151,7 +164,7 @@ fn convert(w3c: &Value, article: &str) -> Option<Annotation> {
         Value::Null => Vec::new(),
         other => vec![other],
     };
-    let mut annotation = Annotation::new(&exact, kind_of(w3c, &bodies));
+    let mut annotation = Annotation::new(&exact, kind_of(w3c, &bodies, default_kind));
     annotation.prefix = Some(prefix).filter(|p| !p.is_empty());
     annotation.suffix = Some(suffix).filter(|s| !s.is_empty());
     annotation.id = w3c["id"]
@@ -175,6 +188,11 @@ fn convert(w3c: &Value, article: &str) -> Option<Annotation> {
             _ => {}
         }
     }
+    annotation.rating = serde_json::from_value(w3c["dossier:rating"].clone()).ok();
+    // Hypothesis: the note is `text` (Markdown), with no body.
+    if annotation.note.is_none() && w3c["body"].is_null() {
+        annotation.note = w3c["text"].as_str().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+    }
     Some(annotation)
 }
 
@@ -193,15 +211,18 @@ fn selectors(value: &Value) -> Vec<&Value> {
     }
 }
 
-fn kind_of(w3c: &Value, bodies: &[&Value]) -> AnnotationKind {
-    let named = w3c["dossier:kind"].as_str().and_then(|k| AnnotationKind::ALL.into_iter().find(|a| a.as_str() == k));
-    named.unwrap_or(match w3c["motivation"].as_str() {
-        Some("editing") if bodies.iter().any(|b| b["purpose"] == "editing") => AnnotationKind::Correction,
-        Some("editing") => AnnotationKind::Translation,
-        Some("assessing") => AnnotationKind::Verification,
-        Some("questioning") => AnnotationKind::Disputed,
-        _ => AnnotationKind::Context,
-    })
+fn kind_of(w3c: &Value, bodies: &[&Value], default_kind: AnnotationKind) -> AnnotationKind {
+    let named = |k: &str| AnnotationKind::ALL.into_iter().find(|a| a.as_str().eq_ignore_ascii_case(k.trim()));
+    let tags = w3c["tags"].as_array().into_iter().flatten().filter_map(Value::as_str);
+    w3c["dossier:kind"].as_str().and_then(named).or_else(|| tags.filter_map(named).next()).unwrap_or(
+        match w3c["motivation"].as_str() {
+            Some("editing") if bodies.iter().any(|b| b["purpose"] == "editing") => AnnotationKind::Correction,
+            Some("editing") => AnnotationKind::Translation,
+            Some("assessing") => AnnotationKind::Verification,
+            Some("questioning") => AnnotationKind::Disputed,
+            _ => default_kind,
+        },
+    )
 }
 
 /// Is `next` a further placement of `first` (`anno-x` then `anno-x-2`)?
@@ -274,6 +295,8 @@ struct Written<'a> {
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     cites: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rating: Option<&'a crate::model::Rating>,
 }
 
 #[derive(Serialize)]
@@ -299,6 +322,7 @@ fn insert_annotations(raw: &str, new: &[Annotation]) -> Option<String> {
             correction: a.correction.as_deref(),
             note: a.note.as_deref(),
             cites: &a.cites,
+            rating: a.rating.as_ref(),
         })
         .collect();
     let yaml = serde_yaml::to_string(&items).ok()?;

@@ -214,7 +214,10 @@ pub fn new_version(root: &Path, article: &str) -> Result<PathBuf, Diagnostic> {
         .expect("some number is free");
     let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let mut front = format!("---\ntitle: {}\narticle: {story}\nversion: \"{n}\"\n", quoted(&page.meta.title));
-    front.push_str(&format!("edited_from: articles/{article}    # the version this one was edited from\n"));
+    front.push_str(&format!(
+        "edited_from: {}    # the version this one was edited from\n",
+        PageId::Article(article.into())
+    ));
     front.push_str(&format!("date: {}\n", today()));
     for (key, value) in
         [("language", &page.meta.language), ("based_on", &page.meta.based_on), ("summary", &page.meta.summary)]

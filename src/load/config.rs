@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::load::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
 
 /// How source names in article prose become links.
@@ -34,6 +34,142 @@ pub(crate) struct RawConfig {
     highlight_theme: Option<String>,
     #[serde(default = "enabled")]
     search: bool,
+    publisher: Option<Publisher>,
+    #[serde(default)]
+    ratings: Ratings,
+}
+
+/// Who publishes the dossier's fact checks: the `author` of its `ClaimReview`s.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    pub name: String,
+    pub url: Option<String>,
+    pub logo: Option<String>,
+}
+
+/// `ratings:` of dossier.yaml: the verdicts the dossier's `rating:`s may use,
+/// an optional numeric scale, and the date its reviews were published.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ratings {
+    pub date: Option<crate::model::PartialDate>,
+    pub worst: Option<f64>,
+    pub best: Option<f64>,
+    #[serde(default)]
+    verdicts: Vec<VerdictName>,
+}
+
+/// One declared verdict: `Unverified`, or `{ name: Misleading, value: 2 }`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum VerdictName {
+    Name(String),
+    Numbered(NumberedVerdict),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NumberedVerdict {
+    name: String,
+    value: f64,
+}
+
+impl Ratings {
+    /// The verdicts a `rating:` may name, with their number on the scale if any.
+    pub fn verdicts(&self) -> Vec<(String, Option<f64>)> {
+        if self.verdicts.is_empty() {
+            return crate::model::DEFAULT_VERDICTS.iter().map(|v| (v.to_string(), None)).collect();
+        }
+        self.verdicts
+            .iter()
+            .map(|v| match v {
+                VerdictName::Name(name) => (name.clone(), None),
+                VerdictName::Numbered(n) => (n.name.clone(), Some(n.value)),
+            })
+            .collect()
+    }
+
+    /// The numeric scale, worst to best, if the dossier declares one.
+    pub fn scale(&self) -> Option<(f64, f64)> {
+        self.worst.zip(self.best)
+    }
+
+    /// A rating's verdict and number, or what is wrong with it and a likely fix.
+    pub fn resolve(&self, verdict: &crate::model::Verdict) -> Result<(String, Option<f64>), (String, String)> {
+        let known = self.verdicts();
+        let names = || known.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        match verdict {
+            crate::model::Verdict::Name(name) => {
+                if let Some(found) = known.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                    return Ok(found.clone());
+                }
+                let help = did_you_mean(name, known.iter().map(|(n, _)| n.as_str()))
+                    .map(|n| format!("did you mean `{n}`?"))
+                    .unwrap_or_else(|| {
+                        format!("use one of {}, or declare it under `ratings: verdicts:` in dossier.yaml", names())
+                    });
+                Err((format!("unknown verdict `{name}`"), help))
+            }
+            crate::model::Verdict::Number(value) => {
+                let Some((worst, best)) = self.scale() else {
+                    return Err((
+                        format!("`rating: {value}` is a number, but dossier.yaml declares no numeric scale"),
+                        format!(
+                            "write a verdict such as `Unverified` (one of {}), or declare `ratings: {{ worst: 1, best: 5, verdicts: [...] }}` in dossier.yaml",
+                            names()
+                        ),
+                    ));
+                };
+                if *value < worst.min(best) || *value > worst.max(best) {
+                    return Err((
+                        format!("rating {value} is out of the scale {worst} (worst) to {best} (best)"),
+                        format!("give a number from {worst} to {best}, as declared under `ratings:` in dossier.yaml"),
+                    ));
+                }
+                let named = known.iter().find(|(_, v)| *v == Some(*value));
+                named.cloned().ok_or_else(|| {
+                    let numbered: Vec<String> =
+                        known.iter().filter_map(|(n, v)| v.map(|v| format!("{v} ({n})"))).collect();
+                    (
+                        format!("no verdict of dossier.yaml's `ratings:` has the value {value}"),
+                        format!("use one of {}, or name the verdict", numbered.join(", ")),
+                    )
+                })
+            }
+        }
+    }
+
+    /// What is wrong with the declaration itself, if anything.
+    fn problem(&self) -> Option<String> {
+        match (self.worst, self.best) {
+            (Some(w), Some(b)) if w == b || !w.is_finite() || !b.is_finite() => {
+                return Some(format!("`ratings:` has worst {w} and best {b}: they must be two different numbers"));
+            }
+            (Some(_), None) | (None, Some(_)) => {
+                return Some("`ratings:` needs both `worst` and `best`, or neither".into());
+            }
+            _ => {}
+        }
+        let known = self.verdicts();
+        for (i, (name, value)) in known.iter().enumerate() {
+            if known[..i].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                return Some(format!("`ratings:` declares the verdict `{name}` twice"));
+            }
+            match (value, self.scale()) {
+                (Some(v), None) => {
+                    return Some(format!(
+                        "verdict `{name}` has the value {v}, but `ratings:` declares no `worst` and `best`"
+                    ));
+                }
+                (Some(v), Some((w, b))) if *v < w.min(b) || *v > w.max(b) => {
+                    return Some(format!("verdict `{name}` has the value {v}, outside the scale {w} to {b}"));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
 }
 
 fn enabled() -> bool {
@@ -65,6 +201,10 @@ pub struct Config {
     pub highlight_theme: String,
     /// Whether the site has a search page and index (`search: false` leaves both out).
     pub search: bool,
+    /// Who publishes the dossier's fact checks (`ClaimReview` author), if declared.
+    pub publisher: Option<Publisher>,
+    /// The verdicts and scale of `rating:`s.
+    pub ratings: Ratings,
     pub drafts: bool,
     /// Print each build phase's time (`--verbose`).
     pub timings: bool,
@@ -109,6 +249,25 @@ impl Config {
                 .at(Some(at))
                 .help("name a folder directly inside `themes/`, such as `theme: default`"));
         }
+        let at = |key: &str| Some(crate::diagnostics::Location::at_offset(&text, text.find(key).unwrap_or(0), 1));
+        if let Some(problem) = raw.ratings.problem() {
+            return Err(Diagnostic::error(CONFIG_FILE, problem).at(at("ratings:")).help(
+                "declare e.g. `ratings: { worst: 1, best: 5, verdicts: [{ name: Incorrect, value: 1 }, { name: Correct, value: 5 }, Unverified] }`",
+            ));
+        }
+        if let Some(url) = raw
+            .publisher
+            .iter()
+            .flat_map(|p| p.url.iter().chain(&p.logo))
+            .find(|u| !u.starts_with("https://") && !u.starts_with("http://"))
+        {
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                format!("publisher address {url:?} is not an absolute web address"),
+            )
+            .at(at(url.as_str()))
+            .help("write an `https://` address"));
+        }
         Ok(Config {
             root: root.to_path_buf(),
             title: raw.title,
@@ -120,6 +279,8 @@ impl Config {
             autolink: raw.autolink,
             highlight_theme: raw.highlight_theme.unwrap_or_else(|| "InspiredGitHub".into()),
             search: raw.search,
+            publisher: raw.publisher,
+            ratings: raw.ratings,
             drafts: overrides.drafts,
             timings: overrides.timings,
         })

@@ -12,6 +12,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Deserializer, de};
 
+mod rating;
+
+pub use rating::{DEFAULT_VERDICTS, Rating, Verdict};
+
 /// An ISO 8601 calendar date with optional month and day: `2021`, `2021-12`, `2021-12-20`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PartialDate {
@@ -223,6 +227,8 @@ pub struct Annotation {
     pub correction: Option<String>,
     #[serde(default)]
     pub cites: Vec<String>,
+    /// A verdict on the quoted claim (`verification` and `disputed` only).
+    pub rating: Option<Rating>,
 }
 
 impl Annotation {
@@ -238,6 +244,7 @@ impl Annotation {
             note: None,
             correction: None,
             cites: Vec::new(),
+            rating: None,
         }
     }
 }
@@ -444,6 +451,8 @@ pub struct FigureMeta {
     pub approximate: bool,
     pub as_of: Option<PartialDate>,
     pub claimed_by: Option<String>,
+    /// A verdict on the claimant's figure.
+    pub rating: Option<Rating>,
     #[serde(default)]
     pub cites: Vec<String>,
     pub chart: Option<Chart>,

@@ -1,5 +1,5 @@
 //! Machine-readable outputs: sitemap, Atom feed, robots.txt, W3C Web Annotations
-//! and schema.org JSON-LD. (The search index is [`crate::output::search`]'s.)
+//! and schema.org JSON-LD (articles, and the `ClaimReview`s of reviewed claims). (The search index is [`crate::output::search`]'s.)
 //!
 //! XML is written with explicit escaping; JSON with serde_json (and made
 //! safe for `<script>` where it is embedded in HTML).
@@ -9,10 +9,12 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::model::{Article, PageId};
+use crate::model::{Article, Figure, PageId, Source};
 use crate::output::published;
 use crate::output::site::{RenderedPages, Site};
 use crate::output::views::{AnnotationView, BibEntryView};
+use crate::render::markdown::PlacedAnnotation;
+use crate::resolve::claims::{self, Review};
 use crate::resolve::xref::Index;
 use crate::text::html::{escape, json_for_script};
 
@@ -111,7 +113,9 @@ fn atom(index: &Index) -> String {
 /// Selectors describe the published page as a browser sees it: a
 /// `CssSelector` for the article's text element, refined by a quote and by
 /// a position computed over that element's text content (see
-/// [`crate::output::published`]), so any W3C client anchors them.
+/// [`crate::output::published`]), so any W3C client anchors them; and, as
+/// alternatives, a quote and a position over the whole `<body>`, which is all
+/// Hypothesis reads (it does not follow `refinedBy`).
 fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[AnnotationView], site: &Site) -> String {
     let config = index.config;
     let mut items = Vec::new();
@@ -147,26 +151,34 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
                 );
             }
             for cite in &annotation.cites {
-                body.push(json!({ "type": "SpecificResource", "source": config.absolute_url(&format!("sources/{cite}/")), "purpose": "linking" }));
+                body.push(json!({ "type": "SpecificResource", "source": config.absolute_url(&PageId::Source(cite.clone()).url_path()), "purpose": "linking" }));
             }
             let selector = match published.iter().find(|s| s.anchor == placed.anchor) {
                 Some(s) => json!([
                     { "type": "CssSelector", "value": published::SCOPE, "refinedBy":
                         { "type": "TextQuoteSelector", "exact": s.exact, "prefix": s.prefix, "suffix": s.suffix } },
                     { "type": "CssSelector", "value": published::SCOPE, "refinedBy":
-                        { "type": "TextPositionSelector", "start": s.start, "end": s.end } }
+                        { "type": "TextPositionSelector", "start": s.start, "end": s.end } },
+                    // What Hypothesis reads: top-level selectors over the whole body.
+                    { "type": "TextQuoteSelector", "exact": s.page.exact, "prefix": s.page.prefix, "suffix": s.page.suffix },
+                    { "type": "TextPositionSelector", "start": s.page.start, "end": s.page.end }
                 ]),
                 // A custom template without `.article-body`: the quote as the author wrote it.
                 None => json!([{ "type": "TextQuoteSelector", "exact": placed.exact }]),
             };
-            items.push(json!({
+            let mut item = json!({
                 "id": format!("{source}#{}", placed.anchor),
                 "type": "Annotation",
                 "motivation": annotation.kind.motivation(),
                 "dossier:kind": annotation.kind.as_str(),
                 "body": body,
                 "target": { "source": source, "selector": selector }
-            }));
+            });
+            if let Some(rating) = &annotation.rating {
+                // As written in the front matter, so an import gives it back.
+                item["dossier:rating"] = json!(rating);
+            }
+            items.push(item);
         }
     }
     let collection = json!({
@@ -201,7 +213,7 @@ pub fn article_jsonld(index: &Index, article: &Article, bibliography: &[BibEntry
         "version": article.version(),
         "citation": bibliography.iter().map(|b| {
             let kind = index.source(&b.id).map_or("CreativeWork", |s| s.meta.kind.schema_type());
-            json!({ "@type": kind, "name": b.title, "url": config.absolute_url(&format!("sources/{}/", b.id)) })
+            json!({ "@type": kind, "name": b.title, "url": config.absolute_url(&PageId::Source(b.id.clone()).url_path()) })
         }).collect::<Vec<_>>(),
     });
     if let Some(date) = meta.date {
@@ -221,4 +233,102 @@ pub fn article_jsonld(index: &Index, article: &Article, bibliography: &[BibEntry
         value["isBasedOn"] = based;
     }
     json_for_script(&value)
+}
+
+/// The `ClaimReview`s of an article's rated `verification` and `disputed`
+/// annotations, one per annotation (at its first highlight), as a JSON array
+/// safe inside `<script>`; empty if there are none.
+pub fn article_reviews_jsonld(index: &Index, article: &Article, placed: &[PlacedAnnotation]) -> String {
+    let page = index.config.absolute_url(&format!("{}/", article.id));
+    let mut seen = HashSet::new();
+    let reviews: Vec<serde_json::Value> = placed
+        .iter()
+        .filter(|p| seen.insert(p.index))
+        .filter_map(|p| {
+            let review = claims::of_annotation(index, article, &article.meta.annotations[p.index])?;
+            Some(claim_review(index, &review, format!("{page}#{}", p.anchor)))
+        })
+        .collect();
+    if reviews.is_empty() { String::new() } else { json_for_script(&json!(reviews)) }
+}
+
+/// The `ClaimReview` of a rated figure, on its page (at the verdict, `#review`),
+/// as a JSON array safe inside `<script>`; empty if the figure has no valid rating.
+pub fn figure_reviews_jsonld(index: &Index, figure: &Figure) -> String {
+    let Some(review) = claims::of_figure(index, figure) else { return String::new() };
+    let url = index.config.absolute_url(&format!("{}/#review", figure.id));
+    json_for_script(&json!([claim_review(index, &review, url)]))
+}
+
+/// One schema.org `ClaimReview`, with the fields Google's fact-check documentation
+/// requires (`claimReviewed`, `reviewRating` with `alternateName`, `url`) and
+/// recommends (`author`, `datePublished`, `itemReviewed` as a `Claim`).
+fn claim_review(index: &Index, review: &Review, url: String) -> serde_json::Value {
+    let config = index.config;
+    let mut rating = json!({ "@type": "Rating", "alternateName": review.verdict });
+    if let (Some(value), Some((worst, best))) = (review.value, config.ratings.scale()) {
+        rating["ratingValue"] = json!(value);
+        rating["worstRating"] = json!(worst);
+        rating["bestRating"] = json!(best);
+    }
+    let author = match &config.publisher {
+        Some(p) => {
+            let mut org = json!({ "@type": "Organization", "name": p.name, "url": p.url.clone().unwrap_or_else(|| config.base_url.clone()) });
+            if let Some(logo) = &p.logo {
+                org["logo"] = json!(logo);
+            }
+            org
+        }
+        None => json!({ "@type": "Organization", "name": config.title, "url": config.base_url }),
+    };
+    let mut claim = json!({ "@type": "Claim" });
+    if let Some(who) = review.claimant {
+        claim["author"] = json!({ "@type": party_type(who), "name": who.meta.title });
+    }
+    if let Some(work) = review.appeared_in {
+        if let Some(date) = work.meta.published {
+            claim["datePublished"] = json!(date.to_string());
+        }
+        claim["appearance"] = appearance(index, work);
+    }
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": review.claim,
+        "author": author,
+        "reviewRating": rating,
+        "itemReviewed": claim,
+    });
+    if let Some(date) = review.date {
+        value["datePublished"] = json!(date.to_string());
+    }
+    value
+}
+
+/// Person for people, Organization for organisations and outlets (and anything else).
+fn party_type(source: &Source) -> &'static str {
+    match source.meta.kind {
+        crate::model::SourceKind::Person => "Person",
+        _ => "Organization",
+    }
+}
+
+/// The work a claim appeared in: its own address, or, where the dossier records
+/// none, the dossier's page about it (which says what is known of it).
+fn appearance(index: &Index, work: &Source) -> serde_json::Value {
+    let url = work
+        .meta
+        .url
+        .clone()
+        .filter(|u| crate::text::html::is_safe_url(u))
+        .unwrap_or_else(|| index.config.absolute_url(&format!("{}/", work.id)));
+    let mut value = json!({ "@type": "CreativeWork", "name": work.meta.title, "url": url });
+    if let Some(date) = work.meta.published {
+        value["datePublished"] = json!(date.to_string());
+    }
+    if let Some(by) = work.meta.affiliation.as_deref().and_then(|a| index.source(a)) {
+        value["publisher"] = json!({ "@type": party_type(by), "name": by.meta.title });
+    }
+    value
 }

@@ -31,6 +31,21 @@ pub struct Selection {
     /// The text of the highlight's marks alone (equal to `exact` unless
     /// something else is shown inside the highlighted range).
     pub marked: String,
+    /// The same placement in the text of the whole `<body>`, as Hypothesis describes it.
+    pub page: PageQuote,
+}
+
+/// A placement over `document.body.textContent`, the root Hypothesis anchors in: the
+/// position in code points, and the quote with [`CONTEXT`] characters of context on
+/// each side, where, as in Hypothesis's `TextQuoteAnchor.fromRange`, each `<br>` inside
+/// the quote or its context reads as a space.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageQuote {
+    pub start: usize,
+    pub end: usize,
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
 }
 
 /// Every highlight of the page's `.article-body`, in text order; `None` if
@@ -38,21 +53,46 @@ pub struct Selection {
 pub fn selections(page_html: &str) -> Option<Vec<Selection>> {
     let document = Html::parse_document(page_html);
     let scope = Selector::parse(SCOPE).ok()?;
-    let body = document.select(&scope).next()?;
-    let mut walk = Walk::default();
+    let body = Selector::parse("body").ok()?;
+    let body = document.select(&body).next()?;
+    let mut walk = Walk { scope: Some(scope), ..Walk::default() };
     walk.element(body);
+    let (from, to) = walk.scope_range?;
     let text: Vec<char> = walk.text.chars().collect();
     let slice = |a: usize, b: usize| text[a..b].iter().collect::<String>();
+    // Hypothesis's rendered text: a space for each `<br>` inside the range, and, for
+    // its context (a range it resolves up to the next text node), one at its end.
+    let rendered = |a: usize, b: usize, context: bool| {
+        let has_break = |i: usize| walk.breaks.binary_search(&i).is_ok();
+        let mut out = String::new();
+        for (i, c) in text.iter().enumerate().take(b).skip(a) {
+            if i > a && has_break(i) {
+                out.push(' ');
+            }
+            out.push(*c);
+        }
+        if context && b > a && has_break(b) {
+            out.push(' ');
+        }
+        out
+    };
     Some(
         walk.placements
             .into_iter()
             .map(|p| Selection {
-                prefix: slice(p.start.saturating_sub(CONTEXT), p.start),
-                suffix: slice(p.end, (p.end + CONTEXT).min(text.len())),
+                prefix: slice(p.start.saturating_sub(CONTEXT).max(from), p.start),
+                suffix: slice(p.end, (p.end + CONTEXT).min(to)),
                 exact: slice(p.start, p.end),
+                page: PageQuote {
+                    start: p.start,
+                    end: p.end,
+                    exact: rendered(p.start, p.end, false),
+                    prefix: rendered(p.start.saturating_sub(CONTEXT), p.start, true),
+                    suffix: rendered(p.end, (p.end + CONTEXT).min(text.len()), true),
+                },
                 anchor: p.anchor,
-                start: p.start,
-                end: p.end,
+                start: p.start - from,
+                end: p.end - from,
                 marked: p.marked,
             })
             .collect(),
@@ -67,11 +107,19 @@ struct Placement {
     marked: String,
 }
 
+/// A walk over `<body>` collecting its text content as a browser computes it.
 #[derive(Default)]
 struct Walk {
     text: String,
     /// Code points in `text`.
     chars: usize,
+    /// Highlights are collected inside the first element this matches.
+    scope: Option<Selector>,
+    /// Where that element's text starts and ends, once walked.
+    scope_range: Option<(usize, usize)>,
+    inside: bool,
+    /// Code point offsets of the `<br>` elements.
+    breaks: Vec<usize>,
     placements: Vec<Placement>,
     /// Marks open around the current text: index into `placements`.
     open: Vec<usize>,
@@ -90,7 +138,24 @@ impl Walk {
                 }
                 Node::Element(_) => {
                     let Some(child) = ElementRef::wrap(child) else { continue };
-                    let mark = child.value().name() == "mark";
+                    match child.value().name() {
+                        // A template's content is not part of the document's text.
+                        "template" => continue,
+                        "br" => self.breaks.push(self.chars),
+                        _ => {}
+                    }
+                    if !self.inside
+                        && self.scope_range.is_none()
+                        && self.scope.as_ref().is_some_and(|s| s.matches(&child))
+                    {
+                        let start = self.chars;
+                        self.inside = true;
+                        self.element(child);
+                        self.inside = false;
+                        self.scope_range = Some((start, self.chars));
+                        continue;
+                    }
+                    let mark = self.inside && child.value().name() == "mark";
                     let placement =
                         child.value().attr("data-annotation").filter(|_| mark).map(|id| self.enter(child, id));
                     if let Some(p) = placement {
@@ -148,6 +213,25 @@ mod tests {
         assert_eq!(chars[a.start..a.end].iter().collect::<String>(), a.exact, "positions count code points");
         assert_eq!((found[1].anchor.as_str(), found[2].anchor.as_str()), ("anno-b", "anno-b-2"));
         assert!(found[2].start > found[1].end);
+        // Over the whole body, as Hypothesis reads it: the header's text comes first.
+        let page = &a.page;
+        assert_eq!((page.start, page.end, page.exact.as_str()), (a.start + 4, a.end + 4, "“new rules”"));
+        assert_eq!(page.prefix, "Site\nThe army’s ");
+    }
+
+    #[test]
+    fn the_page_quote_reads_a_line_break_as_a_space_as_hypothesis_does() {
+        let page = r##"<body><template>hidden</template><div class="article-body"><article>
+<p>One<br><mark data-annotation="a" id="anno-a">two<br>three</mark><br>four</p></article></div>
+<script>var x = 1;</script></body>"##;
+        let page = page.replace("<div class=\"article-body\"><article>", "<article><div class=\"article-body\">");
+        let page = page.replace("</article></div>", "</div></article>");
+        let found = selections(&page).unwrap();
+        let a = &found[0];
+        assert_eq!((a.exact.as_str(), a.prefix.as_str()), ("twothree", "\nOne"));
+        assert_eq!((a.page.exact.as_str(), a.page.prefix.as_str()), ("two three", "\nOne "));
+        assert_eq!(a.page.suffix, "four\nvar x = 1;", "a script's text is in textContent; a template's is not");
+        assert_eq!((a.page.start, a.page.end), (4, 12));
     }
 
     #[test]

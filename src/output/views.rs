@@ -51,6 +51,8 @@ pub struct AnnotationView {
     pub quote: String,
     pub correction: Option<String>,
     pub note_html: String,
+    /// The verdict of its `rating` (`verification` and `disputed` annotations).
+    pub verdict: Option<String>,
     pub sources: Vec<LinkView>,
     pub article: LinkView,
     /// Link to the highlight in the article.
@@ -104,6 +106,8 @@ pub struct ArticleView {
     pub versions: Vec<VersionView>,
     pub events: Vec<EventView>,
     pub jsonld: String,
+    /// schema.org `ClaimReview`s of its rated annotations (a JSON array), or empty.
+    pub reviews_jsonld: String,
 }
 
 /// One run of removed or added words, inside a sentence pair.
@@ -259,6 +263,8 @@ pub struct FigureSummaryView {
     pub approximate: bool,
     pub claimant: Option<LinkView>,
     pub as_of: Option<String>,
+    /// The verdict of its `rating`, if it has one.
+    pub verdict: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -272,6 +278,8 @@ pub struct FigureView {
     pub body_html: String,
     pub sources: Vec<LinkView>,
     pub referenced_in: Vec<BacklinkView>,
+    /// schema.org `ClaimReview` of its rating (a JSON array), or empty.
+    pub reviews_jsonld: String,
 }
 
 #[derive(Clone, Debug, Serialize)]

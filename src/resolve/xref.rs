@@ -221,8 +221,12 @@ impl<'a> Index<'a> {
         let help = did_you_mean(&shown, candidates.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| match kind {
-                RefKind::Source => Some(format!("create `content/sources/{id}.md`, or run `dossier new source {id}`")),
-                RefKind::Figure => Some(format!("create `content/figures/{id}.md`, or run `dossier new figure {id}`")),
+                RefKind::Source => {
+                    Some(format!("create `{}`, or run `dossier new source {id}`", PageId::Source(id.into()).file()))
+                }
+                RefKind::Figure => {
+                    Some(format!("create `{}`, or run `dossier new figure {id}`", PageId::Figure(id.into()).file()))
+                }
                 RefKind::Page => None,
             });
         (message, help)
@@ -313,6 +317,7 @@ impl<'a> Index<'a> {
                 self.expect_source(article, "events", cite, diagnostics);
             }
         }
+        crate::resolve::claims::check_article(self, article, diagnostics);
     }
 
     /// The versions around a circle of `edited_from` that starts at `article`, reported only
@@ -344,6 +349,7 @@ impl<'a> Index<'a> {
         for cite in &meta.cites {
             self.expect_source(figure, "cites", cite, diagnostics);
         }
+        crate::resolve::claims::check_figure(self, figure, diagnostics);
         let missing = |field: &str, why: &str| {
             diagnostics.push(
                 Diagnostic::error(&figure.path, format!("a figure of kind `{}` needs `{field}`", meta.kind.as_str()))

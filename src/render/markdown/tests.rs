@@ -22,6 +22,8 @@ pub(super) fn config() -> Config {
         autolink: Autolink::First,
         highlight_theme: "InspiredGitHub".into(),
         search: true,
+        publisher: None,
+        ratings: Default::default(),
         drafts: false,
         timings: false,
     }

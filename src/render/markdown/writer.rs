@@ -940,6 +940,12 @@ impl Writer<'_, '_> {
         }
     }
 
+    /// The verdict of a reviewing annotation's valid `rating`, and its number.
+    fn verdict(&self, annotation: &crate::model::Annotation) -> Option<(String, Option<f64>)> {
+        let rating = annotation.rating.as_ref().filter(|_| crate::resolve::claims::reviews(annotation.kind))?;
+        self.options.index.config.ratings.resolve(&rating.verdict).ok()
+    }
+
     /// Writes, for each highlight that ended since the last flush, its note
     /// toggle into the text and its note into the notes column
     /// ([`Rendered::notes_html`]). The toggle is an empty link (its ✎ is CSS
@@ -964,6 +970,13 @@ impl Writer<'_, '_> {
             if let Some(correction) = &annotation.correction {
                 let _ =
                     write!(note, "<span class=\"note-correction\">→ <strong>{}</strong></span> ", escape(correction));
+            }
+            if let Some((verdict, _)) = self.verdict(annotation) {
+                let _ = write!(
+                    note,
+                    "<span class=\"note-verdict\">Verdict: <strong>{}</strong>.</span> ",
+                    escape(&verdict)
+                );
             }
             if !self.placed[k].note_html.is_empty() {
                 let _ = write!(note, "<span class=\"note-text\">{}</span>", self.placed[k].note_html);
