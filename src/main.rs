@@ -14,7 +14,10 @@ fn main() -> ExitCode {
     // at a time, most of it never used; a 10,000-page build spent a quarter of its time
     // there. Failure is harmless (an older kernel): the build is only slower.
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
-    unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    };
     let cli = dossier::cli::Cli::parse();
     ExitCode::from(dossier::cli::run(cli))
 }

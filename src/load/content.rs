@@ -62,9 +62,15 @@ pub fn is_slug(id: &str) -> bool {
 
 /// A path with the bytes that are not UTF-8 written as `\xFF`, so two such names differ.
 fn escaped_name(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str());
+    // Elsewhere names are Unicode (Windows: UTF-16, unpaired surrogates replaced).
+    #[cfg(not(unix))]
+    let lossy = path.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
     let mut shown = String::new();
-    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+    for chunk in bytes.utf8_chunks() {
         shown.push_str(chunk.valid());
         for byte in chunk.invalid() {
             shown.push_str(&format!("\\x{byte:02X}"));

@@ -45,6 +45,7 @@ pub struct Server {
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// File descriptors kept free for rebuilds (reading content and templates) and the watcher.
+#[cfg(unix)]
 const RESERVED_DESCRIPTORS: u64 = 256;
 
 /// The open connections, so that one more can push out a client that has sent nothing
@@ -83,6 +84,7 @@ impl Connections {
 
 /// How many connections to keep open at most: well under the process's descriptor limit
 /// (raised to its hard maximum first, as servers commonly do).
+#[cfg(unix)]
 fn connection_cap() -> usize {
     let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit and setrlimit only read and write the struct we pass.
@@ -96,6 +98,12 @@ fn connection_cap() -> usize {
     }
     let available = limit.rlim_cur.saturating_sub(RESERVED_DESCRIPTORS);
     available.clamp(16, 8_192) as usize
+}
+
+/// Elsewhere (Windows: handles, not a small descriptor table) a fixed cap.
+#[cfg(not(unix))]
+fn connection_cap() -> usize {
+    1_024
 }
 
 /// The URL a browser opens for a listening address: `0.0.0.0` shown as `127.0.0.1`, `::` as

@@ -185,7 +185,9 @@ pub fn run(options: ServeOptions) -> u8 {
     };
     eprintln!("Serving on {base_url} (Ctrl-C to stop)");
     if options.open {
-        let _ = std::process::Command::new("xdg-open").arg(&base_url).spawn();
+        if let Err(e) = opener::open_browser(&base_url) {
+            eprintln!("warning: could not open a browser ({e}); open {base_url} yourself");
+        }
     }
     while !stop.load(Ordering::SeqCst) {
         let Some(batch) = watcher.next_batch(Duration::from_millis(200)) else {
