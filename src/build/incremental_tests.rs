@@ -248,7 +248,7 @@ impl Project {
 type Files = std::collections::BTreeMap<String, std::sync::Arc<[u8]>>;
 
 fn full_build(config: &Config) -> Option<Files> {
-    Session::start(config.clone(), "", &Diagnostics::default()).map(|s| served(&s))
+    Session::start(config.clone(), &Diagnostics::default()).map(|s| served(&s))
 }
 
 /// The site as `serve` serves it once the search index has caught up with every edit:
@@ -296,7 +296,7 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
     // Some steps are not compared, so that the next edit reaches the search index while it
     // is still busy (its batches are then merged): a separate generator keeps the steps as they were.
     let mut unchecked = Rng(seed ^ 0xa5a5_a5a5);
-    let mut session = Session::start(config.clone(), "", &Diagnostics::default());
+    let mut session = Session::start(config.clone(), &Diagnostics::default());
     let mut log = Vec::new();
     for _ in 0..steps {
         let step = project.random_step(&mut rng);
@@ -307,10 +307,10 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
         session = match session {
             Some(mut s) => match s.apply(&step.paths, step.structural, &Diagnostics::default(), &mut |_, _| {}) {
                 Ok(_) => Some(s),
-                Err(UpdateError::NeedsFullBuild) => Session::start(config.clone(), "", &Diagnostics::default()),
+                Err(UpdateError::NeedsFullBuild) => Session::start(config.clone(), &Diagnostics::default()),
                 Err(UpdateError::Broken) => None,
             },
-            None => Session::start(config.clone(), "", &Diagnostics::default()),
+            None => Session::start(config.clone(), &Diagnostics::default()),
         };
         if unchecked.below(3) == 0 {
             continue;
@@ -356,7 +356,7 @@ fn basic_session() -> (tempfile::TempDir, PathBuf, Config, Session) {
     let root = dir.path().canonicalize().unwrap();
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), &root);
     let config = Config::load(&root, &Overrides::default()).unwrap();
-    let session = Session::start(config.clone(), "", &Diagnostics::default()).unwrap();
+    let session = Session::start(config.clone(), &Diagnostics::default()).unwrap();
     (dir, root, config, session)
 }
 
@@ -378,7 +378,7 @@ fn annotations_an_edit_removes_or_adds_leave_or_join_the_search_index() {
     assert!(session.apply(std::slice::from_ref(&path), false, &Diagnostics::default(), &mut |_, _| {}).is_ok());
     let after = search_urls(&session);
     assert!(!after.contains(&emph), "{emph} left the index: {after:?}");
-    let full = Session::start(config.clone(), "", &Diagnostics::default()).unwrap();
+    let full = Session::start(config.clone(), &Diagnostics::default()).unwrap();
     assert_eq!(after, search_urls(&full), "the same records as a full build");
     // And back: the annotation is searchable again.
     std::fs::write(&path, &text).unwrap();

@@ -33,7 +33,7 @@ pub(crate) enum Mode<'s> {
     Build(&'s dyn Sink),
     /// `dossier serve`: everything kept in memory for rebuilds, the search index's records
     /// too.
-    Serve { body_end_html: &'s str },
+    Serve,
 }
 
 impl Mode<'_> {
@@ -41,7 +41,7 @@ impl Mode<'_> {
         match self {
             Mode::Check => Some(&Discard),
             Mode::Build(sink) => Some(*sink),
-            Mode::Serve { .. } => None,
+            Mode::Serve => None,
         }
     }
 }
@@ -60,7 +60,6 @@ impl Sink for Discard {
 /// A finished run: the site, and (for `serve`) what a rebuild starts from.
 pub(crate) struct Built {
     pub(crate) config: Config,
-    pub(crate) body_end_html: String,
     pub(crate) content: Content,
     pub(crate) rendered: RenderedPages,
     pub(crate) templates: Templates,
@@ -93,11 +92,7 @@ pub(crate) fn run(config: Config, mode: Mode, diagnostics: &Diagnostics) -> Opti
     if diagnostics.has_errors() {
         return None;
     }
-    let body_end_html = match mode {
-        Mode::Serve { body_end_html } => body_end_html,
-        _ => "",
-    };
-    let assembler = Assembler::new(&index, &rendered, site_view(&config, body_end_html));
+    let assembler = Assembler::new(&index, &rendered, site_view(&config));
     phases.done("backlinks");
     // The search index builds on a thread of its own while the pages render.
     let mut notes = NoteRecords::default();
@@ -108,7 +103,7 @@ pub(crate) fn run(config: Config, mode: Mode, diagnostics: &Diagnostics) -> Opti
             SearchIndex::new(&config.language)
                 .map(|search| search.spawn_once(notes.prepare(&index, &rendered, assembler.all_annotations(), None))),
         ),
-        Mode::Serve { .. } => Some(
+        Mode::Serve => Some(
             SearchIndex::new(&config.language)
                 .map(|search| search.spawn(notes.prepare(&index, &rendered, assembler.all_annotations(), None))),
         ),
@@ -139,6 +134,5 @@ pub(crate) fn run(config: Config, mode: Mode, diagnostics: &Diagnostics) -> Opti
     if diagnostics.has_errors() {
         return None;
     }
-    let body_end_html = body_end_html.to_string();
-    Some(Built { config, body_end_html, content, rendered, templates, shown, names, notes, site, search })
+    Some(Built { config, content, rendered, templates, shown, names, notes, site, search })
 }

@@ -144,7 +144,7 @@ impl Phases {
     }
 }
 
-pub(super) fn site_view(config: &Config, body_end_html: &str) -> SiteView {
+pub(super) fn site_view(config: &Config) -> SiteView {
     SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -152,7 +152,7 @@ pub(super) fn site_view(config: &Config, body_end_html: &str) -> SiteView {
         base_url: config.base_url.clone(),
         language: config.language.clone(),
         search: config.search,
-        body_end_html: body_end_html.to_string(),
+        body_end_html: String::new(),
     }
 }
 
@@ -163,7 +163,7 @@ pub(crate) fn template_variables(config: &Config) -> Vec<(&'static str, serde_js
     let content = content::load(config, &diagnostics);
     let index = Index::new(config, &content);
     let rendered = render_markdown(&index, None, Select::All, &diagnostics);
-    let assembler = Assembler::new(&index, &rendered, site_view(config, ""));
+    let assembler = Assembler::new(&index, &rendered, site_view(config));
     assembler.jobs().iter().filter_map(|job| assembler.view(job)).map(|view| view.variables()).collect()
 }
 

@@ -28,7 +28,6 @@ use crate::resolve::xref::{Index, Names};
 /// A build kept in memory between rebuilds (for `serve`).
 pub struct Session {
     pub config: Config,
-    body_end_html: String,
     content: Content,
     rendered: RenderedPages,
     templates: Templates,
@@ -54,12 +53,12 @@ pub enum UpdateError {
 
 impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
-    pub fn start(config: Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Session> {
-        let built = pipeline::run(config, Mode::Serve { body_end_html }, diagnostics)?;
-        let Built { config, body_end_html, content, rendered, templates, shown, names, notes, site, search } = built;
+    pub fn start(config: Config, diagnostics: &Diagnostics) -> Option<Session> {
+        let built = pipeline::run(config, Mode::Serve, diagnostics)?;
+        let Built { config, content, rendered, templates, shown, names, notes, site, search } = built;
         let indexer = search.map(|pending| Indexer::start(pending, config.timings));
         let site = Arc::new(site);
-        Some(Session { config, body_end_html, content, rendered, templates, shown, names, notes, indexer, site })
+        Some(Session { config, content, rendered, templates, shown, names, notes, indexer, site })
     }
 
     /// Rebuilds after the files `changed` changed (`structural`: files appeared, disappeared
@@ -133,7 +132,7 @@ impl Session {
         let backlinks_changed = plan::changed_keys(&old_backlinks, &plan::backlinks_from(&self.rendered, &markdown));
         let lists_changed = old_listed != plan::listed_facts(&self.rendered, &markdown);
         phases.done("markdown");
-        let site_view = site_view(&self.config, &self.body_end_html);
+        let site_view = site_view(&self.config);
         // Backlinks are gathered only if a page to render shows them (an edited article does not).
         let assembler = Assembler::deferred(&index, &self.rendered, site_view);
         phases.done("backlinks");
@@ -213,7 +212,7 @@ impl Session {
         add_static(&mut site, &self.config, &self.content, diagnostics);
         if changed.iter().any(|path| plan::is_theme_stylesheet(&self.config.root, path)) {
             let index = Index::with_names(&self.config, &self.content, self.names.clone());
-            let assembler = Assembler::deferred(&index, &self.rendered, site_view(&self.config, &self.body_end_html));
+            let assembler = Assembler::deferred(&index, &self.rendered, site_view(&self.config));
             let jobs: Vec<JobId> = self.shown.deps.keys().filter(|j| j.inlines_theme_css()).cloned().collect();
             let (pages, _) = render_jobs(&assembler, &self.templates, &jobs, diagnostics, None);
             for (path, html) in pages {

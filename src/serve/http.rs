@@ -214,12 +214,17 @@ async fn events(State(state): State<AppState>, Query(tab): Query<Tab>) -> impl I
             Notice::Update { version, pages } => {
                 let data = match &shown {
                     Some(path) if pages.as_ref().is_none_or(|pages| pages.iter().any(|p| p[1..] == *path)) => {
-                        // The page as served now (a later update may already be in: newer is fine).
-                        let live = live.read().unwrap_or_else(|p| p.into_inner());
-                        let html =
-                            [path.clone(), format!("{path}index.html")].iter().find_map(|p| live.file(p).cloned());
+                        // The page as served now (a later update may already be in: newer is fine),
+                        // encoded once the lock is released.
+                        let html = {
+                            let live = live.read().unwrap_or_else(|p| p.into_inner());
+                            [path.clone(), format!("{path}index.html")].iter().find_map(|p| live.file(p).cloned())
+                        };
                         match html {
-                            Some(html) => json!({ "version": version, "html": String::from_utf8_lossy(&html) }),
+                            Some(html) => {
+                                let html = with_live_reload(&html);
+                                json!({ "version": version, "html": String::from_utf8_lossy(&html) })
+                            }
                             None => json!({ "version": version, "gone": true }),
                         }
                     }
@@ -314,10 +319,24 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 fn file_response(status: StatusCode, path: &str, bytes: Arc<[u8]>) -> Response {
-    let mut response = (status, bytes.to_vec()).into_response();
+    let body = if path.ends_with(".html") { with_live_reload(&bytes) } else { bytes.to_vec() };
+    let mut response = (status, body).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(path)));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// A page as `serve` sends it: the live-reload script just before its `</body>` (at its
+/// end if it has none), so that every page updates as its files are saved, whatever its
+/// templates print. Built pages never hold it.
+fn with_live_reload(html: &[u8]) -> Vec<u8> {
+    let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
+    let script = super::LIVE_RELOAD.as_bytes();
+    let mut page = Vec::with_capacity(html.len() + script.len());
+    page.extend_from_slice(&html[..at]);
+    page.extend_from_slice(script);
+    page.extend_from_slice(&html[at..]);
+    page
 }
 
 fn content_type(path: &str) -> &'static str {

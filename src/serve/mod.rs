@@ -244,7 +244,7 @@ impl Rebuilder<'_> {
             }
         };
         let first = self.live.read().unwrap_or_else(|p| p.into_inner()).site.files.is_empty();
-        match Session::start(config, LIVE_RELOAD, &diagnostics) {
+        match Session::start(config, &diagnostics) {
             Some(session) => {
                 // The first build is searchable when serving starts; later ones catch up.
                 if first {
