@@ -184,10 +184,10 @@ pub fn run(options: ServeOptions) -> u8 {
         }
     };
     eprintln!("Serving on {base_url} (Ctrl-C to stop)");
-    if options.open {
-        if let Err(e) = opener::open_browser(&base_url) {
-            eprintln!("warning: could not open a browser ({e}); open {base_url} yourself");
-        }
+    if options.open
+        && let Err(e) = opener::open_browser(&base_url)
+    {
+        eprintln!("warning: could not open a browser ({e}); open {base_url} yourself");
     }
     while !stop.load(Ordering::SeqCst) {
         let Some(batch) = watcher.next_batch(Duration::from_millis(200)) else {
