@@ -8,7 +8,14 @@
 //! when a view first needs them ([`Assembler::deferred`], for `serve`'s
 //! rebuilds, most of which render no page that shows backlinks).
 
+mod articles;
+mod backlinks;
 mod changes;
+mod figures;
+mod landing;
+mod lists;
+pub use lists::List;
+mod sources;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -16,23 +23,20 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{AnnotationKind, Article, Content, Event, FrontMatter, PageId, SourceKind};
-use crate::output::exports;
+use crate::model::{Content, FrontMatter, PageId};
 use crate::output::site::RenderedPages;
 use crate::output::templates::Templates;
 use crate::output::views::*;
-use crate::render::figure;
 use crate::resolve::xref::Index;
+use backlinks::Backlinks;
 
 /// One output page, named stably across rebuilds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobId {
     Index,
-    /// A page of the sources list, from 1 (`sources/`, then `sources/page/2/`, …).
-    Sources(usize),
-    Figures(usize),
+    /// Page `n` of a list, from 1 (`sources/`, then `sources/page/2/`, …).
+    List(List, usize),
     Timeline,
-    Annotations(usize),
     Search,
     NotFound,
     /// The page of an article, a source or a figure.
@@ -46,9 +50,7 @@ impl JobId {
     pub fn path(&self) -> String {
         let folder = match self {
             JobId::Index => String::new(),
-            JobId::Sources(n) => list_path("sources/", *n),
-            JobId::Figures(n) => list_path("figures/", *n),
-            JobId::Annotations(n) => list_path("annotations/", *n),
+            JobId::List(list, n) => list.page_folder(*n),
             JobId::Timeline => "timeline/".into(),
             JobId::Search => "search/".into(),
             JobId::NotFound => return "404.html".into(),
@@ -60,7 +62,7 @@ impl JobId {
 
     /// A page of a paginated list: their number follows the number of entries.
     pub fn is_list(&self) -> bool {
-        matches!(self, JobId::Sources(_) | JobId::Figures(_) | JobId::Annotations(_))
+        matches!(self, JobId::List(..))
     }
 
     /// Does the page inline the theme's stylesheet? (The 404 page does: a host serves it
@@ -70,74 +72,6 @@ impl JobId {
     }
 }
 
-/// How many entries a page of each list shows: at 10,000 pages every list page stays
-/// well under 200 KB of HTML. The first page keeps the list's URL (`sources/`); the
-/// others are `sources/page/2/` and so on.
-const SOURCES_PER_PAGE: usize = 500;
-const FIGURES_PER_PAGE: usize = 500;
-const ANNOTATIONS_PER_PAGE: usize = 200;
-
-/// The output folder of page `n` (from 1) of the list at `base` (`sources/`).
-pub fn list_path(base: &str, n: usize) -> String {
-    if n <= 1 { base.to_string() } else { format!("{base}page/{n}/") }
-}
-
-/// The entries `from..to` of page `n` of a list of `len`; `None` past the last page.
-fn page_range(n: usize, len: usize, per: usize) -> Option<(usize, usize)> {
-    let from = (n.max(1) - 1) * per;
-    (n >= 1 && (from < len || n == 1)).then(|| (from, (from + per).min(len)))
-}
-
-/// `Sources`, or `Sources (page 2)`.
-fn numbered(title: &str, n: usize) -> String {
-    if n <= 1 { title.to_string() } else { format!("{title} (page {n})") }
-}
-
-/// Groups that hold a list in order.
-trait Grouped: Sized {
-    fn len(&self) -> usize;
-    /// The group with only its entries `from..to`.
-    fn slice(&self, from: usize, to: usize) -> Self;
-}
-
-impl Grouped for SourceGroupView {
-    fn len(&self) -> usize {
-        self.sources.len()
-    }
-    fn slice(&self, from: usize, to: usize) -> Self {
-        SourceGroupView { kind: self.kind.clone(), label: self.label.clone(), sources: self.sources[from..to].to_vec() }
-    }
-}
-
-impl Grouped for AnnotationGroupView {
-    fn len(&self) -> usize {
-        self.annotations.len()
-    }
-    fn slice(&self, from: usize, to: usize) -> Self {
-        AnnotationGroupView {
-            kind: self.kind.clone(),
-            label: self.label.clone(),
-            annotations: self.annotations[from..to].to_vec(),
-        }
-    }
-}
-
-/// The groups as they show entries `from..to` of the list they make together (copying
-/// only those: each page of a list copies its own entries, not the whole list).
-fn slice_groups<G: Grouped>(groups: &[G], from: usize, to: usize) -> Vec<G> {
-    let mut at = 0;
-    let mut kept = Vec::new();
-    for group in groups {
-        let (start, end) = (at, at + group.len());
-        at = end;
-        if end <= from || start >= to {
-            continue;
-        }
-        kept.push(group.slice(from.max(start) - start, to.min(end) - start));
-    }
-    kept
-}
-
 /// The pages an output page shows something of.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Deps {
@@ -145,31 +79,6 @@ pub enum Deps {
     Everything,
     /// These pages.
     Pages(HashSet<PageId>),
-}
-
-/// Where each source and figure is used, gathered once from every page's facts.
-/// Only indices are stored (article, and position in its facts); views are built on demand.
-#[derive(Default)]
-struct Backlinks<'a> {
-    citations: FxHashMap<&'a str, Vec<(usize, usize)>>,
-    mentions: FxHashMap<&'a str, Vec<(usize, usize)>>,
-    figure_uses: FxHashMap<&'a str, Vec<(usize, usize)>>,
-    /// Articles whose Markdown links to a page with a wikilink.
-    links_to: FxHashMap<&'a PageId, Vec<usize>>,
-    /// Sources affiliated with a source (source indices).
-    members: FxHashMap<&'a str, Vec<usize>>,
-    /// Figures claimed by a source, and figures citing it (figure indices).
-    claims: FxHashMap<&'a str, Vec<usize>>,
-    figure_cites: FxHashMap<&'a str, Vec<usize>>,
-    /// Articles whose annotations or events cite a source (article indices).
-    annotated_in: FxHashMap<&'a str, Vec<usize>>,
-}
-
-#[derive(Clone, Copy)]
-enum Use {
-    Citation,
-    Mention,
-    Figure,
 }
 
 /// One output page: its file, its template, and the view that template sees.
@@ -287,96 +196,6 @@ impl<'a> Assembler<'a> {
         assembler
     }
 
-    fn backlinks(&self) -> &Backlinks<'a> {
-        self.backlinks.get_or_init(|| self.gather_backlinks())
-    }
-
-    fn gather_backlinks(&self) -> Backlinks<'a> {
-        let content: &'a Content = self.index.content;
-        let rendered: &'a RenderedPages = self.rendered;
-        let mut b = Backlinks::default();
-        for (a, facts) in content.articles.iter().map(|p| rendered.of(p)).enumerate() {
-            for (k, c) in facts.citations.iter().enumerate() {
-                b.citations.entry(c.source.as_str()).or_default().push((a, k));
-            }
-            for (k, m) in facts.mentions.iter().enumerate() {
-                b.mentions.entry(m.source.as_str()).or_default().push((a, k));
-            }
-            for (k, f) in facts.figures.iter().enumerate() {
-                b.figure_uses.entry(f.figure.as_str()).or_default().push((a, k));
-            }
-            for link in &facts.links {
-                b.links_to.entry(link).or_default().push(a);
-            }
-        }
-        for (i, source) in content.sources.iter().enumerate() {
-            if let Some(a) = &source.meta.affiliation {
-                b.members.entry(a.as_str()).or_default().push(i);
-            }
-        }
-        for (i, f) in content.figures.iter().enumerate() {
-            if let Some(claimant) = &f.meta.claimed_by {
-                b.claims.entry(claimant.as_str()).or_default().push(i);
-            }
-            for cite in &f.meta.cites {
-                b.figure_cites.entry(cite.as_str()).or_default().push(i);
-            }
-        }
-        for (i, article) in content.articles.iter().enumerate() {
-            let meta = &article.meta;
-            for cite in meta.annotations.iter().flat_map(|a| &a.cites).chain(meta.events.iter().flat_map(|e| &e.cites))
-            {
-                b.annotated_in.entry(cite.as_str()).or_default().push(i);
-            }
-        }
-        b
-    }
-
-    /// Articles whose rendered Markdown shows something of source or figure `id`.
-    fn articles_using(&self, id: &PageId) -> Vec<usize> {
-        let b = self.backlinks();
-        let slug = id.slug();
-        let mut articles: Vec<usize> = match id {
-            PageId::Source(_) => {
-                b.citations.get(slug).into_iter().chain(b.mentions.get(slug)).flatten().map(|(a, _)| *a).collect()
-            }
-            _ => b.figure_uses.get(slug).into_iter().flatten().map(|(a, _)| *a).collect(),
-        };
-        articles.extend(b.links_to.get(id).into_iter().flatten());
-        articles.sort_unstable();
-        articles.dedup();
-        articles
-    }
-
-    fn backlink_views(&self, uses: Option<&Vec<(usize, usize)>>, kind: Use) -> Vec<BacklinkView> {
-        let c = self.content();
-        let mut seen = HashSet::new();
-        uses.into_iter()
-            .flatten()
-            .map(|&(a, k)| {
-                let article = &c.articles[a];
-                let facts = self.rendered.of(article);
-                let page = self.link(&article.id, &article.meta.title);
-                let (anchor, sentence, number) = match kind {
-                    Use::Citation => {
-                        let cite = &facts.citations[k];
-                        (cite.anchor.clone(), cite.sentence.clone(), Some(cite.number))
-                    }
-                    Use::Mention => (facts.mentions[k].anchor.clone(), facts.mentions[k].sentence.clone(), None),
-                    Use::Figure => {
-                        let f = &facts.figures[k];
-                        let anchor = if f.embedded { format!("fig-{}", f.figure) } else { String::new() };
-                        (anchor, String::new(), Some(f.number))
-                    }
-                };
-                let url = if anchor.is_empty() { page.url.clone() } else { format!("{}#{anchor}", page.url) };
-                BacklinkView { page, url, sentence, number }
-            })
-            // The same sentence twice (a citation in the text and in a margin note on it) is listed once.
-            .filter(|b| seen.insert((b.page.url.clone(), b.sentence.clone())) || b.sentence.is_empty())
-            .collect()
-    }
-
     /// Every output page of the site.
     pub fn jobs(&self) -> Vec<JobId> {
         let c = self.content();
@@ -410,35 +229,7 @@ impl<'a> Assembler<'a> {
         Some(
             match job {
                 JobId::Index => PageJob::new("index.html", path, &self.index_view()),
-                JobId::Sources(n) => {
-                    let (from, to) = page_range(*n, self.content().sources.len(), SOURCES_PER_PAGE)?;
-                    PageJob::new(
-                        "sources.html",
-                        path,
-                        &SourcesView {
-                            site: site(),
-                            title: numbered("Sources", *n),
-                            url: config.url(&list_path("sources/", *n)),
-                            groups: slice_groups(self.source_groups(), from, to),
-                            pagination: self.pagination("sources/", *n, self.content().sources.len(), SOURCES_PER_PAGE),
-                        },
-                    )
-                }
-                JobId::Figures(n) => {
-                    let figures = &self.content().figures;
-                    let (from, to) = page_range(*n, figures.len(), FIGURES_PER_PAGE)?;
-                    PageJob::new(
-                        "figures.html",
-                        path,
-                        &FiguresView {
-                            site: site(),
-                            title: numbered("Figures", *n),
-                            url: config.url(&list_path("figures/", *n)),
-                            figures: figures[from..to].iter().map(|f| self.figure_summary(f)).collect(),
-                            pagination: self.pagination("figures/", *n, figures.len(), FIGURES_PER_PAGE),
-                        },
-                    )
-                }
+                JobId::List(list, n) => self.list_view(*list, *n)?,
                 JobId::Timeline => PageJob::new(
                     "timeline.html",
                     path,
@@ -449,7 +240,6 @@ impl<'a> Assembler<'a> {
                         events: self.events(None),
                     },
                 ),
-                JobId::Annotations(n) => PageJob::new("annotations.html", path, &self.annotations_view(*n)?),
                 JobId::Search => PageJob::new("search.html", path, &simple("Search", "search/")),
                 JobId::NotFound => PageJob::new(
                     "404.html",
@@ -498,7 +288,7 @@ impl<'a> Assembler<'a> {
         let mut pages = HashSet::new();
         match job {
             JobId::Search | JobId::NotFound => {}
-            JobId::Index | JobId::Sources(_) | JobId::Figures(_) | JobId::Timeline | JobId::Annotations(_) => {
+            JobId::Index | JobId::List(..) | JobId::Timeline => {
                 return Deps::Everything;
             }
             JobId::Page(id @ PageId::Article(_)) | JobId::Changes(id) => {
@@ -541,12 +331,6 @@ impl<'a> Assembler<'a> {
         Deps::Pages(pages)
     }
 
-    /// What an article's page shows of other pages: cited and mentioned sources, figures, links.
-    fn article_deps(&self, i: usize, pages: &mut HashSet<PageId>) {
-        let article = &self.content().articles[i];
-        pages.extend(self.rendered.of(article).references());
-        pages.extend(article.meta.references());
-    }
     fn content(&self) -> &'a Content {
         self.index.content
     }
@@ -558,406 +342,6 @@ impl<'a> Assembler<'a> {
     fn source_link(&self, slug: &str) -> LinkView {
         LinkView { title: self.index.source_name(slug), url: self.index.source_url(slug) }
     }
-
-    /// The version an article was edited from: `edited_from`, else the as-received version.
-    pub fn predecessor(&self, article: &Article) -> Option<usize> {
-        let articles = &self.content().articles;
-        if let Some(slug) = article.edited_from() {
-            return self.article_slugs.get(slug).copied().filter(|&i| articles[i].slug() != article.slug());
-        }
-        if article.version() == "as-received" {
-            return None;
-        }
-        self.versions_of_article(article)
-            .find(|&i| articles[i].version() == "as-received" && articles[i].slug() != article.slug())
-    }
-
-    /// The indices of the versions of `article` (itself included), in content order.
-    fn versions_of_article(&self, article: &Article) -> impl Iterator<Item = usize> + '_ {
-        self.versions_of.get(article.article_key()).into_iter().flatten().copied()
-    }
-
-    fn versions(&self, article: &Article) -> Vec<VersionView> {
-        let articles = &self.content().articles;
-        self.versions_of_article(article)
-            .map(|i| &articles[i])
-            .map(|a| VersionView {
-                title: a.meta.title.clone(),
-                url: self.index.page_url(&a.id),
-                version: a.version().to_string(),
-                label: crate::output::views::version_label(a.version()),
-                current: a.slug() == article.slug(),
-            })
-            .collect()
-    }
-
-    pub fn annotation_views(&self, article_index: usize) -> Vec<AnnotationView> {
-        let article = &self.content().articles[article_index];
-        let rendered = self.rendered.of(article);
-        let mut seen = std::collections::HashSet::new();
-        rendered
-            .annotations
-            .iter()
-            .filter(|p| seen.insert(p.index))
-            .map(|placed| {
-                let a = &article.meta.annotations[placed.index];
-                AnnotationView {
-                    id: placed.id.clone(),
-                    kind: placed.kind.as_str().into(),
-                    kind_label: placed.kind.label().into(),
-                    quote: a.quote.clone(),
-                    correction: a.correction.clone(),
-                    note_html: placed.note_html.to_string(),
-                    verdict: crate::resolve::claims::of_annotation(self.index, article, a).map(|r| r.verdict),
-                    sources: a
-                        .cites
-                        .iter()
-                        .filter(|s| self.index.source(s).is_some())
-                        .map(|s| self.source_link(s))
-                        .collect(),
-                    article: self.link(&article.id, &article.meta.title),
-                    article_id: article.id.clone(),
-                    url: format!("{}#{}", self.index.page_url(&article.id), placed.anchor),
-                }
-            })
-            .collect()
-    }
-
-    /// Every annotation of every article, in article order.
-    pub fn all_annotations(&self) -> &[AnnotationView] {
-        &self.annotations
-    }
-
-    fn article_view(&self, i: usize) -> ArticleView {
-        let article = &self.content().articles[i];
-        let rendered = self.rendered.of(article);
-        let meta = &article.meta;
-        let bibliography: Vec<BibEntryView> = rendered
-            .bibliography
-            .iter()
-            .enumerate()
-            .filter_map(|(n, slug)| {
-                let source = self.index.source(slug)?;
-                Some(BibEntryView {
-                    number: n + 1,
-                    id: slug.clone(),
-                    title: source.meta.title.clone(),
-                    url: self.index.source_url(slug),
-                    external_url: source.meta.url.clone(),
-                    kind: source.meta.kind.as_str().into(),
-                    role: source.meta.role.clone(),
-                    pseudonym: source.meta.pseudonym.label(),
-                    backrefs: rendered
-                        .citations
-                        .iter()
-                        .filter(|c| &c.source == slug)
-                        .map(|c| c.anchor.clone())
-                        .collect(),
-                })
-            })
-            .collect();
-        let url = self.index.page_url(&article.id);
-        let changes_url = self.predecessor(article).map(|_| format!("{url}changes/"));
-        let edited_from = self.predecessor(article).map(|p| {
-            let from = &self.content().articles[p];
-            self.link(&from.id, &from.meta.title)
-        });
-        ArticleView {
-            site: self.site.clone(),
-            id: article.slug().to_string(),
-            title: meta.title.clone(),
-            version: article.version().to_string(),
-            version_label: crate::output::views::version_label(article.version()),
-            date: meta.date.map(|d| d.to_string()),
-            date_human: meta.date.map(|d| d.human()),
-            summary: meta.summary.clone(),
-            language: meta.language.clone().unwrap_or_else(|| self.index.config.language.clone()),
-            based_on: meta.based_on.as_deref().filter(|s| self.index.source(s).is_some()).map(|s| self.source_link(s)),
-            edited_from,
-            changes_url,
-            body_html: rendered.html.clone(),
-            notes_html: rendered.notes_html.clone(),
-            annotations: self.annotation_views(i),
-            figures: rendered
-                .figures
-                .iter()
-                .filter_map(|f| {
-                    self.index
-                        .figure(&f.figure)
-                        .map(|fig| self.link(&fig.id, &format!("Figure {}: {}", f.number, fig.meta.title)))
-                })
-                .collect(),
-            versions: self.versions(article),
-            events: self.events(Some(i)),
-            jsonld: exports::article_jsonld(self.index, article, &bibliography),
-            reviews_jsonld: exports::article_reviews_jsonld(self.index, article, &rendered.annotations),
-            bibliography,
-            url,
-        }
-    }
-
-    /// Timeline events of one article, or of all articles, in date order.
-    fn events(&self, only: Option<usize>) -> Vec<EventView> {
-        let mut events: Vec<(&Event, &Article)> = self
-            .content()
-            .articles
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| only.is_none_or(|o| o == *i))
-            .flat_map(|(_, a)| a.meta.events.iter().map(move |e| (e, a)))
-            .collect();
-        events.sort_by_key(|(e, _)| e.date);
-        events
-            .into_iter()
-            .map(|(e, a)| EventView {
-                date: e.date.to_string(),
-                date_human: e.date.human(),
-                label: e.label.clone(),
-                page: self.link(&a.id, &a.meta.title),
-                sources: e
-                    .cites
-                    .iter()
-                    .filter(|s| self.index.source(s).is_some())
-                    .map(|s| self.source_link(s))
-                    .collect(),
-            })
-            .collect()
-    }
-
-    fn links_to_sources(&self, indices: Option<&Vec<usize>>) -> Vec<LinkView> {
-        indices.into_iter().flatten().map(|&i| self.source_link(self.content().sources[i].slug())).collect()
-    }
-
-    fn links_to_figures(&self, indices: Option<&Vec<usize>>) -> Vec<LinkView> {
-        let figures = &self.content().figures;
-        indices.into_iter().flatten().map(|&i| self.link(&figures[i].id, &figures[i].meta.title)).collect()
-    }
-
-    fn uses_of(&self, slug: &str) -> usize {
-        let count = |m: &FxHashMap<&str, Vec<(usize, usize)>>| m.get(slug).map_or(0, Vec::len);
-        count(&self.backlinks().citations) + count(&self.backlinks().mentions)
-    }
-
-    fn source_groups(&self) -> &[SourceGroupView] {
-        self.source_groups.get_or_init(|| self.make_source_groups())
-    }
-
-    fn make_source_groups(&self) -> Vec<SourceGroupView> {
-        SourceKind::ALL
-            .iter()
-            .filter_map(|kind| {
-                let mut sources: Vec<SourceSummaryView> = self
-                    .content()
-                    .sources
-                    .iter()
-                    .filter(|s| s.meta.kind == *kind)
-                    .map(|s| SourceSummaryView {
-                        id: s.slug().to_string(),
-                        title: s.meta.title.clone(),
-                        url: self.index.source_url(s.slug()),
-                        kind: kind.as_str().into(),
-                        role: s.meta.role.clone(),
-                        pseudonym: s.meta.pseudonym.label(),
-                        uses: self.uses_of(s.slug()),
-                    })
-                    .collect();
-                sources.sort_by_cached_key(|s| s.title.to_lowercase());
-                (!sources.is_empty()).then(|| SourceGroupView {
-                    kind: kind.as_str().into(),
-                    label: kind.plural_label().into(),
-                    sources,
-                })
-            })
-            .collect()
-    }
-
-    fn source_view(&self, i: usize) -> SourceView {
-        let source = &self.content().sources[i];
-        let meta = &source.meta;
-        let slug = source.slug();
-        let citations = self.backlink_views(self.backlinks().citations.get(slug), Use::Citation);
-        let mentions = self.backlink_views(self.backlinks().mentions.get(slug), Use::Mention);
-        let annotations = self.annotations_citing.get(&self.index.source_url(slug)).cloned().unwrap_or_default();
-        SourceView {
-            site: self.site.clone(),
-            id: slug.to_string(),
-            title: meta.title.clone(),
-            url: self.index.source_url(slug),
-            kind: meta.kind.as_str().into(),
-            kind_label: meta.kind.plural_label().into(),
-            aliases: meta.aliases.clone(),
-            role: meta.role.clone(),
-            affiliation: meta
-                .affiliation
-                .as_deref()
-                .filter(|a| self.index.source(a).is_some())
-                .map(|a| self.source_link(a)),
-            members: self.links_to_sources(self.backlinks().members.get(slug)),
-            external_url: meta.url.clone().filter(|u| crate::text::html::is_safe_url(u)),
-            published: meta.published.map(|d| d.human()),
-            accessed: meta.accessed.map(|d| d.human()),
-            pseudonym: meta.pseudonym.label(),
-            body_html: self.rendered.of(source).html.clone(),
-            citations,
-            mentions,
-            figures: self.links_to_figures(self.backlinks().claims.get(slug)),
-            cited_by_figures: self.links_to_figures(self.backlinks().figure_cites.get(slug)),
-            annotations,
-        }
-    }
-
-    fn figure_summary(&self, figure: &crate::model::Figure) -> FigureSummaryView {
-        let meta = &figure.meta;
-        FigureSummaryView {
-            id: figure.slug().to_string(),
-            title: meta.title.clone(),
-            url: self.index.figure_url(figure.slug()),
-            kind: meta.kind.as_str().into(),
-            value: meta.value.map(crate::render::chart::format_number),
-            unit: meta.unit.clone(),
-            approximate: meta.approximate,
-            claimant: meta
-                .claimed_by
-                .as_deref()
-                .filter(|s| self.index.source(s).is_some())
-                .map(|s| self.source_link(s)),
-            as_of: meta.as_of.map(|d| d.human()),
-            verdict: crate::resolve::claims::of_figure(self.index, figure).map(|r| r.verdict),
-        }
-    }
-
-    fn figure_view(&self, i: usize) -> FigureView {
-        let figure = &self.content().figures[i];
-        let referenced_in = self.backlink_views(self.backlinks().figure_uses.get(figure.slug()), Use::Figure);
-        FigureView {
-            site: self.site.clone(),
-            id: figure.slug().to_string(),
-            title: figure.meta.title.clone(),
-            url: self.index.figure_url(figure.slug()),
-            summary: self.figure_summary(figure),
-            figure_html: figure::embed(self.index, figure, None, false),
-            body_html: self.rendered.of(figure).html.clone(),
-            sources: figure
-                .meta
-                .cites
-                .iter()
-                .filter(|s| self.index.source(s).is_some())
-                .map(|s| self.source_link(s))
-                .collect(),
-            referenced_in,
-            reviews_jsonld: exports::figure_reviews_jsonld(self.index, figure),
-        }
-    }
-
-    fn annotations_view(&self, n: usize) -> Option<AnnotationsView> {
-        let all = self.all_annotations();
-        let (from, to) = page_range(n, all.len(), ANNOTATIONS_PER_PAGE)?;
-        let groups = self.annotation_groups.get_or_init(|| {
-            AnnotationKind::ALL
-                .iter()
-                .filter_map(|kind| {
-                    let annotations: Vec<AnnotationView> =
-                        all.iter().filter(|a| a.kind == kind.as_str()).cloned().collect();
-                    (!annotations.is_empty()).then(|| AnnotationGroupView {
-                        kind: kind.as_str().into(),
-                        label: kind.label().into(),
-                        annotations,
-                    })
-                })
-                .collect()
-        });
-        Some(AnnotationsView {
-            site: self.site.clone(),
-            title: numbered("Annotations", n),
-            url: self.index.config.url(&list_path("annotations/", n)),
-            groups: slice_groups(groups, from, to),
-            jsonld_url: self.index.config.url("annotations.jsonld"),
-            pagination: self.pagination("annotations/", n, all.len(), ANNOTATIONS_PER_PAGE),
-        })
-    }
-
-    /// Every page of the sources, figures and annotations lists.
-    pub fn list_jobs(&self) -> Vec<JobId> {
-        let c = self.content();
-        let pages = |len: usize, per: usize| 1..=len.div_ceil(per).max(1);
-        let mut jobs: Vec<JobId> = pages(c.sources.len(), SOURCES_PER_PAGE).map(JobId::Sources).collect();
-        jobs.extend(pages(c.figures.len(), FIGURES_PER_PAGE).map(JobId::Figures));
-        jobs.extend(pages(self.all_annotations().len(), ANNOTATIONS_PER_PAGE).map(JobId::Annotations));
-        jobs
-    }
-
-    /// Links between the pages of a list of `len` entries under `base` (`sources/`).
-    fn pagination(&self, base: &str, n: usize, len: usize, per: usize) -> PaginationView {
-        let total = len.div_ceil(per).max(1);
-        let url = |k: usize| self.index.config.url(&list_path(base, k));
-        PaginationView {
-            number: n,
-            total,
-            previous: (n > 1).then(|| url(n - 1)),
-            next: (n < total).then(|| url(n + 1)),
-            pages: (1..=total).map(|k| PageLinkView { number: k, url: url(k), current: k == n }).collect(),
-        }
-    }
-
-    fn index_view(&self) -> IndexView {
-        let c = self.content();
-        let mut groups: Vec<ArticleGroupView> = Vec::new();
-        let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
-        for article in &c.articles {
-            let key = article.article_key().to_string();
-            if !by_key.contains_key(&key) {
-                by_key.insert(key.clone(), groups.len());
-                let mut versions = self.versions(article);
-                versions.iter_mut().for_each(|v| v.current = false);
-                let summary = c
-                    .articles
-                    .iter()
-                    .filter(|a| a.article_key() == key)
-                    .find(|a| a.version() == "edited")
-                    .or(Some(article))
-                    .and_then(|a| a.meta.summary.clone());
-                groups.push(ArticleGroupView { key, versions, summary });
-            }
-        }
-        let index_page = c.index.as_ref();
-        IndexView {
-            site: self.site.clone(),
-            title: index_page.and_then(|p| p.meta.title.clone()).unwrap_or_else(|| self.index.config.title.clone()),
-            url: self.index.config.url(""),
-            summary: index_page
-                .and_then(|p| p.meta.summary.clone())
-                .or_else(|| Some(self.index.config.description.clone()).filter(|d| !d.is_empty())),
-            body_html: self.rendered.get(&PageId::Landing).map(|r| r.html.clone()).unwrap_or_default(),
-            articles: groups,
-            figures: c.figures.iter().map(|f| self.figure_summary(f)).collect(),
-            key_figures_html: c
-                .figures
-                .iter()
-                .filter(|f| f.meta.kind == crate::model::FigureKind::Stat)
-                .take(4)
-                .map(|f| figure::embed(self.index, f, None, true))
-                .collect(),
-            source_groups: self.source_groups().iter().map(most_used).collect(),
-            events: self.events(None),
-            annotation_count: self.all_annotations().len(),
-        }
-    }
-}
-
-/// How many sources of each kind the landing page lists: the most used, so it stays light.
-const LANDING_SOURCES: usize = 50;
-
-/// The group with only its `LANDING_SOURCES` most used sources, still sorted by title.
-fn most_used(group: &SourceGroupView) -> SourceGroupView {
-    if group.sources.len() <= LANDING_SOURCES {
-        return group.clone();
-    }
-    let mut by_use: Vec<usize> = (0..group.sources.len()).collect();
-    by_use.sort_by_key(|&i| std::cmp::Reverse(group.sources[i].uses));
-    let mut keep: Vec<usize> = by_use.into_iter().take(LANDING_SOURCES).collect();
-    keep.sort_unstable();
-    let sources = keep.into_iter().map(|i| group.sources[i].clone()).collect();
-    SourceGroupView { kind: group.kind.clone(), label: group.label.clone(), sources }
 }
 
 /// The theme's `style.css` (the project's theme folder first, then the built-in one).
