@@ -15,10 +15,12 @@ const { spawnSync } = require("child_process");
 
 const CHECKS = ["html", "links", "a11y", "browser"];
 const FAILING_IMPACTS = ["serious", "critical"];
-const USAGE = `usage: node tests/browser/site-check.cjs DIR [--base-path /sub/] [--skip CHECK,…] [--jobs N]
+const USAGE = `usage: node tests/browser/site-check.cjs DIR [--base-path /sub/] [--site-url URL] [--skip CHECK,…] [--jobs N]
 
 Checks the built site in DIR as served under --base-path (default /).
-CHECK is one of ${CHECKS.join(", ")}; --jobs is how many pages Chromium loads at once (default 2).`;
+--site-url  the site's public URL (e.g. https://example.org/dossier/): absolute links to it are checked too
+--skip      checks to leave out, of ${CHECKS.join(", ")}
+--jobs      pages Chromium loads at once (default 2)`;
 
 function fail(message, code) {
   console.error(`site-check: ${message}`);
@@ -26,12 +28,13 @@ function fail(message, code) {
 }
 
 function parseArgs(argv) {
-  const opts = { dir: null, base: "/", skip: new Set(), jobs: 2 };
+  const opts = { dir: null, base: "/", siteUrl: null, skip: new Set(), jobs: 2 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : fail(`${arg} needs a value\n${USAGE}`, 2));
     if (arg === "--help" || arg === "-h") fail(USAGE, 0);
     else if (arg === "--base-path") opts.base = value();
+    else if (arg === "--site-url") opts.siteUrl = value().replace(/\/*$/, "/");
     else if (arg === "--skip") value().split(",").filter(Boolean).forEach((c) => opts.skip.add(c));
     else if (arg === "--jobs") opts.jobs = Number(value());
     else if (arg.startsWith("-") || opts.dir) fail(`unexpected argument "${arg}"\n${USAGE}`, 2);
@@ -61,13 +64,18 @@ function missingTools(opts) {
   return missing;
 }
 
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** One finding: "FILE:LINE:COL: error: message" (line and column when known). */
 function line(f, kind) {
-  return `  ${f.file}:${f.line || 0}:${f.col || 0}: ${kind}: ${f.message}`;
+  return `  ${f.file}${f.line ? `:${f.line}` : ""}${f.line && f.col ? `:${f.col}` : ""}: ${kind}: ${f.message}`;
 }
 
 /** Prints one check's section; returns its counts. */
 function section(title, errors, warnings) {
-  console.log(`== ${title}: ${errors.length} error(s), ${warnings.length} warning(s)`);
+  console.log(`== ${title}: ${plural(errors.length, "error")}, ${plural(warnings.length, "warning")}`);
   errors.forEach((f) => console.log(line(f, "error")));
   warnings.forEach((f) => console.log(line(f, "warning")));
   return { errors: errors.length, warnings: warnings.length };
@@ -100,12 +108,12 @@ async function main() {
   const { checkLinks, siteFiles, pageUrl } = require("./site-check/links.cjs");
   const files = siteFiles(root);
   if (!files.html.length) fail(`${opts.dir} holds no HTML file: is it a built site?`, 2);
-  console.log(`site-check: ${opts.dir}: ${files.html.length} pages, ${files.css.length} style sheets, served under ${opts.base}`);
+  console.log(`site-check: ${opts.dir}: ${plural(files.html.length, "page")}, ${plural(files.css.length, "style sheet")}, served under ${opts.base}`);
   const started = Date.now();
   const html = opts.skip.has("html") ? null : require("./site-check/nu.cjs").checkHtml(root, files.html);
   const counts = [];
   if (!opts.skip.has("links")) {
-    const links = await checkLinks(root, opts.base, files);
+    const links = await checkLinks(root, opts.base, opts.siteUrl, files);
     counts.push(section(`links (${links.checked} internal references, ${links.external} external not followed)`, links.errors, []));
   }
   if (!(opts.skip.has("a11y") && opts.skip.has("browser"))) {
@@ -126,7 +134,8 @@ async function main() {
   }
   const errors = counts.reduce((n, c) => n + c.errors, 0);
   const warnings = counts.reduce((n, c) => n + c.warnings, 0);
-  console.log(`site-check: ${errors} errors, ${warnings} warnings (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`site-check: ${plural(errors, "error")}, ${plural(warnings, "warning")} (${seconds} s)`);
   process.exitCode = errors ? 1 : 0;
 }
 

@@ -119,14 +119,16 @@ function parsePage(parse5, text) {
   return page;
 }
 
-/** Whether a reference leaves the site: a scheme (http:, mailto:, data:…) or `//host`. */
-function isExternal(url) {
-  return /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith("//");
+/** Whether a URL names another site (`http:`, `https:`, `//host`), or something that is not
+ * a file at all (`mailto:`, `data:`, `javascript:`…). */
+function kindOf(url) {
+  if (/^https?:/i.test(url) || url.startsWith("//")) return "external";
+  return /^[a-z][a-z0-9+.-]*:/i.test(url) ? "other" : "internal";
 }
 
 class LinkWalk {
-  constructor(root, base, parse5) {
-    Object.assign(this, { root, base, parse5, pages: new Map(), problems: [], checked: 0, external: 0 });
+  constructor(root, base, siteUrl, parse5) {
+    Object.assign(this, { root, base, siteUrl, parse5, pages: new Map(), problems: [], checked: 0, external: 0 });
   }
 
   page(rel) {
@@ -154,9 +156,11 @@ class LinkWalk {
   }
 
   check(from, pageAt, ref) {
-    const url = ref.url.replace(/[\t\n\r]/g, "").trim();
-    if (!url) return;
-    if (isExternal(url)) return void this.external++;
+    let url = ref.url.replace(/[\t\n\r]/g, "").trim();
+    if (this.siteUrl && (url + "/").startsWith(this.siteUrl)) url = this.base + url.slice(this.siteUrl.length);
+    const kind = kindOf(url);
+    if (!url || kind === "other") return;
+    if (kind === "external") return void this.external++;
     this.checked++;
     const target = new URL(url, ORIGIN + pageAt);
     const problem = (message) => this.problems.push({ file: from, line: ref.line, col: ref.col, message });
@@ -180,7 +184,12 @@ class LinkWalk {
     for (const rel of files.html) {
       const page = this.page(rel);
       const pageAt = page.base === null ? pageUrl(this.base, rel) : new URL(page.base, ORIGIN + pageUrl(this.base, rel)).pathname;
-      for (const ref of page.refs) this.check(rel, pageAt, ref);
+      const seen = new Set(); // one element naming a URL twice (src and srcset) is one reference
+      for (const ref of page.refs) {
+        const key = `${ref.line}:${ref.col}:${ref.url}`;
+        if (!seen.has(key)) this.check(rel, pageAt, ref);
+        seen.add(key);
+      }
     }
     for (const rel of files.css) {
       for (const ref of cssRefs(fs.readFileSync(path.join(this.root, rel), "utf8"), 1)) {
@@ -191,10 +200,12 @@ class LinkWalk {
   }
 }
 
-/** Checks every reference of the site in `root` served under `base`; returns the problems found. */
-async function checkLinks(root, base, files) {
+/** Checks every reference of the site in `root` served under `base`; returns the problems
+ * found. Absolute links that start with `siteUrl` (the site's public URL, if given) are
+ * checked as internal ones. */
+async function checkLinks(root, base, siteUrl, files) {
   const parse5 = await import("parse5");
-  const walk = new LinkWalk(root, base, parse5).run(files);
+  const walk = new LinkWalk(root, base, siteUrl, parse5).run(files);
   return { errors: walk.problems, checked: walk.checked, external: walk.external };
 }
 
