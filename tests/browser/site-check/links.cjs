@@ -1,7 +1,7 @@
 // The link walk of the site checker: every internal reference in a built site (href, src,
-// srcset, poster, CSS url() and @import, meta refresh) must name a file of the built folder
-// as the site is served under its base path, and every #fragment must be an id (or an
-// <a name>) of the page it points into. Files are read from disk, so every page is
+// srcset, poster, CSS url() and @import, meta refresh and og:image) must name a file of
+// the built folder as the site is served under its base path, and every #fragment must be
+// an id (or an <a name>) of the page it points into. Files are read from disk, so every page is
 // checked, not only those a browser loads. HTML is parsed by parse5, the HTML standard's
 // parser, so what is checked is what a browser sees.
 "use strict";
@@ -16,6 +16,8 @@ const URL_ATTRS = {
   input: ["src"], object: ["data"], use: ["href", "xlink:href"], image: ["href", "xlink:href"],
 };
 const SRCSET_ATTRS = { img: "srcset", source: "srcset", link: "imagesrcset" };
+// <meta property|name=… content=URL> that link previews fetch.
+const META_URL_PROPS = ["og:image", "og:url", "og:video", "og:audio", "twitter:image"];
 // Hints that name an origin, not a resource.
 const ORIGIN_ONLY_RELS = ["preconnect", "dns-prefetch"];
 
@@ -88,6 +90,10 @@ function elementRefs(node, attrs, line, col) {
     const m = /url\s*=\s*['"]?([^'";]+)/i.exec(attrs.content || "");
     if (m) refs.push({ line, col, url: m[1], what: "<meta http-equiv=refresh>" });
   }
+  const property = (attrs.property || attrs.name || "").toLowerCase();
+  if (tag === "meta" && META_URL_PROPS.includes(property) && attrs.content) {
+    refs.push({ line, col, url: attrs.content, what: `<meta ${property}>` });
+  }
   if (attrs.style) {
     for (const r of cssRefs(attrs.style, line)) refs.push({ ...r, col, what: `<${tag} style> url()` });
   }
@@ -156,8 +162,9 @@ class LinkWalk {
   }
 
   check(from, pageAt, ref) {
-    let url = ref.url.replace(/[\t\n\r]/g, "").trim();
-    if (this.siteUrl && (url + "/").startsWith(this.siteUrl)) url = this.base + url.slice(this.siteUrl.length);
+    const written = ref.url.replace(/[\t\n\r]/g, "").trim();
+    const ours = this.siteUrl && `${written}/`.startsWith(this.siteUrl);
+    const url = ours ? this.base + written.slice(this.siteUrl.length) : written;
     const kind = kindOf(url);
     if (!url || kind === "other") return;
     if (kind === "external") return void this.external++;
@@ -165,7 +172,7 @@ class LinkWalk {
     const target = new URL(url, ORIGIN + pageAt);
     const problem = (message) => this.problems.push({ file: from, line: ref.line, col: ref.col, message });
     const found = this.locate(target.pathname);
-    if (!found.file) return problem(`broken link ${ref.what} "${url}": ${found.why}`);
+    if (!found.file) return problem(`broken link ${ref.what} "${written}": ${found.why}`);
     const fragment = target.hash.slice(1).split(":~:")[0];
     if (!fragment || fragment === "top" || !/\.html?$/i.test(found.file)) return;
     const ids = this.page(found.file).ids;
@@ -176,7 +183,7 @@ class LinkWalk {
       // an undecodable fragment is compared as written
     }
     if (!ids.has(fragment) && !ids.has(decoded)) {
-      problem(`missing fragment ${ref.what} "${url}": no id "${decoded}" in ${found.file === from ? "this page" : found.file}`);
+      problem(`missing fragment ${ref.what} "${written}": no id "${decoded}" in ${found.file === from ? "this page" : found.file}`);
     }
   }
 
