@@ -73,16 +73,12 @@ async function checkPage(tab, item, origin) {
   tab.result = { file: item.file, errors: [], warnings: [], violations: [] };
   tab.open.clear();
   try {
-    const t0 = Date.now();
     await tab.page.goto(origin + item.url, { waitUntil: "load", timeout: 30000 });
     const loaded = Date.now();
-    if (process.env.SITE_CHECK_DEBUG) console.error(item.file, "goto", loaded - t0);
     while (Date.now() - loaded < SETTLE_MAX_MS && !(tab.open.size === 0 && Date.now() - tab.last >= SETTLE_MS)) {
       await tab.page.waitForTimeout(25);
     }
-    if (process.env.SITE_CHECK_DEBUG) console.error(item.file, "load+settle", Date.now() - loaded, [...tab.open].map((r) => r.url()));
     if (tab.axe) tab.result.violations = await tab.page.evaluate(runAxe);
-    if (process.env.SITE_CHECK_DEBUG) console.error(item.file, "axe", Date.now() - loaded);
   } catch (e) {
     tab.result.errors.push(`the page could not be checked: ${String(e.message || e).split("\n")[0]}`);
   }

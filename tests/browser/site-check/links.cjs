@@ -187,10 +187,22 @@ class LinkWalk {
     }
   }
 
+  /** The URL path a page's relative links resolve from: its own, or its <base href>'s. */
+  resolvesFrom(rel, page) {
+    const own = pageUrl(this.base, rel);
+    if (page.base === null) return own;
+    const base = new URL(page.base, ORIGIN + own);
+    return base.origin === ORIGIN ? base.pathname : null;
+  }
+
   run(files) {
     for (const rel of files.html) {
       const page = this.page(rel);
-      const pageAt = page.base === null ? pageUrl(this.base, rel) : new URL(page.base, ORIGIN + pageUrl(this.base, rel)).pathname;
+      const pageAt = this.resolvesFrom(rel, page);
+      if (pageAt === null) {
+        this.problems.push({ file: rel, message: `<base href="${page.base}"> names another site: its links cannot be checked` });
+        continue;
+      }
       const seen = new Set(); // one element naming a URL twice (src and srcset) is one reference
       for (const ref of page.refs) {
         const key = `${ref.line}:${ref.col}:${ref.url}`;
