@@ -32,8 +32,10 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : fail(`${arg} needs a value\n${USAGE}`, 2));
-    if (arg === "--help" || arg === "-h") fail(USAGE, 0);
-    else if (arg === "--base-path") opts.base = value();
+    if (arg === "--help" || arg === "-h") {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (arg === "--base-path") opts.base = value();
     else if (arg === "--site-url") opts.siteUrl = value().replace(/\/*$/, "/");
     else if (arg === "--skip") value().split(",").filter(Boolean).forEach((c) => opts.skip.add(c));
     else if (arg === "--jobs") opts.jobs = Number(value());
@@ -44,6 +46,9 @@ function parseArgs(argv) {
   const unknown = [...opts.skip].filter((c) => !CHECKS.includes(c));
   if (unknown.length) fail(`--skip: no check named ${unknown.join(", ")} (checks: ${CHECKS.join(", ")})`, 2);
   if (!(Number.isInteger(opts.jobs) && opts.jobs > 0)) fail("--jobs needs a whole number above 0", 2);
+  if (opts.siteUrl && !/^https?:\/\/[^/]/.test(opts.siteUrl)) {
+    fail(`--site-url needs an absolute http(s) URL such as https://example.org/dossier/, not "${opts.siteUrl}"`, 2);
+  }
   opts.base = `/${opts.base.replace(/^\/+|\/+$/g, "")}/`.replace(/^\/\/$/, "/");
   return opts;
 }
