@@ -2,7 +2,7 @@
 // on broken/, a small site broken on purpose in every way it checks, and must fail with
 // exactly the expected findings, both under a sub-path and at the root (where the one
 // root-absolute link works). other.html is clean and must have no finding.
-// usage: node --test tests/browser/site-check/   (CI runs it; needs what site-check.cjs needs)
+// usage: node --test tests/browser/site-check/site-check.test.cjs   (CI runs it; needs what site-check.cjs needs)
 "use strict";
 const assert = require("assert");
 const fs = require("fs");
