@@ -95,18 +95,16 @@ fn new_article_and_new_version_scaffold_pages_that_build() {
 }
 
 #[test]
-#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser); runs ../shared/tools/validate-site"]
-fn init_serves_and_passes_validate_site() {
-    common::browser_scripts();
+#[ignore = "needs chromium, Java and tests/browser's npm packages (npm install --prefix tests/browser): runs the site checker"]
+fn init_serves_and_passes_the_site_check() {
     let parent = tempfile::tempdir().unwrap();
     ok(dossier(parent.path(), &["init", "d"]));
     let project = parent.path().join("d");
     ok(dossier(&project, &["build", "--base-url", "http://localhost/sub/"]));
-    let validate = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/validate-site");
-    assert!(validate.is_file(), "validate-site is expected at {}", validate.display());
-    let out = Command::new(validate).arg(project.join("public")).args(["--base-path", "/sub/"]).output().unwrap();
+    let site_url = ["--base-path", "/sub/", "--site-url", "http://localhost/sub/"];
+    let out = common::site_check(&project.join("public"), &site_url);
     let report = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && report.contains("validate-site: 0 errors"), "{report}{}", stderr(&out));
+    assert!(out.status.success() && report.contains("site-check: 0 errors"), "{report}{}", stderr(&out));
     // And serve answers with the starter article.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_dossier"))

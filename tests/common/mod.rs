@@ -132,6 +132,20 @@ pub fn browser_scripts() -> PathBuf {
     dir
 }
 
+/// Runs the site checker (`tests/browser/site-check.cjs`, see docs/contributing.md) on a
+/// built site with `args` (e.g. `--base-path /sub/`). It needs what the browser tests need
+/// plus Java and the checker's npm packages; one missing fails here, saying what to install.
+pub fn site_check(site: &Path, args: &[&str]) -> Output {
+    let dir = browser_scripts();
+    let java = Command::new("java").arg("-version").output().is_ok_and(|out| out.status.success());
+    let packages = ["axe-core", "parse5", "vnu-jar"].iter().all(|name| dir.join("node_modules").join(name).is_dir());
+    assert!(
+        java && packages,
+        "the site checker needs Java and its npm packages: `apt-get install default-jre-headless` and `npm install --prefix tests/browser`"
+    );
+    Command::new("node").arg(dir.join("site-check.cjs")).arg(site).args(args).output().expect("run node")
+}
+
 /// Every record of the Pagefind index under `site/pagefind/fragment/`, decoded
 /// (each fragment is gzipped JSON after Pagefind's `pagefind_dcd` signature).
 pub fn search_fragments(site: &Path) -> Vec<serde_json::Value> {
