@@ -23,6 +23,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options as CmarkOptions, Parser, T
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Autolink;
+use crate::load::indent::item_key_offset;
 use crate::model::{Annotation, AnnotationKind};
 use crate::render::annotate::{self, Anchor};
 use crate::resolve::xref::{Index, RefKind};
@@ -155,7 +156,9 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
         let label = annotation.id.clone().unwrap_or_else(|| format!("#{}", index + 1));
         let front = &options.raw[..options.raw.len() - options.body.len()];
         let head: String = annotation.quote.chars().take(16).collect();
-        let location = front.find(&head).map(|offset| crate::diagnostics::Location::at_offset(options.raw, offset, 1));
+        let location = item_key_offset(front, "annotations", index, "quote")
+            .or_else(|| front.find(&head))
+            .map(|offset| crate::diagnostics::Location::at_offset(options.raw, offset, 1));
         diagnostics
             .push(Diagnostic::error(options.file, format!("annotation `{label}`: {message}")).at(location).help(help));
     }
@@ -165,6 +168,33 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     links.dedup();
     rendered.links = links;
     rendered
+}
+
+/// Reports each `[^label]` in the source of a text event: the parser leaves a footnote
+/// reference with no definition as text, which would print its brackets on the page.
+/// `\[^label]` (escaped) is text by choice and passes.
+fn undefined_footnotes(options: &RenderOptions, range: &Range<usize>, diagnostics: &Diagnostics) {
+    let source = &options.body[range.clone()];
+    for (at, _) in source.match_indices("[^") {
+        if source[..at].ends_with('\\') {
+            continue;
+        }
+        let rest = &source[at + 2..];
+        let label_len = rest.find(|c: char| c == ']' || c == '[' || c.is_whitespace()).unwrap_or(rest.len());
+        if label_len == 0 || !rest[label_len..].starts_with(']') {
+            continue;
+        }
+        let label = &rest[..label_len];
+        let start = range.start + at;
+        options.error(
+            diagnostics,
+            &(start..start + label_len + 3),
+            format!("footnote `[^{label}]` has no definition"),
+            Some(format!(
+                "add a line `[^{label}]: …` below the paragraph (the note's text); to show the brackets themselves, write `\\[^{label}]`"
+            )),
+        );
+    }
 }
 
 impl RenderOptions<'_> {
@@ -194,6 +224,12 @@ fn preprocess<'a>(
                 _ => {}
             }
             continue;
+        }
+        if let Event::Text(text) = &event
+            && !in_code_block
+            && text.contains("[^")
+        {
+            undefined_footnotes(options, &range, diagnostics);
         }
         let item = match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("cite:@") => {
