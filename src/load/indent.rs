@@ -236,14 +236,15 @@ fn scan(text: &str, mut brackets: usize, mut quote: Option<char>) -> (usize, Opt
     (brackets, quote)
 }
 
-/// The byte offset in `front` (front matter) of the value of `key` in item `index` (from 0)
-/// of the top-level list `list`: where a problem with, say, the third annotation's `quote`
-/// is, even when the same words stand earlier in the file.
-pub(crate) fn item_key_offset(front: &str, list: &str, index: usize, key: &str) -> Option<usize> {
+/// The byte offset in `front` (front matter) of the value of `key` in each item of the
+/// top-level list `list` (`None` where an item has no such key): where a problem with, say,
+/// the third annotation's `quote` is, even when the same words stand earlier in the file.
+/// One pass, so that an article with 10,000 broken quotes is reported in linear time.
+pub(crate) fn item_key_offsets(front: &str, list: &str, key: &str) -> Vec<Option<usize>> {
+    let mut found: Vec<Option<usize>> = Vec::new();
     let mut offset = 0;
     let mut in_list = false;
     let mut dash: Option<usize> = None;
-    let mut item: Option<usize> = None;
     for line in front.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
@@ -259,20 +260,18 @@ pub(crate) fn item_key_offset(front: &str, list: &str, index: usize, key: &str) 
         let is_item = rest == "-" || rest.starts_with("- ");
         let d = *dash.get_or_insert(indent);
         if indent < d || (indent == d && !is_item) || (indent == 0 && !is_item) {
-            return None;
+            break;
         }
         if indent == d && is_item {
-            item = Some(item.map_or(0, |n| n + 1));
+            found.push(None);
         }
-        if item != Some(index) {
-            continue;
-        }
+        let Some(slot) = found.last_mut().filter(|slot| slot.is_none()) else { continue };
         let text = if indent == d { rest[1..].trim_start() } else { rest };
         if let Some(value) = text.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
-            return Some(start + (value.trim_start().as_ptr() as usize - line.as_ptr() as usize));
+            *slot = Some(start + (value.trim_start().as_ptr() as usize - line.as_ptr() as usize));
         }
     }
-    None
+    found
 }
 
 pub(crate) fn indent_of(line: &str) -> usize {
@@ -313,12 +312,13 @@ mod tests {
     #[test]
     fn an_items_key_is_found_in_its_own_item() {
         let front = "---\ntitle: x\nannotations:\n  - note: \"quote: a\"\n    quote: a\n  - kind: context\n    quote: \"a\"\nevents: []\n";
-        let at = |n| super::item_key_offset(front, "annotations", n, "quote").map(|i| &front[i..i + 3]);
+        let found = super::item_key_offsets(front, "annotations", "quote");
+        let at = |n: usize| found.get(n).copied().flatten().map(|i| &front[i..i + 3]);
         assert_eq!((at(0), at(1), at(2)), (Some("a\n "), Some("\"a\""), None));
     }
 
     #[test]
-    fn no_page_of_the_shipped_dossier_fixtures_or_starter_is_flagged() {
+    fn no_page_of_the_shipped_dossier_fixtures_or_starter_is_flagged_but_the_mistakes() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut folders =
             vec![root.join("content"), root.join("src/commands/starter/content"), root.join("tests/fixtures")];
@@ -326,7 +326,7 @@ mod tests {
         while let Some(folder) = folders.pop() {
             for entry in std::fs::read_dir(&folder).unwrap().flatten() {
                 let path = entry.path();
-                if path.is_dir() {
+                if path.is_dir() && !path.ends_with("mistakes") {
                     folders.push(path);
                 } else if path.extension().is_some_and(|e| e == "md") {
                     let text = std::fs::read_to_string(&path).unwrap();

@@ -73,6 +73,12 @@ pub fn parse_all<M: DeserializeOwned>(
             _ => false,
         };
         if !blanked {
+            if found.len() == MAX_ERRORS
+                && let Some(last) = found.last_mut()
+            {
+                last.note =
+                    Some(format!("the first {MAX_ERRORS} problems of this file are listed; fix them and check again"));
+            }
             return Err(found);
         }
     }

@@ -23,7 +23,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options as CmarkOptions, Parser, T
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Autolink;
-use crate::load::indent::item_key_offset;
+use crate::load::indent::item_key_offsets;
 use crate::model::{Annotation, AnnotationKind};
 use crate::render::annotate::{self, Anchor};
 use crate::resolve::xref::{Index, RefKind};
@@ -150,13 +150,17 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     let entries = preprocess(events, options, &mut links, diagnostics);
     let collected = collect_text(&entries);
     let (anchors, failures) = annotate::anchor(&collected.text, options.annotations);
+    let front = &options.raw[..options.raw.len() - options.body.len()];
+    let quotes = if failures.is_empty() { Vec::new() } else { item_key_offsets(front, "annotations", "quote") };
     for (index, failure) in failures {
         let annotation = &options.annotations[index];
         let (message, help) = failure.describe(&annotation.quote);
         let label = annotation.id.clone().unwrap_or_else(|| format!("#{}", index + 1));
-        let front = &options.raw[..options.raw.len() - options.body.len()];
         let head: String = annotation.quote.chars().take(16).collect();
-        let location = item_key_offset(front, "annotations", index, "quote")
+        let location = quotes
+            .get(index)
+            .copied()
+            .flatten()
             .or_else(|| front.find(&head))
             .map(|offset| crate::diagnostics::Location::at_offset(options.raw, offset, 1));
         diagnostics
