@@ -27,6 +27,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::assemble::{Assembler, Deps, JobId};
+use crate::build::progress::{Counted, Progress, Silent};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Config;
 use crate::load::content::{self, Reloaded};
@@ -44,8 +45,8 @@ use crate::resolve::xref::{Index, Names};
 
 /// Builds the whole site to find its problems (all in `diagnostics`), without its search
 /// index, holding none of its pages.
-pub fn check(config: &Config, diagnostics: &Diagnostics) {
-    let _ = Session::begin(config.clone(), "", diagnostics, None, Some(&Discard));
+pub fn check(config: &Config, diagnostics: &Diagnostics, progress: &dyn Progress) {
+    let _ = Session::begin(config.clone(), "", diagnostics, None, Some(&Discard), progress);
 }
 
 /// Builds the whole site, sending its pages to `sink` as they are rendered; returns the other
@@ -53,9 +54,15 @@ pub fn check(config: &Config, diagnostics: &Diagnostics) {
 /// Its search index is still being built on its own thread, so that the pages can be written
 /// meanwhile: [`Pending::join`] gives its files.
 /// A site with `search: false` has no index: `None`.
-pub fn build_pages(config: &Config, diagnostics: &Diagnostics, sink: &dyn Sink) -> Option<(Site, Option<Pending>)> {
+pub fn build_pages(
+    config: &Config,
+    diagnostics: &Diagnostics,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Option<(Site, Option<Pending>)> {
     let mut notes = NoteRecords::default();
-    let (mut session, pending) = Session::begin(config.clone(), "", diagnostics, Some(&mut notes), Some(sink))?;
+    let (mut session, pending) =
+        Session::begin(config.clone(), "", diagnostics, Some(&mut notes), Some(sink), progress)?;
     Some((std::mem::take(Arc::make_mut(&mut session.site)), pending))
 }
 
@@ -205,6 +212,7 @@ pub enum UpdateError {
 #[cfg(test)]
 mod incremental_tests;
 mod indexer;
+pub mod progress;
 mod rebuild;
 
 pub use indexer::{Indexer, Listener, SearchFiles, lower_priority};
@@ -234,7 +242,8 @@ impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
     pub fn start(config: Config, body_end_html: &str, diagnostics: &Diagnostics) -> Option<Session> {
         let mut notes = NoteRecords::default();
-        let (mut session, pending) = Session::begin(config, body_end_html, diagnostics, Some(&mut notes), None)?;
+        let (mut session, pending) =
+            Session::begin(config, body_end_html, diagnostics, Some(&mut notes), None, &Silent)?;
         session.notes = notes;
         session.indexer = pending.map(|p| Indexer::start(p, session.config.timings));
         Some(session)
@@ -249,11 +258,14 @@ impl Session {
         diagnostics: &Diagnostics,
         notes: Option<&mut NoteRecords>,
         sink: Option<&dyn Sink>,
+        progress: &dyn Progress,
     ) -> Option<(Session, Option<Pending>)> {
         // Pages sent to a sink are a one-shot build (`build`, `check`): nothing is kept for
         // rebuilds, neither the search records nor which pages depend on which.
         let one_shot = sink.is_some();
-        let mut phases = Phases::new(config.timings);
+        let counted = sink.map(|sink| Counted { sink, progress });
+        let sink = counted.as_ref().map(|c| c as &dyn Sink);
+        let mut phases = Phases::new(config.timings, progress);
         let content = content::load(&config, diagnostics);
         phases.done("load");
         let templates = load_checks(&config, diagnostics);
@@ -280,6 +292,7 @@ impl Session {
         });
         phases.done("search: records");
         let jobs = assembler.jobs();
+        progress.pages(jobs.len());
         let (pages, deps) = render_jobs(&assembler, &templates, &jobs, diagnostics, sink);
         for (path, html) in pages {
             site.add(path, html);
@@ -338,7 +351,7 @@ impl Session {
         if self.indexer.as_ref().is_some_and(Indexer::failed) {
             return Err(UpdateError::NeedsFullBuild);
         }
-        let mut phases = Phases::new(self.config.timings);
+        let mut phases = Phases::new(self.config.timings, &Silent);
         // The new site starts as a copy of the current one, made on another thread while the
         // edit renders (copying 10,000 paths takes 3 ms).
         let copy = {
@@ -457,18 +470,20 @@ impl Session {
     }
 }
 
-/// Phase timings, printed with `--verbose` (for profiling builds).
-struct Phases {
+/// Phase timings, printed with `--verbose` (for profiling builds), and told to `progress`.
+struct Phases<'a> {
     on: bool,
     last: std::time::Instant,
+    progress: &'a dyn Progress,
 }
 
-impl Phases {
-    fn new(on: bool) -> Phases {
-        Phases { on, last: std::time::Instant::now() }
+impl Phases<'_> {
+    fn new(on: bool, progress: &dyn Progress) -> Phases<'_> {
+        Phases { on, last: std::time::Instant::now(), progress }
     }
 
     fn done(&mut self, phase: &str) {
+        self.progress.done(phase);
         if self.on {
             eprintln!("  {phase:<16} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
         }
