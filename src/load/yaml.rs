@@ -32,10 +32,9 @@ pub fn parse_all<M: DeserializeOwned>(
     let mut found: Vec<Diagnostic> = Vec::new();
     let mut fixes = Fixes::default();
     loop {
-        if !found.is_empty() && current.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
-            return Err(found);
-        }
-        let error = match serde_yaml::from_str::<M>(&current) {
+        // All blanked: parse an empty mapping, so that a required field is still said missing.
+        let empty = current.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        let error = match serde_yaml::from_str::<M>(if empty && !found.is_empty() { "{}" } else { &current }) {
             Ok(meta) if found.is_empty() => return Ok(meta),
             Ok(_) => return Err(found),
             Err(error) => error,
@@ -49,11 +48,24 @@ pub fn parse_all<M: DeserializeOwned>(
         let full = error.to_string();
         let (path, message) = split_path(&full);
         if let Some(field) = missing_field(message)
-            && fixes.blanked_keys.iter().any(|(p, k)| *p == path && k == field)
+            && fixes.explains(path, field)
         {
-            return Err(found); // the field blanked for its own error, not missing
+            // Not missing: blanked for its own error, or misspelt and reported as unknown.
+            // In a list item, the item goes, and the items after it are still read.
+            let at = error.location().map(|l| (l.line() - 1, l.column() - 1));
+            match at {
+                Some((line, column))
+                    if !empty && path.ends_with(']') && fixes.blank(&mut current, path, message, line, column) =>
+                {
+                    continue;
+                }
+                _ => return Err(found),
+            }
         }
         let mut diagnostic = yaml_diagnostic_with(file, text, yaml_line, &error, &fixes.shown_path(path));
+        if found.last().is_some_and(|last| last.message == diagnostic.message && last.location == diagnostic.location) {
+            return Err(found); // blanking did not get past it
+        }
         let duplicate = message.strip_prefix("duplicate field `").and_then(|rest| rest.split('`').next());
         let mut at = error.location().map(|l| (l.line() - 1, l.column() - 1));
         if let (Some(key), Some((line, column))) = (duplicate, at)
@@ -94,6 +106,12 @@ struct Fixes {
 }
 
 impl Fixes {
+    /// Whether `field`, said missing at `path`, was blanked by an earlier fix (its value was
+    /// wrong, or it was written misspelt).
+    fn explains(&self, path: &str, field: &str) -> bool {
+        self.blanked_keys.iter().any(|(p, k)| p == path && (k == field || did_you_mean(k, [field]).is_some()))
+    }
+
     /// `path` (as the parser counts after the removals) with original indexes.
     fn original_path(&self, path: &str) -> String {
         let mut out = String::new();
@@ -154,18 +172,18 @@ impl Fixes {
     /// top-level key. Returns false when nothing could be blanked.
     fn blank(&mut self, current: &mut String, path: &str, message: &str, line: usize, column: usize) -> bool {
         let lines: Vec<&str> = current.lines().collect();
-        let Some(text) = lines.get(line) else { return false };
+        if line >= lines.len() {
+            return false;
+        }
         let own_key = message.starts_with("unknown field") || message.starts_with("duplicate field");
+        let in_item = path.ends_with(']') || path.contains("].");
+        let item = if in_item { item_start(&lines, line, column) } else { None };
         let (start_line, start_column) = if own_key {
+            if let Some(key) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+                self.blanked_keys.push((path.to_string(), key.to_string()));
+            }
             (line, column)
-        } else if path.ends_with(']') || path.contains("].") {
-            let Some((item_line, dash)) = (0..=line).rev().find_map(|n| {
-                let dash = lines[n].len() - lines[n].trim_start_matches(' ').len();
-                let limit = if n == line { column } else { indent_of(text) };
-                (lines[n][dash..].starts_with('-') && dash < limit.max(1)).then_some((n, dash))
-            }) else {
-                return false;
-            };
+        } else if let Some((item_line, dash)) = item {
             if let Some((list, index)) = self.original_path(path).rsplit_once('[')
                 && let Some(n) = index.split(']').next().and_then(|n| n.parse::<usize>().ok())
             {
@@ -188,6 +206,27 @@ impl Fixes {
         *current = blanked;
         changed
     }
+}
+
+/// The line and dash column of the block list item (`- …`) holding (`line`, `column`), if
+/// it is in one: not when the list is written in flow style (`[{…}, {…}]`).
+fn item_start(lines: &[&str], line: usize, column: usize) -> Option<(usize, usize)> {
+    let limit = indent_of(lines[line]);
+    for n in (0..=line).rev() {
+        let text = lines[n];
+        let dash = indent_of(text);
+        let rest = &text[dash..];
+        if (rest == "-" || rest.starts_with("- ")) && dash < if n == line { column.max(1) } else { limit } {
+            return Some((n, dash));
+        }
+        if n != line && dash == 0 && !rest.is_empty() && !rest.starts_with('#') {
+            return None; // a top-level key: the item is not a block item
+        }
+        if n == line && dash == 0 {
+            return None;
+        }
+    }
+    None
 }
 
 /// `lines` with the node starting at (`line`, `column`) replaced by spaces: the rest of that
@@ -263,14 +302,7 @@ format!("this line is indented {}, its siblings {}", spaces(m.indent), m.expecte
         .collect()
 }
 
-/// A serde YAML error as a diagnostic pointing into the file.
-pub fn yaml_diagnostic(file: &Path, text: &str, yaml_line: usize, error: &serde_yaml::Error) -> Diagnostic {
-    let full = error.to_string();
-    let (path, _) = split_path(&full);
-    yaml_diagnostic_with(file, text, yaml_line, error, &Fixes::default().shown_path(path))
-}
-
-/// [`yaml_diagnostic`] with the error's path written as `shown_path`.
+/// A serde YAML error as a diagnostic pointing into the file, its path written as `shown_path`.
 fn yaml_diagnostic_with(
     file: &Path,
     text: &str,
@@ -452,4 +484,53 @@ fn yaml_help(message: &str, location: Option<&Location>, choices: &[&str]) -> Op
         return Some(format!("write {expected} here"));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::model::ArticleMeta;
+
+    /// (line, message) of each problem `parse_all` finds in an article's front matter.
+    fn problems(yaml: &str) -> Vec<(usize, String)> {
+        let text = format!("---\n{yaml}---\n");
+        match super::parse_all::<ArticleMeta>(Path::new("content/articles/a.md"), &text, yaml, 2) {
+            Ok(_) => Vec::new(),
+            Err(found) => {
+                found.iter().map(|d| (d.location.as_ref().map_or(0, |l| l.line), d.message.clone())).collect()
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_is_found_and_none_twice() {
+        let found = problems(
+            "title: A\ndate: 2021-13\nupdated: soon\nevents:\n  - date: x\n    label: a\n  - date: 2021\n    label: b\n  - date: y\n    label: c\n",
+        );
+        let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![3, 4, 6, 10], "{found:?}");
+        assert!(found[3].1.contains("event #3"), "{found:?}");
+    }
+
+    #[test]
+    fn a_missing_field_is_reported_but_not_one_blanked_for_its_own_error() {
+        let found = problems("date: 2021-13\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[1].1.contains("missing field `title`"), "{found:?}");
+        let found = problems("title: [1, 2]\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        let found = problems("titel: A\ndate: 2021\n");
+        assert_eq!(found.len(), 1, "a misspelt field is not also missing: {found:?}");
+        assert!(found[0].1.contains("unknown field `titel`"), "{found:?}");
+    }
+
+    #[test]
+    fn flow_lists_and_unknown_fields_in_items_are_gone_past() {
+        let found = problems(
+            "title: A\nannotations: [{quote: a, kind: verify}]\nevents:\n  - date: 2021\n    lable: x\n  - date: z\n    label: y\n",
+        );
+        let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![3, 6, 7], "{found:?}");
+    }
 }
