@@ -319,7 +319,7 @@ impl Printer {
                     out.push('\n');
                 }
             } else {
-                out.push_str(&summary(&warnings));
+                out.push_str(&summary(&warnings, self.color));
             }
         }
         // One write: stderr is unbuffered, and thousands of small writes cost more than the build.

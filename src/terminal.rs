@@ -100,7 +100,7 @@ const EXAMPLES: usize = 2;
 
 /// `warnings` as a summary that fits on a screen: a count per kind, most frequent first,
 /// with the first examples of each, and where to see them all.
-pub(crate) fn summary(warnings: &[&Diagnostic]) -> String {
+pub(crate) fn summary(warnings: &[&Diagnostic], color: bool) -> String {
     let mut kinds: Vec<(String, Vec<&Diagnostic>)> = Vec::new();
     let mut slot: HashMap<String, usize> = HashMap::new();
     for d in warnings {
@@ -112,8 +112,9 @@ pub(crate) fn summary(warnings: &[&Diagnostic]) -> String {
         kinds[i].1.push(d);
     }
     kinds.sort_by_key(|(_, items)| std::cmp::Reverse(items.len()));
+    let (paint, reset) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("", "") };
     let mut out = format!(
-        "warning: {} warnings of {} kind(s), too many to list here (`dossier check` lists them all):\n",
+        "{paint}warning{reset}: {} warnings of {} kind(s), too many to list here (`dossier check` lists them all):\n",
         warnings.len(),
         kinds.len()
     );
@@ -180,7 +181,7 @@ mod tests {
             .chain((0..9).map(|k| Diagnostic::warning("f.md", format!("kind {k} \"x\""))))
             .collect();
         let all: Vec<&Diagnostic> = warnings.iter().collect();
-        let text = summary(&all);
+        let text = summary(&all, false);
         assert!(text.lines().count() <= super::SCREEN_LINES, "{text}");
         assert!(text.contains("5009 warnings of 10 kind(s)"), "{text}");
         assert!(text.contains("  5000 × source `…` is never cited\n"), "{text}");

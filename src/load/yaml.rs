@@ -66,15 +66,11 @@ pub fn parse_all<M: DeserializeOwned>(
         if found.last().is_some_and(|last| last.message == diagnostic.message && last.location == diagnostic.location) {
             return Err(found); // blanking did not get past it
         }
-        let duplicate = message.strip_prefix("duplicate field `").and_then(|rest| rest.split('`').next());
         let mut at = error.location().map(|l| (l.line() - 1, l.column() - 1));
-        if let (Some(key), Some((line, column))) = (duplicate, at)
-            && let Some((first, second)) = duplicate_lines(&current, line, column, key)
+        if let Some(second) =
+            at.and_then(|at| point_at_duplicate(&mut diagnostic, message, &current, text, yaml_line, at))
         {
-            diagnostic.location = Some(Box::new(Location::at_line(text, second + yaml_line, column + 1)));
-            diagnostic.help =
-                Some(format!("`{key}` is already set on line {}; keep one of the two", first + yaml_line));
-            at = Some((second, column));
+            at = Some(second);
         }
         found.push(diagnostic);
         let syntax = serde_yaml::from_str::<serde_yaml::Value>(&current).is_err();
@@ -94,6 +90,24 @@ pub fn parse_all<M: DeserializeOwned>(
             return Err(found);
         }
     }
+}
+
+/// For a key written twice in the mapping at `at` (0-based line and column of `yaml`), moves
+/// `diagnostic` from the mapping's start to the second key and says where the first is;
+/// returns where the second is.
+fn point_at_duplicate(
+    diagnostic: &mut Diagnostic,
+    message: &str,
+    yaml: &str,
+    text: &str,
+    yaml_line: usize,
+    (line, column): (usize, usize),
+) -> Option<(usize, usize)> {
+    let key = message.strip_prefix("duplicate field `").and_then(|rest| rest.split('`').next())?;
+    let (first, second) = duplicate_lines(yaml, line, column, key)?;
+    diagnostic.location = Some(Box::new(Location::at_line(text, second + yaml_line, column + 1)));
+    diagnostic.help = Some(format!("`{key}` is already set on line {}; keep one of the two", first + yaml_line));
+    Some((second, column))
 }
 
 /// What [`parse_all`] blanked so far, to go on past each error and word the next ones.
