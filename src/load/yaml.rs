@@ -20,6 +20,10 @@ use crate::model::{AnnotationKind, SourceKind};
 /// Errors reported for one file at most: past these, a file is better fixed and re-checked.
 const MAX_ERRORS: usize = 50;
 
+/// Bytes of YAML parsed at most to find a file's errors (each is found by parsing again):
+/// a 400 KB front matter full of mistakes stops after ten, not fifty, parses.
+const MAX_PARSED: usize = 4 << 20;
+
 /// Parses `yaml` (which starts on 1-based line `yaml_line` of `text`, the whole file) into
 /// `M`, or returns every problem found in it, each pointing into `file`.
 pub fn parse_all<M: DeserializeOwned>(
@@ -74,18 +78,16 @@ pub fn parse_all<M: DeserializeOwned>(
         }
         found.push(diagnostic);
         let syntax = serde_yaml::from_str::<serde_yaml::Value>(&current).is_err();
+        let within = found.len() < MAX_ERRORS && (found.len() + 1) * current.len() <= MAX_PARSED;
         let blanked = match at {
-            Some((line, column)) if !syntax && found.len() < MAX_ERRORS => {
-                fixes.blank(&mut current, path, message, line, column)
-            }
+            Some((line, column)) if !syntax && within => fixes.blank(&mut current, path, message, line, column),
             _ => false,
         };
         if !blanked {
-            if found.len() == MAX_ERRORS
-                && let Some(last) = found.last_mut()
-            {
+            let listed = found.len();
+            if !within && let Some(last) = found.last_mut() {
                 last.note =
-                    Some(format!("the first {MAX_ERRORS} problems of this file are listed; fix them and check again"));
+                    Some(format!("the first {listed} problems of this file are listed; fix them and check again"));
             }
             return Err(found);
         }
