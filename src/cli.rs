@@ -4,7 +4,6 @@
 //! into the library; the exit status comes back as a number (0 success,
 //! 1 content or template errors, 2 usage or I/O errors) for `main` to use.
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -17,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::config::{CONFIG_FILE, Config, Overrides};
 use crate::output::disk;
 use crate::serve;
+use crate::terminal::{ProgressLine, SCREEN_LINES, summary};
 
 #[derive(Debug, Parser)]
 #[command(name = "dossier", version, about = "Build annotated dossiers into cross-linked static websites")]
@@ -309,14 +309,10 @@ fn shown(path: &Path) -> String {
 
 struct Printer {
     quiet: bool,
-    /// List every warning, not only the first [`SHOWN_WARNINGS`].
+    /// List every warning, even past a screenful.
     verbose: bool,
     color: bool,
 }
-
-/// Warnings listed in full by default; past these, a summary line per kind
-/// (thousands of warnings would bury the errors and slow a build down).
-const SHOWN_WARNINGS: usize = 30;
 
 impl Printer {
     fn diagnostic(&self, d: &Diagnostic) {
@@ -331,44 +327,39 @@ impl Printer {
         }
     }
 
-    /// Prints every error, the warnings (all of them with `--verbose`, else the first
-    /// [`SHOWN_WARNINGS`] and a count of the rest by kind); returns (errors, warnings).
-    fn report(&self, diagnostics: &Diagnostics) -> (usize, usize) {
-        let all = diagnostics.snapshot();
-        let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+    /// The progress line of a build or check, shown on a terminal unless `--quiet` (or
+    /// `--verbose`, which prints each phase's time instead).
+    fn progress(&self) -> ProgressLine {
+        ProgressLine::start(std::io::stderr().is_terminal() && !self.quiet && !self.verbose)
+    }
+
+    /// Prints every error and the warnings: all of them if `all` or `--verbose`, else all
+    /// that fit on a screen, else a summary by kind; returns (errors, warnings).
+    fn report(&self, diagnostics: &Diagnostics, all: bool) -> (usize, usize) {
+        let found = diagnostics.snapshot();
+        let errors = found.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings: Vec<&Diagnostic> = found.iter().filter(|d| d.severity == Severity::Warning).collect();
         let mut out = String::new();
-        let mut hidden: BTreeMap<String, usize> = BTreeMap::new();
-        let mut shown_warnings = 0;
-        for d in &all {
-            if d.severity == Severity::Warning {
-                if self.quiet {
-                    continue;
-                }
-                if !self.verbose && shown_warnings == SHOWN_WARNINGS {
-                    *hidden.entry(kind_of(&d.message)).or_default() += 1;
-                    continue;
-                }
-                shown_warnings += 1;
-            }
+        for d in found.iter().filter(|d| d.severity == Severity::Error) {
             out.push_str(&d.render(self.color));
             out.push('\n');
         }
-        if !hidden.is_empty() {
-            let more: usize = hidden.values().sum();
-            out.push_str(&format!("… and {more} more warning(s) (`--verbose` lists them all):\n"));
-            for (kind, count) in &hidden {
-                out.push_str(&format!("  {count} × {kind}\n"));
+        if !self.quiet {
+            let rendered: Vec<String> = warnings.iter().map(|d| d.render(self.color)).collect();
+            let lines: usize = rendered.iter().map(|r| r.lines().count() + 1).sum();
+            if all || self.verbose || lines <= SCREEN_LINES {
+                for r in rendered {
+                    out.push_str(&r);
+                    out.push('\n');
+                }
+            } else {
+                out.push_str(&summary(&warnings, self.color));
             }
         }
         // One write: stderr is unbuffered, and thousands of small writes cost more than the build.
         let _ = std::io::stderr().lock().write_all(out.as_bytes());
-        (errors, all.len() - errors)
+        (errors, warnings.len())
     }
-}
-
-/// A warning's kind: its message with the names in it (between backticks) left out.
-fn kind_of(message: &str) -> String {
-    message.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "`…`" } else { part }).collect()
 }
 
 fn load_config(cli: &Resolved, site: &SiteArgs, printer: &Printer) -> Result<Config, u8> {
@@ -398,12 +389,15 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
         }
     };
     let diagnostics = Diagnostics::default();
-    let built = build::build_pages(&config, &diagnostics, &staged);
-    let (errors, warnings) = printer.report(&diagnostics);
+    let progress = printer.progress();
+    let built = build::build_pages(&config, &diagnostics, &staged, &progress);
+    let (errors, warnings) = progress.suspend(|| printer.report(&diagnostics, false));
     let Some((site, search)) = built else {
+        progress.finish();
         eprintln!("error: build failed with {errors} error(s); `{}` was left as it was", shown(&output_dir));
         return 1;
     };
+    progress.message("writing the pages and the search index");
     // The search index is built while the pages are written, and written after them.
     let late = || {
         let started = std::time::Instant::now();
@@ -416,7 +410,9 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
         }
         Ok(crate::output::search::site_files(built.files))
     };
-    let written = match staged.finish(&site, late) {
+    let written = staged.finish(&site, late);
+    progress.finish();
+    let written = match written {
         Ok(written) => written,
         Err(e) => {
             eprintln!("error: {e}");
@@ -445,8 +441,10 @@ fn run_check(cli: &Resolved, args: &CheckArgs, printer: &Printer) -> u8 {
         Err(code) => return code,
     };
     let diagnostics = Diagnostics::default();
-    build::check(&config, &diagnostics);
-    let (errors, warnings) = printer.report(&diagnostics);
+    let progress = printer.progress();
+    build::check(&config, &diagnostics, &progress);
+    progress.finish();
+    let (errors, warnings) = printer.report(&diagnostics, true);
     printer.info(&format!("check: {errors} error(s), {warnings} warning(s)"));
     if errors > 0 || (args.deny_warnings && warnings > 0) { 1 } else { 0 }
 }

@@ -13,7 +13,7 @@
 //! 5. what a build produces: `output`
 //! 6. assembling pages: `assemble`
 //! 7. the pipeline, one-shot and incremental: `build`
-//! 8. commands: `commands`, `serve`, `cli`
+//! 8. commands: `commands`, `serve`, `terminal`, `cli`
 //! 9. tests and fuzzing: `fuzzing`, `reference`, `layers`
 
 mod assemble;
@@ -33,6 +33,7 @@ mod reference;
 mod render;
 mod resolve;
 mod serve;
+mod terminal;
 
 /// Quote anchoring, public for benchmarks.
 pub use render::annotate;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc: a build allocates and frees millions of small strings across threads, where
-/// it is measurably faster than the system allocator (see README, Performance).
+/// it is measurably faster than the system allocator (see docs/architecture.md, Dependencies).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -458,7 +458,8 @@ fn a_20_mb_article_is_checked_in_linear_time() {
 #[test]
 fn deep_nesting_neither_overflows_the_stack_nor_stalls() {
     let depth = 20_000;
-    let footnotes: String = (0..depth / 4).map(|i| format!("[^f{i}]: note [^f{}]\n", i + 1)).collect();
+    let mut footnotes: String = (0..depth / 4).map(|i| format!("[^f{i}]: note [^f{}]\n", i + 1)).collect();
+    footnotes.push_str(&format!("[^f{}]: the last note\n", depth / 4));
     let body = format!(
         "{}deep quote\n\n{}deep list\n\n{}emphasis{}\n\n{}link{}\n\nStart[^f0].\n\n{footnotes}\n{}",
         "> ".repeat(depth),

@@ -95,6 +95,31 @@ fn new_article_and_new_version_scaffold_pages_that_build() {
 }
 
 #[test]
+fn new_article_reads_the_story_and_version_from_the_id() {
+    let parent = tempfile::tempdir().unwrap();
+    ok(dossier(parent.path(), &["init", "d"]));
+    let project = parent.path().join("d");
+    ok(dossier(&project, &["new", "article", "floods-as-received"]));
+    ok(dossier(&project, &["new", "article", "floods"]));
+    let received = std::fs::read_to_string(project.join("content/articles/floods-as-received.md")).unwrap();
+    assert!(received.contains("\narticle: floods "), "{received}");
+    assert!(received.contains("\nversion: as-received "), "{received}");
+    assert!(!received.contains("edited_from: articles/"), "the text as received comes from no version: {received}");
+    let edited = std::fs::read_to_string(project.join("content/articles/floods.md")).unwrap();
+    assert!(edited.contains("\narticle: floods "), "{edited}");
+    assert!(edited.contains("\nversion: edited "), "{edited}");
+    assert!(edited.contains("# edited_from: articles/floods-as-received "), "{edited}");
+    // Uncommented, the suggestion is right: the two build as versions of one story.
+    std::fs::write(
+        project.join("content/articles/floods.md"),
+        edited.replace("# edited_from: articles/floods-as-received", "edited_from: articles/floods-as-received"),
+    )
+    .unwrap();
+    ok(dossier(&project, &["build"]));
+    assert!(project.join("public/articles/floods/changes/index.html").is_file());
+}
+
+#[test]
 #[ignore = "needs chromium, Java and tests/browser's npm packages (npm install --prefix tests/browser): runs the site checker"]
 fn init_serves_and_passes_the_site_check() {
     let parent = tempfile::tempdir().unwrap();

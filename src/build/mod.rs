@@ -31,6 +31,7 @@ mod incremental_tests;
 mod indexer;
 mod pipeline;
 mod plan;
+pub mod progress;
 mod render;
 mod session;
 
@@ -46,11 +47,12 @@ use crate::load::config::Config;
 use crate::output::search::Pending;
 use crate::output::site::{Sink, Site};
 use pipeline::Mode;
+use progress::Progress;
 
 /// Builds the whole site to find its problems (all in `diagnostics`), without its search
 /// index, holding none of its pages.
-pub fn check(config: &Config, diagnostics: &Diagnostics) {
-    let _ = pipeline::run(config.clone(), Mode::Check, diagnostics);
+pub fn check(config: &Config, diagnostics: &Diagnostics, progress: &dyn Progress) {
+    let _ = pipeline::run(config.clone(), Mode::Check, diagnostics, progress);
 }
 
 /// Builds the whole site, sending its pages to `sink` as they are rendered; returns the other
@@ -58,7 +60,12 @@ pub fn check(config: &Config, diagnostics: &Diagnostics) {
 /// Its search index is still being built on its own thread, so that the pages can be written
 /// meanwhile: [`Pending::join`] gives its files.
 /// A site with `search: false` has no index: `None`.
-pub fn build_pages(config: &Config, diagnostics: &Diagnostics, sink: &dyn Sink) -> Option<(Site, Option<Pending>)> {
-    let built = pipeline::run(config.clone(), Mode::Build(sink), diagnostics)?;
+pub fn build_pages(
+    config: &Config,
+    diagnostics: &Diagnostics,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Option<(Site, Option<Pending>)> {
+    let built = pipeline::run(config.clone(), Mode::Build(sink), diagnostics, progress)?;
     Some((built.site, built.search))
 }

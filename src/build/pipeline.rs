@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::plan::Shown;
+use super::progress::{Counted, Progress};
 use super::render::{Phases, Select, add_static, load_checks, render_jobs, render_markdown, site_view};
 use crate::assemble::Assembler;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -76,9 +77,11 @@ pub(crate) struct Built {
 }
 
 /// Runs the whole pipeline; `None` if anything is wrong (all problems are in `diagnostics`).
-pub(crate) fn run(config: Config, mode: Mode, diagnostics: &Diagnostics) -> Option<Built> {
-    let sink = mode.sink();
-    let mut phases = Phases::new(config.timings);
+pub(crate) fn run(config: Config, mode: Mode, diagnostics: &Diagnostics, progress: &dyn Progress) -> Option<Built> {
+    // Each page sent to the sink counts as done.
+    let counted = mode.sink().map(|sink| Counted { sink, progress });
+    let sink = counted.as_ref().map(|c| c as &dyn Sink);
+    let mut phases = Phases::new(config.timings, progress);
     let content = content::load(&config, diagnostics);
     phases.done("load");
     let templates = load_checks(&config, diagnostics);
@@ -110,7 +113,9 @@ pub(crate) fn run(config: Config, mode: Mode, diagnostics: &Diagnostics) -> Opti
     };
     phases.done("search: records");
     let mut site = Site::default();
-    let (pages, deps) = render_jobs(&assembler, &templates, &assembler.jobs(), diagnostics, sink);
+    let jobs = assembler.jobs();
+    progress.pages(jobs.len());
+    let (pages, deps) = render_jobs(&assembler, &templates, &jobs, diagnostics, sink);
     for (path, html) in pages {
         site.add(path, html);
     }

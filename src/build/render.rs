@@ -7,6 +7,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::progress::Progress;
 use crate::assemble::{Assembler, Deps, JobId};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Config;
@@ -125,18 +126,20 @@ pub(crate) fn render_article(
     )
 }
 
-/// Phase timings, printed with `--verbose` (for profiling builds).
-pub(super) struct Phases {
+/// Phase timings, printed with `--verbose` (for profiling builds), and told to `progress`.
+pub(super) struct Phases<'a> {
     on: bool,
     last: std::time::Instant,
+    progress: &'a dyn Progress,
 }
 
-impl Phases {
-    pub(super) fn new(on: bool) -> Phases {
-        Phases { on, last: std::time::Instant::now() }
+impl Phases<'_> {
+    pub(super) fn new(on: bool, progress: &dyn Progress) -> Phases<'_> {
+        Phases { on, last: std::time::Instant::now(), progress }
     }
 
     pub(super) fn done(&mut self, phase: &str) {
+        self.progress.done(phase);
         if self.on {
             eprintln!("  {phase:<16} {:>8.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
         }

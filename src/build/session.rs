@@ -13,6 +13,7 @@ use super::indexer;
 use super::indexer::{Indexer, Listener, SearchFiles};
 use super::pipeline::{self, Built, Mode};
 use super::plan::{self, Applied, ChangeKind, PageFront, Shown};
+use super::progress::Silent;
 use super::render::{Phases, Select, add_static, render_jobs, render_markdown, site_view};
 use crate::assemble::{Assembler, JobId};
 use crate::diagnostics::Diagnostics;
@@ -54,7 +55,7 @@ pub enum UpdateError {
 impl Session {
     /// A full build; `None` if anything is wrong (see `diagnostics`).
     pub fn start(config: Config, diagnostics: &Diagnostics) -> Option<Session> {
-        let built = pipeline::run(config, Mode::Serve, diagnostics)?;
+        let built = pipeline::run(config, Mode::Serve, diagnostics, &Silent)?;
         let Built { config, content, rendered, templates, shown, names, notes, site, search } = built;
         let indexer = search.map(|pending| Indexer::start(pending, config.timings));
         let site = Arc::new(site);
@@ -98,7 +99,7 @@ impl Session {
         if self.indexer.as_ref().is_some_and(Indexer::failed) {
             return Err(UpdateError::NeedsFullBuild);
         }
-        let mut phases = Phases::new(self.config.timings);
+        let mut phases = Phases::new(self.config.timings, &Silent);
         // The new site starts as a copy of the current one, made on another thread while the
         // edit renders (copying 10,000 paths takes 3 ms).
         let copy = {

@@ -137,9 +137,9 @@ Who claims this number, and how solid it is.
 
 const ARTICLE: &str = r#"---
 title: "TITLE"               # required: the headline
-article: ID                 # the story this version belongs to; versions of one story share it
-version: as-received        # this version's name, e.g. as-received, edited, 2
-# edited_from: articles/ID-as-received   # the version this one was edited from: adds a Changes page
+article: STORY              # the story this version belongs to; versions of one story share it
+version: VERSION            # this version's name, e.g. as-received, edited, 2
+EDITED_FROM
 date: DATE                  # ISO 8601: 2021, 2021-12 or 2021-12-20
 # updated: DATE
 # language: en              # if not the site's language
@@ -184,9 +184,33 @@ pub fn create(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Diagnostic> 
     crate::load::confine::folder_inside(root, path.parent().unwrap_or(root)).map_err(io)?;
     fs::create_dir_all(path.parent().unwrap_or(root)).map_err(io)?;
     refuse_links(root, &format!("content/{folder}/{id}.md"))?;
-    let text = template.replacen("TITLE", &title, 1).replace("ID", id).replace("DATE", &today());
+    let (story, version) = story_and_version(id);
+    let edited_from = if version == "as-received" {
+        "# edited_from:              # none: this is the text as it was received".to_string()
+    } else {
+        format!(
+            "# edited_from: articles/{story}-as-received   # the version this one was edited from: adds a Changes page"
+        )
+    };
+    let text = template
+        .replacen("TITLE", &title, 1)
+        .replace("STORY", story)
+        .replace("VERSION", version)
+        .replace("EDITED_FROM", &edited_from)
+        .replace("DATE", &today());
     write_new(&path, &text).map_err(io)?;
     Ok(path)
+}
+
+/// The story and version an article's id names: `floods-as-received` is the `as-received`
+/// version of `floods`, `floods-edited` its `edited` one, and `floods` alone is `edited`.
+fn story_and_version(id: &str) -> (&str, &str) {
+    for version in ["as-received", "edited"] {
+        if let Some(story) = id.strip_suffix(version).and_then(|s| s.strip_suffix('-')).filter(|s| !s.is_empty()) {
+            return (story, version);
+        }
+    }
+    (id, "edited")
 }
 
 /// `dossier new version ARTICLE`: a new version of `content/articles/ARTICLE.md`,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::load::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
+use crate::load::yaml::{parse_all, too_deep, too_deep_diagnostic};
 
 /// How source names in article prose become links.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -235,8 +235,11 @@ impl Config {
         if let Some(offset) = too_deep(&text) {
             return Err(too_deep_diagnostic(Path::new(CONFIG_FILE), &text, 0, offset));
         }
-        let raw: RawConfig =
-            serde_yaml::from_str(&text).map_err(|e| yaml_diagnostic(Path::new(CONFIG_FILE), &text, 1, &e))?;
+        // The first problem only: a `Config` is one diagnostic or none (a mis-indented line
+        // is reported as such, as in pages).
+        let raw: RawConfig = parse_all(Path::new(CONFIG_FILE), &text, &text, 1).map_err(|all| {
+            all.into_iter().next().unwrap_or_else(|| Diagnostic::error(CONFIG_FILE, "invalid configuration"))
+        })?;
         let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
         let (base_url, base_path) = split_base_url(&base_url).map_err(|message| {
             Diagnostic::error(CONFIG_FILE, message)

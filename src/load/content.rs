@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
 use crate::load::config::Config;
-use crate::load::yaml::{too_deep, too_deep_diagnostic, yaml_diagnostic};
+use crate::load::yaml::{parse_all, too_deep, too_deep_diagnostic};
 use crate::model::{Content, Page, PageId};
 
 /// Front matter split off a Markdown file.
@@ -394,10 +394,12 @@ pub(crate) fn parse_page<M: DeserializeOwned>(
         diagnostics.push(too_deep_diagnostic(shown, &text, yaml_start, offset));
         return None;
     }
-    let meta: M = match serde_yaml::from_str(yaml) {
+    let meta: M = match parse_all(shown, &text, yaml, split.yaml_line) {
         Ok(meta) => meta,
-        Err(e) => {
-            diagnostics.push(yaml_diagnostic(shown, &text, split.yaml_line, &e));
+        Err(problems) => {
+            for problem in problems {
+                diagnostics.push(problem);
+            }
             return None;
         }
     };

@@ -5,4 +5,5 @@
 pub mod config;
 pub mod confine;
 pub mod content;
+pub(crate) mod indent;
 pub mod yaml;

@@ -267,7 +267,7 @@ fn template_help(message: &str) -> String {
         || message.contains("undefined")
         || message.contains("Undefined")
     {
-        "check the variable's spelling; templates see the fields listed in the README's \"Templates\" section".into()
+        "check the variable's spelling; templates see the fields listed in docs/templates.md".into()
     } else {
         "check the tag or expression at the caret; Tera syntax is `{{ value }}` and `{% tag %}`".into()
     }

@@ -3,7 +3,7 @@
 //! Every URL here already honours `base_url`'s path, every `*_html` field
 //! is trusted HTML rendered by us, and every other string is plain text
 //! that Tera escapes. Template authors can rely on these field names (the
-//! README lists them).
+//! docs/templates.md lists them).
 
 use serde::Serialize;
 

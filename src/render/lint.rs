@@ -4,7 +4,7 @@
 //! them). They can only be found once every page has rendered, because
 //! citations are written in Markdown bodies as well as in front matter:
 //! - a source that nothing cites, claims or is based on (a forgotten citation,
-//!   or a page that can go);
+//!   or a page that can go), said only when every page loaded;
 //! - a figure that rests on a single source (or none): a claim to verify;
 //! - a name (title or alias) shared by two sources, so auto-links and search
 //!   cannot tell which one the prose means.
@@ -48,6 +48,11 @@ fn cited_sources<'r>(index: &Index, rendered: impl IntoIterator<Item = &'r Rende
 }
 
 fn uncited_sources(index: &Index, cited: &HashSet<String>, diagnostics: &Diagnostics) {
+    if index.content.partial || !index.content.unloaded.is_empty() {
+        // A page that did not load may be the one citing them (its error is reported):
+        // saying "never cited" of each source it cites would bury that error.
+        return;
+    }
     for source in index.content.sources.iter().filter(|s| !cited.contains(s.slug())) {
         diagnostics.push(
             Diagnostic::warning(

@@ -23,6 +23,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options as CmarkOptions, Parser, T
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Autolink;
+use crate::load::indent::item_key_offsets;
 use crate::model::{Annotation, AnnotationKind, PageId};
 use crate::render::annotate::{self, Anchor};
 use crate::resolve::xref::{Index, RefKind};
@@ -166,13 +167,19 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     let entries = preprocess(events, options, &mut links, diagnostics);
     let collected = collect_text(&entries);
     let (anchors, failures) = annotate::anchor(&collected.text, options.annotations);
+    let front = &options.raw[..options.raw.len() - options.body.len()];
+    let quotes = if failures.is_empty() { Vec::new() } else { item_key_offsets(front, "annotations", "quote") };
     for (index, failure) in failures {
         let annotation = &options.annotations[index];
         let (message, help) = failure.describe(&annotation.quote);
         let label = annotation.id.clone().unwrap_or_else(|| format!("#{}", index + 1));
-        let front = &options.raw[..options.raw.len() - options.body.len()];
         let head: String = annotation.quote.chars().take(16).collect();
-        let location = front.find(&head).map(|offset| crate::diagnostics::Location::at_offset(options.raw, offset, 1));
+        let location = quotes
+            .get(index)
+            .copied()
+            .flatten()
+            .or_else(|| front.find(&head))
+            .map(|offset| crate::diagnostics::Location::at_offset(options.raw, offset, 1));
         diagnostics
             .push(Diagnostic::error(options.file, format!("annotation `{label}`: {message}")).at(location).help(help));
     }
@@ -182,6 +189,33 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     links.dedup();
     rendered.links = links;
     rendered
+}
+
+/// Reports each `[^label]` in the source of a text event: the parser leaves a footnote
+/// reference with no definition as text, which would print its brackets on the page.
+/// `\[^label]` (escaped) is text by choice and passes.
+fn undefined_footnotes(options: &RenderOptions, range: &Range<usize>, diagnostics: &Diagnostics) {
+    let source = &options.body[range.clone()];
+    for (at, _) in source.match_indices("[^") {
+        if source[..at].ends_with('\\') {
+            continue;
+        }
+        let rest = &source[at + 2..];
+        let label_len = rest.find(|c: char| c == ']' || c == '[' || c.is_whitespace()).unwrap_or(rest.len());
+        if label_len == 0 || !rest[label_len..].starts_with(']') {
+            continue;
+        }
+        let label = &rest[..label_len];
+        let start = range.start + at;
+        options.error(
+            diagnostics,
+            &(start..start + label_len + 3),
+            format!("footnote `[^{label}]` has no definition"),
+            Some(format!(
+                "add a line `[^{label}]: …` below the paragraph (the note's text); to show the brackets themselves, write `\\[^{label}]`"
+            )),
+        );
+    }
 }
 
 impl RenderOptions<'_> {
@@ -211,6 +245,12 @@ fn preprocess<'a>(
                 _ => {}
             }
             continue;
+        }
+        if let Event::Text(text) = &event
+            && !in_code_block
+            && text.contains("[^")
+        {
+            undefined_footnotes(options, &range, diagnostics);
         }
         let item = match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("cite:@") => {

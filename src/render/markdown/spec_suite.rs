@@ -349,6 +349,7 @@ fn failure_is_of_class(class: &str, outcome: &Outcome, reference_passes: bool) -
     match (class, outcome) {
         ("images-under-static", Outcome::Refused(message)) => message.contains("image"),
         ("wikilinks", Outcome::Refused(message)) => message.contains("wikilink"),
+        ("undefined-footnotes", Outcome::Refused(message)) => message.contains("has no definition"),
         ("parser-options", Outcome::Html(_)) => !reference_passes,
         _ => false,
     }
