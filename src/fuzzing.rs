@@ -30,7 +30,7 @@ pub fn article(input: &[u8]) {
     let mut content = fixed_pages(&diagnostics);
     content.articles.push(article);
     let index = Index::new(&config, &content);
-    index.check_front_matter(&diagnostics);
+    crate::resolve::check_pages(&index, |_| true, &diagnostics);
     let article = &content.articles[content.articles.len() - 1];
     let rendered = markdown::render(
         &RenderOptions {

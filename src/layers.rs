@@ -6,35 +6,50 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Module → the other modules of the crate its files name.
+/// Module → the other modules of the crate its files name: the top-level modules (the
+/// folders and the files at `src/`'s root).
 fn imports() -> BTreeMap<String, BTreeSet<String>> {
+    imports_at(1)
+}
+
+/// The same for the modules `depth` deep (`resolve::xref` at 2): a file's module is its
+/// path's first `depth` parts, and a `crate::a::b::c` path names the longest of its
+/// prefixes (up to `depth` parts) that is a module of the crate.
+fn imports_at(depth: usize) -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut files = Vec::new();
     let mut stack = vec![src.clone()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap().map(Result::unwrap) {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-                continue;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+                let parts: Vec<&str> = rel.trim_end_matches(".rs").split('/').filter(|p| *p != "mod").collect();
+                let module = parts.iter().take(depth).copied().collect::<Vec<_>>().join("::");
+                if module != "lib" && module != "main" {
+                    files.push((module, path));
+                }
             }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
-            let module = rel.split('/').next().unwrap().trim_end_matches(".rs").to_string();
-            if module == "lib" || module == "main" {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            let used = graph.entry(module.clone()).or_default();
-            for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
-                for (at, _) in line.match_indices("crate::") {
-                    let name: String =
-                        line[at + 7..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
-                    if !name.is_empty() && name != module {
-                        used.insert(name);
-                    }
+        }
+    }
+    let modules: BTreeSet<String> = files.iter().map(|(m, _)| m.clone()).collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, path) in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let used = graph.entry(module.clone()).or_default();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (at, _) in line.match_indices("crate::") {
+                let named: String = line[at + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == ':')
+                    .collect();
+                let parts: Vec<&str> = named.split("::").filter(|p| !p.is_empty()).collect();
+                let target =
+                    (1..=parts.len().min(depth)).rev().map(|n| parts[..n].join("::")).find(|m| modules.contains(m));
+                if let Some(target) = target.filter(|t| t != module) {
+                    used.insert(target);
                 }
             }
         }
@@ -77,7 +92,16 @@ fn every_module_uses_only_its_own_layer_or_lower_ones() {
 
 #[test]
 fn no_modules_import_each_other_in_a_cycle() {
-    let graph = imports();
+    assert_no_cycle(&imports());
+}
+
+/// Within the folders too: no two files import each other, directly or round a circle.
+#[test]
+fn no_files_of_a_folder_import_each_other_in_a_cycle() {
+    assert_no_cycle(&imports_at(2));
+}
+
+fn assert_no_cycle(graph: &BTreeMap<String, BTreeSet<String>>) {
     // Depth-first search; a module met again while still on the path closes a cycle.
     fn visit<'g>(
         m: &'g str,
@@ -104,7 +128,7 @@ fn no_modules_import_each_other_in_a_cycle() {
     }
     let mut done = BTreeSet::new();
     for module in graph.keys() {
-        if let Some(cycle) = visit(module, &graph, &mut Vec::new(), &mut done) {
+        if let Some(cycle) = visit(module, graph, &mut Vec::new(), &mut done) {
             panic!("import cycle: {}", cycle.join(" → "));
         }
     }

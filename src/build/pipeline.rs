@@ -23,7 +23,10 @@ use crate::output::search::{NoteRecords, Pending, SearchIndex};
 use crate::output::site::{RenderedPages, Sink, Site};
 use crate::output::templates::Templates;
 use crate::render::lint;
-use crate::resolve::xref::{Index, Names};
+use crate::resolve::{
+    self,
+    xref::{Index, Names},
+};
 
 /// What a run of the pipeline is for.
 pub(crate) enum Mode<'s> {
@@ -86,7 +89,7 @@ pub(crate) fn run(config: Config, mode: Mode, diagnostics: &Diagnostics, progres
     phases.done("load");
     let templates = load_checks(&config, diagnostics);
     let index = Index::new(&config, &content);
-    index.check_front_matter(diagnostics);
+    resolve::check_pages(&index, |_| true, diagnostics);
     phases.done("index");
     let rendered = render_markdown(&index, None, Select::All, diagnostics);
     lint::check(&index, rendered.all(&content).map(|(_, r)| r), diagnostics);

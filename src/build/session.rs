@@ -24,7 +24,10 @@ use crate::output::exports;
 use crate::output::search::{NoteRecords, SearchError};
 use crate::output::site::{RenderedPages, Site};
 use crate::output::templates::Templates;
-use crate::resolve::xref::{Index, Names};
+use crate::resolve::{
+    self,
+    xref::{Index, Names},
+};
 
 /// A build kept in memory between rebuilds (for `serve`).
 pub struct Session {
@@ -121,7 +124,7 @@ impl Session {
         } else {
             Index::with_names(&self.config, &self.content, self.names.clone())
         };
-        index.check_pages(|id| pages.contains(id), diagnostics);
+        resolve::check_pages(&index, |id| pages.contains(id), diagnostics);
         let markdown = plan::markdown_affected(&self.content, &self.rendered, &pages, &edit);
         let old_backlinks = plan::backlinks_from(&self.rendered, &markdown);
         let old_listed = plan::listed_facts(&self.rendered, &markdown);

@@ -232,11 +232,6 @@ impl<'a> Index<'a> {
         (message, help)
     }
 
-    /// Checks every reference written in front matter.
-    pub fn check_front_matter(&self, diagnostics: &Diagnostics) {
-        self.check_pages(|_| true, diagnostics);
-    }
-
     /// Checks the front matter of the pages whose id `wanted` accepts.
     pub fn check_pages(&self, wanted: impl Fn(&PageId) -> bool, diagnostics: &Diagnostics) {
         for article in self.content.articles.iter().filter(|p| wanted(&p.id)) {
@@ -317,7 +312,6 @@ impl<'a> Index<'a> {
                 self.expect_source(article, "events", cite, diagnostics);
             }
         }
-        crate::resolve::claims::check_article(self, article, diagnostics);
     }
 
     /// The versions around a circle of `edited_from` that starts at `article`, reported only
@@ -349,7 +343,6 @@ impl<'a> Index<'a> {
         for cite in &meta.cites {
             self.expect_source(figure, "cites", cite, diagnostics);
         }
-        crate::resolve::claims::check_figure(self, figure, diagnostics);
         let missing = |field: &str, why: &str| {
             diagnostics.push(
                 Diagnostic::error(&figure.path, format!("a figure of kind `{}` needs `{field}`", meta.kind.as_str()))
