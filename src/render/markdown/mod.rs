@@ -127,7 +127,7 @@ struct Entry<'a> {
     range: Range<usize>,
 }
 
-fn cmark_options() -> CmarkOptions {
+pub(crate) fn cmark_options() -> CmarkOptions {
     CmarkOptions::ENABLE_TABLES
         | CmarkOptions::ENABLE_FOOTNOTES
         | CmarkOptions::ENABLE_STRIKETHROUGH

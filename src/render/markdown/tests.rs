@@ -39,6 +39,7 @@ fn source(slug: &str, title: &str, aliases: &[&str]) -> Page<SourceMeta> {
             role: None,
             affiliation: None,
             url: None,
+            archive_url: None,
             published: None,
             accessed: None,
             pseudonym: Default::default(),
