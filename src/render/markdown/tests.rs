@@ -87,7 +87,7 @@ fn highlights_split_into_well_nested_pieces() {
         (
             "led by *Man Aung* Hlaing",
             vec![note("a", "by Man")],
-            "led <mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\" id=\"anno-a\">by </mark><em><mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\">Man</mark> Aung</em>",
+            "led <mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\" id=\"anno-a\">by </mark><em><mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\">Man</mark><a class=\"note-ref anno-correction\" href=\"#note-a\"",
         ),
         // across a link
         ("see [the army](https://x.org) now", vec![note("b", "the army now")], "<a href=\"https://x.org\"><mark"),
@@ -112,6 +112,57 @@ fn highlights_split_into_well_nested_pieces() {
         assert!(rendered.html.contains(expected), "{body}\nwant {expected}\ngot  {}", rendered.html);
         assert_balanced(&rendered.html);
     }
+}
+
+#[test]
+fn each_note_toggle_follows_its_highlight() {
+    let cases: Vec<(&str, Vec<Annotation>, Vec<&str>)> = vec![
+        // three highlights on one source line: each toggle right after its words, not at the line's end
+        (
+            "The army said one thing, then another, then a third in the country.",
+            vec![note("a", "one thing"), note("b", "another"), note("c", "a third")],
+            vec!["one thing</mark>✎a, then", "another</mark>✎b, then", "a third</mark>✎c in the country."],
+        ),
+        // hard-wrapped: the toggle stays on the highlight's line, not at the end of the next
+        (
+            "The council voted on\nTuesday to close the bridge\nfor repairs until May.",
+            vec![note("a", "voted on Tuesday")],
+            vec!["Tuesday</mark>✎a to close"],
+        ),
+        // inside a link a toggle (itself a link) cannot sit: it follows the link
+        ("see [the army report](https://x.org) now", vec![note("a", "the army")], vec!["</a>✎a now"]),
+        // nested highlights: the inner one's toggle inside the outer highlight
+        (
+            "the army that currently rules",
+            vec![note("a", "army that currently rules"), note("b", "currently")],
+            vec!["currently</mark>✎b", "rules</mark>✎a"],
+        ),
+    ];
+    for (body, annotations, expected) in cases {
+        let (rendered, diagnostics) = render_with(body, &annotations, None);
+        assert!(!diagnostics.has_errors(), "{body}: {:?}", diagnostics.snapshot());
+        let html = toggles_as_pencils(&rendered.html);
+        for want in expected {
+            assert!(html.contains(want), "{body}\nwant {want}\ngot  {html}");
+        }
+        assert_balanced(&rendered.html);
+    }
+}
+
+/// `html` with each note toggle written `✎` and its note's id.
+fn toggles_as_pencils(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<a class=\"note-ref") {
+        out.push_str(&rest[..i]);
+        let end = i + rest[i..].find("</a>").unwrap() + 4;
+        let id = rest[i..end].split("data-note=\"").nth(1).unwrap().split('"').next().unwrap();
+        out.push('✎');
+        out.push_str(id);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every `<mark>` opened is closed before its parent element closes.

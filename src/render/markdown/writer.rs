@@ -83,11 +83,16 @@ struct Writer<'w, 'a> {
     diagnostics: &'w Diagnostics,
     placed: Vec<PlacedAnnotation>,
     pieces: Vec<Vec<Piece>>,
-    notes_at: Vec<Vec<usize>>,
+    /// Per segment, the highlights whose note toggle follows a byte of it: (end byte, anchor).
+    notes_at: Vec<Vec<(u32, usize)>>,
+    /// The toggles of the segment being written, not yet placed.
+    segment_notes: Vec<(u32, usize)>,
     mentions_at: Vec<Vec<MentionSpot>>,
     out: String,
     facts: Rendered,
     inline_depth: usize,
+    /// Inside a link (Markdown's, or an auto-linked name): a toggle, itself a link, waits.
+    link_depth: usize,
     in_heading: bool,
     sidenote_depth: usize,
     /// Inside a sidenote written inline (its paragraphs become spans).
@@ -138,7 +143,7 @@ pub(super) fn write(
             }
         }
         if carriers.contains(&k) {
-            notes_at[last.segment as usize].push(k);
+            notes_at[last.segment as usize].push((last.end, k));
         }
     }
     let mut mentions_at = vec![Vec::new(); segments];
@@ -156,10 +161,12 @@ pub(super) fn write(
         placed,
         pieces,
         notes_at,
+        segment_notes: Vec::new(),
         mentions_at,
         out: String::with_capacity(options.body.len() * 2),
         facts: Rendered::default(),
         inline_depth: 0,
+        link_depth: 0,
         in_heading: false,
         sidenote_depth: 0,
         inline_note: false,
@@ -410,6 +417,7 @@ impl Writer<'_, '_> {
             Tag::Link { link_type, dest_url, title, .. } => {
                 let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
                 let mailto = if *link_type == LinkType::Email { "mailto:" } else { "" };
+                self.link_depth += 1;
                 self.open_inline(&format!("<a href=\"{mailto}{}\"{title}>", href(dest_url)));
             }
             Tag::Image { dest_url, title, .. } => return self.image(i, dest_url, title),
@@ -463,7 +471,10 @@ impl Writer<'_, '_> {
             TagEnd::Strikethrough => self.close_inline("</del>"),
             TagEnd::Superscript => self.close_inline("</sup>"),
             TagEnd::Subscript => self.close_inline("</sub>"),
-            TagEnd::Link => self.close_inline("</a>"),
+            TagEnd::Link => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.close_inline("</a>");
+            }
             _ => {}
         }
     }
@@ -828,8 +839,13 @@ impl Writer<'_, '_> {
     }
 
     /// Writes a text segment: mentions wrapped in links, highlights as marks.
+    /// Each highlight's note toggle is written right after the highlight's last
+    /// byte ([`Writer::place_notes`]).
     fn segment(&mut self, segment: u32, text: &str, code: bool) {
         let mentions = std::mem::take(&mut self.mentions_at[segment as usize]);
+        let mut notes = std::mem::take(&mut self.notes_at[segment as usize]);
+        notes.sort_by_key(|&(end, _)| end);
+        self.segment_notes = notes;
         let mut cursor = 0u32;
         for mention in &mentions {
             self.marked(segment, text, cursor, mention.start);
@@ -837,8 +853,26 @@ impl Writer<'_, '_> {
             cursor = mention.end;
         }
         self.marked(segment, text, cursor, text.len() as u32);
-        let notes = std::mem::take(&mut self.notes_at[segment as usize]);
-        self.pending_notes.extend(notes);
+        // Any left (none should be) follow the segment.
+        let left = std::mem::take(&mut self.segment_notes);
+        self.pending_notes.extend(left.into_iter().map(|(_, k)| k));
+    }
+
+    /// Writes the toggles of the highlights that end at byte `x` of the segment, or
+    /// keeps them for later where a link cannot hold one (inside a link, or a sidenote).
+    fn place_notes(&mut self, x: u32) {
+        let ending = self.segment_notes.iter().take_while(|&&(end, _)| end <= x).count();
+        if ending == 0 {
+            return;
+        }
+        let here: Vec<usize> = self.segment_notes.drain(..ending).map(|(_, k)| k).collect();
+        if self.link_depth == 0 && self.sidenote_depth == 0 {
+            for k in here {
+                self.write_note(k);
+            }
+        } else {
+            self.pending_notes.extend(here);
+        }
     }
 
     fn mention(&mut self, segment: u32, text: &str, mention: &MentionSpot, code: bool) {
@@ -854,11 +888,16 @@ impl Writer<'_, '_> {
         let url = self.options.index.source_url(&mention.source);
         if linked {
             let _ = write!(self.out, "<a class=\"mention\" id=\"{anchor}\" href=\"{}\">", escape(&url));
+            self.link_depth += 1;
         } else {
             let _ = write!(self.out, "<span class=\"mention\" id=\"{anchor}\">");
         }
         self.marked(segment, text, mention.start, mention.end);
         self.out.push_str(if linked { "</a>" } else { "</span>" });
+        if linked {
+            self.link_depth -= 1;
+            self.maybe_flush();
+        }
         let label = self.options.index.source(&mention.source).map_or("", |s| s.meta.pseudonym.label());
         if !label.is_empty() && self.flagged_pseudonyms.insert(mention.source.clone()) {
             // CSS shows the label (`::after`), so it is not part of the article's text.
@@ -883,6 +922,7 @@ impl Writer<'_, '_> {
             .collect();
         if pieces.is_empty() {
             self.out.push_str(&escape(&text[lo as usize..hi as usize]));
+            self.place_notes(hi);
             return;
         }
         let mut points: Vec<u32> = pieces.iter().flat_map(|p| [p.start, p.end]).chain([hi]).collect();
@@ -903,6 +943,7 @@ impl Writer<'_, '_> {
                         reopen.push(top);
                     }
                 }
+                self.place_notes(x);
                 for piece in reopen.into_iter().rev() {
                     self.open_mark(piece.anchor);
                     stack.push(piece);
@@ -935,7 +976,7 @@ impl Writer<'_, '_> {
     }
 
     fn maybe_flush(&mut self) {
-        if self.inline_depth == 0 && !self.in_heading && self.sidenote_depth == 0 {
+        if self.link_depth == 0 && self.sidenote_depth == 0 {
             self.flush_notes();
         }
     }
@@ -947,35 +988,39 @@ impl Writer<'_, '_> {
     /// holds the article's words only.
     fn flush_notes(&mut self) {
         for k in std::mem::take(&mut self.pending_notes) {
-            let index = self.placed[k].index;
-            let annotation = &self.options.annotations[index];
-            let id = annotation_id(self.options.annotations, index);
-            let key = escape(&id);
-            let kind = annotation.kind;
-            let (k_str, label) = (kind.as_str(), kind.label());
-            let _ = write!(
-                self.out,
-                "<a class=\"note-ref anno-{k_str}\" href=\"#note-{key}\" data-note=\"{key}\" aria-label=\"{label} note\"></a>"
-            );
-            let mut note = format!(
-                "<li class=\"anno-note anno-{k_str}\" id=\"note-{key}\" data-annotation=\"{key}\" tabindex=\"-1\">\
-<a class=\"note-kind\" href=\"#anno-{key}\">{label}</a> "
-            );
-            if let Some(correction) = &annotation.correction {
-                let _ =
-                    write!(note, "<span class=\"note-correction\">→ <strong>{}</strong></span> ", escape(correction));
-            }
-            if !self.placed[k].note_html.is_empty() {
-                let _ = write!(note, "<span class=\"note-text\">{}</span>", self.placed[k].note_html);
-            }
-            if !annotation.cites.is_empty() {
-                let cites = annotation.cites.clone();
-                let html = self.citation(&cites, Some(self.placed[k].start));
-                let _ = write!(note, " <span class=\"note-cites\">{html}</span>");
-            }
-            note.push_str("</li>\n");
-            self.facts.notes_html.push_str(&note);
+            self.write_note(k);
         }
+    }
+
+    /// Writes highlight `k`'s note toggle here, and its note into the notes column.
+    fn write_note(&mut self, k: usize) {
+        let index = self.placed[k].index;
+        let annotation = &self.options.annotations[index];
+        let id = annotation_id(self.options.annotations, index);
+        let key = escape(&id);
+        let kind = annotation.kind;
+        let (k_str, label) = (kind.as_str(), kind.label());
+        let _ = write!(
+            self.out,
+            "<a class=\"note-ref anno-{k_str}\" href=\"#note-{key}\" data-note=\"{key}\" aria-label=\"{label} note\"></a>"
+        );
+        let mut note = format!(
+            "<li class=\"anno-note anno-{k_str}\" id=\"note-{key}\" data-annotation=\"{key}\" tabindex=\"-1\">\
+<a class=\"note-kind\" href=\"#anno-{key}\">{label}</a> "
+        );
+        if let Some(correction) = &annotation.correction {
+            let _ = write!(note, "<span class=\"note-correction\">→ <strong>{}</strong></span> ", escape(correction));
+        }
+        if !self.placed[k].note_html.is_empty() {
+            let _ = write!(note, "<span class=\"note-text\">{}</span>", self.placed[k].note_html);
+        }
+        if !annotation.cites.is_empty() {
+            let cites = annotation.cites.clone();
+            let html = self.citation(&cites, Some(self.placed[k].start));
+            let _ = write!(note, " <span class=\"note-cites\">{html}</span>");
+        }
+        note.push_str("</li>\n");
+        self.facts.notes_html.push_str(&note);
     }
 }
 
