@@ -107,6 +107,21 @@ pub struct Rendered {
     /// The annotations' notes, as `<li>`s in text order, for the notes column
     /// beside the article (kept out of the text so W3C clients see its words only).
     pub notes_html: String,
+    /// Words readers see that `text` leaves out (figure references, wikilink
+    /// titles), for the changes page, which shows what readers see.
+    pub shown: Vec<Shown>,
+}
+
+/// Words shown in the page at a place of [`Rendered::text`] that holds none of them:
+/// a figure reference's "Figure 2", a wikilink's title.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// The character position in `text` they stand before.
+    pub at: usize,
+    pub text: String,
+    /// White space stood before (after) them in the Markdown.
+    pub space_before: bool,
+    pub space_after: bool,
 }
 
 /// The events of the page after the dossier's syntax is picked out.

@@ -23,7 +23,7 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
 use super::{
     CitationUse, Collected, Entry, FigureUse, Item, Mention, MentionSpot, PlacedAnnotation, RenderOptions, Rendered,
-    annotation_id, note_carriers, number_figures, placed_annotations, sentence_at,
+    Shown, annotation_id, note_carriers, number_figures, placed_annotations, sentence_at,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Autolink;
@@ -302,13 +302,33 @@ impl Writer<'_, '_> {
                     self.options.index.figure_url(slug)
                 };
                 let _ = write!(self.out, "<a class=\"figref\" href=\"{}\">Figure {number}</a>", escape(&href));
+                self.shown(i, format!("Figure {number}"));
             }
             Item::FigEmbed(slug) => self.embed_figure(i, slug),
             Item::WikiTitle { url, title } => {
                 let _ = write!(self.out, "<a class=\"wikilink\" href=\"{}\">{}</a>", escape(url), escape(title));
+                self.shown(i, title.clone());
             }
         }
         i
+    }
+
+    /// Records words entry `i` shows that the text leaves out (not those of a footnote,
+    /// whose words the text leaves out too).
+    fn shown(&mut self, i: usize, text: String) {
+        if self.sidenote_depth > 0 {
+            return;
+        }
+        // White space beside it: a line break, or the end (start) of the text before (after) it.
+        let space = |entry: Option<&Entry>, before: bool| match entry.map(|e| &e.item) {
+            Some(Item::Md(Event::SoftBreak | Event::HardBreak)) => true,
+            Some(Item::Md(Event::Text(t))) if before => t.ends_with(char::is_whitespace),
+            Some(Item::Md(Event::Text(t))) => t.starts_with(char::is_whitespace),
+            _ => false,
+        };
+        let space_before = space(i.checked_sub(1).and_then(|b| self.entries.get(b)), true);
+        let space_after = space(self.entries.get(i + 1), false);
+        self.facts.shown.push(Shown { at: self.collected.position_at[i], text, space_before, space_after });
     }
 
     fn event(&mut self, i: usize, event: &Event) -> usize {
