@@ -124,6 +124,19 @@ fn every_toggle_of_a_hard_wrapped_article_follows_its_highlight() {
 }
 
 #[test]
+fn a_source_name_cut_by_a_line_break_is_linked() {
+    let project = Project::fixture("hard-wrapped");
+    project.build(&[]);
+    let html = project.read("public/articles/bridge/index.html");
+    assert!(html.contains("href=\"../../sources/valley-gazette/\">Valley\nGazette</a>, whose name"), "{html}");
+    let source = project.read("public/sources/valley-gazette/index.html");
+    assert!(
+        source.contains("The closure was first reported by the Valley Gazette, whose name this line breaks."),
+        "{source}"
+    );
+}
+
+#[test]
 fn the_walk_sees_a_misplaced_toggle() {
     let html = "<p><mark data-annotation=\"a\">one</mark> two<a class=\"note-ref\" data-note=\"a\"></a></p>";
     assert_eq!(toggle_distances(html), [("a".to_string(), Some(4))]);

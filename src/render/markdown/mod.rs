@@ -399,6 +399,10 @@ fn unwrap_figure_paragraphs<'a>(
 /// Per text segment: where it came from and whether names in it may be auto-linked.
 pub(crate) struct SegmentInfo {
     pub autolinkable: bool,
+    /// Only text and line breaks stand between the previous segment and this one
+    /// (`Ana` ⏎ `Ruiz`, or the pieces smart punctuation cuts a text into), so one
+    /// link may run across both.
+    pub joins_previous: bool,
 }
 
 /// The normalised text of a page and how it maps back to the entries.
@@ -434,14 +438,18 @@ fn collect_text(entries: &[Entry]) -> Collected {
     let mut position_at = Vec::with_capacity(entries.len());
     let mut block_starts = vec![0];
     let (mut footnote_depth, mut code_block, mut image, mut link, mut heading) = (0usize, false, 0usize, 0usize, false);
+    // Whether only text and line breaks were met since the last segment.
+    let mut joins = false;
     for (i, entry) in entries.iter().enumerate() {
         position_at.push(text.char_len());
         let mut add = |text: &mut TextMap, s: &str, autolinkable: bool| {
             if footnote_depth == 0 && !code_block && image == 0 {
                 segment_of[i] = Some(text.push_segment(s));
-                segments.push(SegmentInfo { autolinkable: autolinkable && link == 0 && !heading });
+                let autolinkable = autolinkable && link == 0 && !heading;
+                segments.push(SegmentInfo { autolinkable, joins_previous: joins });
             }
         };
+        let breaks = matches!(entry.item, Item::Md(Event::SoftBreak | Event::HardBreak | Event::Text(_)));
         match &entry.item {
             Item::Md(Event::Start(tag)) => {
                 match tag {
@@ -480,6 +488,7 @@ fn collect_text(entries: &[Entry]) -> Collected {
             }
             _ => {}
         }
+        joins = breaks && (joins || segment_of[i].is_some());
     }
     Collected { text, segments, segment_of, position_at, block_starts }
 }
@@ -490,6 +499,9 @@ pub(crate) struct MentionSpot {
     pub source: String,
     pub segment: u32,
     pub start: u32,
+    /// The segment the name ends in: a later one where a line break (or smart
+    /// punctuation) cuts it, `segment` otherwise; `end` is a byte of it.
+    pub last_segment: u32,
     pub end: u32,
     pub position: usize,
 }
@@ -511,13 +523,16 @@ fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
         let start = collected.text.char_index(m.start());
         let end = collected.text.char_index(m.end());
         let (first, last) = (collected.text.origin(start), collected.text.origin(end - 1));
-        if first.segment != last.segment || !collected.segments[first.segment as usize].autolinkable {
+        let linkable = |s: u32| collected.segments[s as usize].autolinkable;
+        let joined = |s: u32| collected.segments[s as usize].joins_previous;
+        if !linkable(first.segment) || !(first.segment + 1..=last.segment).all(|s| linkable(s) && joined(s)) {
             continue;
         }
         spots.push(MentionSpot {
             source: names[m.pattern().as_usize()].1.to_string(),
             segment: first.segment,
             start: first.start,
+            last_segment: last.segment,
             end: last.end,
             position: start,
         });

@@ -241,6 +241,31 @@ fn autolinks_take_the_longest_whole_word_match_outside_links_and_headings() {
 }
 
 #[test]
+fn a_name_cut_by_a_line_break_is_linked_as_one() {
+    let cases = [
+        // a soft line break inside the title
+        (
+            "The Lopez\nFoundation said so.",
+            "<a class=\"mention\" id=\"m-lopez-foundation-1\" href=\"/sources/lopez-foundation/\">Lopez\nFoundation</a> said",
+        ),
+        // a hard break too
+        ("The Lopez  \nFoundation said so.", "href=\"/sources/lopez-foundation/\">Lopez<br>\nFoundation</a> said"),
+        // the name's end carries a highlight, whose ✎ follows the link
+        ("The Lopez\nFoundation said so.", "Foundation</mark></a><a class=\"note-ref"),
+    ];
+    for (k, (body, expected)) in cases.into_iter().enumerate() {
+        let annotations = if k == 2 { vec![note("a", "Foundation")] } else { Vec::new() };
+        let (rendered, _) = render_with(body, &annotations, Some(Autolink::All));
+        assert!(rendered.html.contains(expected), "{body:?}\nwant {expected}\ngot  {}", rendered.html);
+        assert_eq!(rendered.mentions.len(), 1, "{body:?}: {:?}", rendered.mentions);
+        assert_balanced(&rendered.html);
+    }
+    // Not across emphasis: one link cannot hold half of an `<em>`.
+    let (rendered, _) = render_with("The Lopez *Foundation* said so.", &[], Some(Autolink::All));
+    assert!(!rendered.html.contains("Foundation</a>"), "{}", rendered.html);
+}
+
+#[test]
 fn mentions_and_citations_carry_their_sentence() {
     let (rendered, _) =
         render_with("First sentence. The Lopez Foundation said so [@lopez]. Last one.", &[], Some(Autolink::First));

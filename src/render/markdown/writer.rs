@@ -68,6 +68,15 @@ struct NotePlan {
     reachable: HashSet<String>,
 }
 
+/// A source's name being written: where it ends, and how it closes.
+#[derive(Clone)]
+struct OpenMention {
+    last_segment: u32,
+    end: u32,
+    linked: bool,
+    source: String,
+}
+
 /// A highlight's bytes within one text segment.
 #[derive(Clone, Copy)]
 struct Piece {
@@ -87,6 +96,8 @@ struct Writer<'w, 'a> {
     notes_at: Vec<Vec<(u32, usize)>>,
     /// The toggles of the segment being written, not yet placed.
     segment_notes: Vec<(u32, usize)>,
+    /// A name begun in an earlier segment and ending in a later one (across a line break).
+    open_mention: Option<OpenMention>,
     mentions_at: Vec<Vec<MentionSpot>>,
     out: String,
     facts: Rendered,
@@ -162,6 +173,7 @@ pub(super) fn write(
         pieces,
         notes_at,
         segment_notes: Vec::new(),
+        open_mention: None,
         mentions_at,
         out: String::with_capacity(options.body.len() * 2),
         facts: Rendered::default(),
@@ -866,13 +878,28 @@ impl Writer<'_, '_> {
         let mut notes = std::mem::take(&mut self.notes_at[segment as usize]);
         notes.sort_by_key(|&(end, _)| end);
         self.segment_notes = notes;
+        let len = text.len() as u32;
         let mut cursor = 0u32;
+        if let Some(open) = self.open_mention.clone() {
+            // The rest of a name begun before a line break.
+            let end = if open.last_segment == segment { open.end.min(len) } else { len };
+            self.marked(segment, text, 0, end);
+            if open.last_segment <= segment {
+                self.close_mention();
+            }
+            cursor = end;
+        }
         for mention in &mentions {
             self.marked(segment, text, cursor, mention.start);
-            self.mention(segment, text, mention, code);
-            cursor = mention.end;
+            self.open_mention(mention, code);
+            let end = if mention.last_segment == segment { mention.end } else { len };
+            self.marked(segment, text, mention.start, end);
+            if mention.last_segment == segment {
+                self.close_mention();
+            }
+            cursor = end;
         }
-        self.marked(segment, text, cursor, text.len() as u32);
+        self.marked(segment, text, cursor, len);
         // Any left (none should be) follow the segment.
         let left = std::mem::take(&mut self.segment_notes);
         self.pending_notes.extend(left.into_iter().map(|(_, k)| k));
@@ -895,7 +922,9 @@ impl Writer<'_, '_> {
         }
     }
 
-    fn mention(&mut self, segment: u32, text: &str, mention: &MentionSpot, code: bool) {
+    /// Opens the link (or span) of a source's name; [`Writer::close_mention`] ends it,
+    /// in this segment or, for a name cut by a line break, in a later one.
+    fn open_mention(&mut self, mention: &MentionSpot, code: bool) {
         let count = self.mention_counts.entry(mention.source.clone()).or_insert(0);
         *count += 1;
         let anchor = format!("m-{}-{}", mention.source, count);
@@ -912,22 +941,31 @@ impl Writer<'_, '_> {
         } else {
             let _ = write!(self.out, "<span class=\"mention\" id=\"{anchor}\">");
         }
-        self.marked(segment, text, mention.start, mention.end);
-        self.out.push_str(if linked { "</a>" } else { "</span>" });
-        if linked {
-            self.link_depth -= 1;
-            self.maybe_flush();
-        }
-        let label = self.options.index.source(&mention.source).map_or("", |s| s.meta.pseudonym.label());
-        if !label.is_empty() && self.flagged_pseudonyms.insert(mention.source.clone()) {
-            // CSS shows the label (`::after`), so it is not part of the article's text.
-            let _ = write!(self.out, "<span class=\"name-changed\" data-label=\"({label})\"></span>");
-        }
         self.facts.mentions.push(Mention {
             source: mention.source.clone(),
             anchor,
             sentence: sentence_at(self.collected, mention.position),
         });
+        self.open_mention = Some(OpenMention {
+            last_segment: mention.last_segment,
+            end: mention.end,
+            linked,
+            source: mention.source.clone(),
+        });
+    }
+
+    fn close_mention(&mut self) {
+        let Some(open) = self.open_mention.take() else { return };
+        self.out.push_str(if open.linked { "</a>" } else { "</span>" });
+        if open.linked {
+            self.link_depth -= 1;
+            self.maybe_flush();
+        }
+        let label = self.options.index.source(&open.source).map_or("", |s| s.meta.pseudonym.label());
+        if !label.is_empty() && self.flagged_pseudonyms.insert(open.source.clone()) {
+            // CSS shows the label (`::after`), so it is not part of the article's text.
+            let _ = write!(self.out, "<span class=\"name-changed\" data-label=\"({label})\"></span>");
+        }
     }
 
     /// Writes bytes `lo..hi` of a segment with its highlights as well-nested marks.
