@@ -440,5 +440,5 @@ fn check_links(config: &Config, args: &CheckArgs, printer: &Printer, diagnostics
         ..links::LinkOptions::default()
     };
     printer.info("checking the project's web addresses…");
-    links::check(&config.root, &content, &options, diagnostics)
+    links::check(config, &content, &options, diagnostics)
 }

@@ -31,6 +31,7 @@ fn serve() -> (String, Arc<Mutex<Vec<String>>>) {
                 ("/moved-again", _) => ("301 Moved Permanently", "Location: /ok\r\n".into()),
                 ("/busy", 1) => ("429 Too Many Requests", "Retry-After: 1\r\n".into()),
                 ("/busy", _) => ("200 OK", String::new()),
+                ("/always-busy", _) => ("429 Too Many Requests", "Retry-After: 1\r\n".into()),
                 _ => ("404 Not Found", String::new()),
             };
             let mut stream = stream;
@@ -66,7 +67,7 @@ fn project(base: &str, mute: &str) -> Project {
     let p = Project::fixture("basic");
     p.write(
         "content/sources/outlet.md",
-        &format!("---\ntitle: \"The Outlet\"\nkind: outlet\nurl: \"{base}/moved\"\n---\nA news outlet; see [its archive]({base}/body).\n"),
+        &format!("---\ntitle: \"The Outlet\"\nkind: outlet\nurl: \"{base}/moved\"\n---\nA news outlet; see [its archive]({base}/body), [its feed]({base}/always-busy) and [its home](https://example.org/sub/about/).\n"),
     );
     p.write(
         "content/sources/lopez-foundation.md",
@@ -116,10 +117,15 @@ fn dead_and_redirected_links_are_reported_where_they_are_written() {
     assert!(err.contains(&format!("dead link: `{mute}/page` (no answer within 2 s)")), "{err}");
     assert!(err.contains("content/sources/lopez-foundation.md:7:"), "{err}");
     // 429 with Retry-After: waited for, asked again, and found alive.
-    assert!(!err.contains(&format!("{base}/busy")), "{err}");
+    assert!(!err.contains(&format!("{base}/busy`")), "{err}");
+    // Always 429: asked three times, then a warning, not a dead link.
+    let busy = format!("warning: link `{base}/always-busy` could not be checked: 429 Too Many Requests");
+    assert!(err.contains(&busy), "{err}");
+    // The site's own address (under `base_url`) is the build's to check, not the web's.
+    assert!(!err.contains("example.org/sub/about"), "{err}");
     assert!(
         err.contains(
-            "links: 6 address(es) (0 checked recently, not asked again): 3 dead, 1 redirected, 0 not answered"
+            "links: 7 address(es) (0 checked recently, not asked again): 3 dead, 1 redirected, 1 not answered"
         ),
         "{err}"
     );
@@ -143,11 +149,14 @@ fn an_archived_source_is_only_a_warning_and_good_results_are_remembered() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("readers are also shown the source's `archive_url`"), "{err}");
     assert!(p.path(".dossier-cache/.gitignore").is_file(), "the cache ignores itself for git");
-    // A second run asks again only about what was not good news (the dead `url:`).
     seen.lock().unwrap().clear();
     let (_, err) = check_links(&p);
     assert!(err.contains("(4 checked recently, not asked again)"), "{err}");
-    assert_eq!(*seen.lock().unwrap(), ["/gone"]);
+    // A second run asks again only about what was not good news (the dead `url:`, the busy feed).
+    let mut asked = seen.lock().unwrap().clone();
+    asked.sort();
+    asked.dedup();
+    assert_eq!(asked, ["/always-busy", "/gone"]);
     // The source page shows the archived copy beside the live address.
     p.build(&[]);
     let page = p.read("public/sources/lopez-foundation/index.html");

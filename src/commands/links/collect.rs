@@ -44,8 +44,19 @@ pub(crate) fn is_checkable(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-/// Every checkable address of `content` and where it is written.
-pub(crate) fn collect(content: &Content) -> Uses {
+/// Every checkable address of `content` and where it is written, but those of the
+/// site itself (under `base_url`, which the build checks, and which may not be
+/// published yet).
+pub(crate) fn collect(content: &Content, base_url: &str) -> Uses {
+    let mut uses = collect_all(content);
+    let own = base_url.trim_end_matches('/');
+    if own.contains("://") {
+        uses.retain(|url, _| !(url.starts_with(own) && url[own.len()..].starts_with(['/', '?', '#']) || url == own));
+    }
+    uses
+}
+
+fn collect_all(content: &Content) -> Uses {
     let mut uses = Uses::new();
     for source in &content.sources {
         let archived = source.meta.archive_url.is_some();

@@ -16,10 +16,10 @@ mod collect;
 mod fetch;
 mod schedule;
 
-use std::path::Path;
 use std::time::Duration;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::config::Config;
 use crate::model::Content;
 use collect::{Use, UseKind};
 use fetch::{Limits, Outcome};
@@ -53,9 +53,10 @@ pub(crate) struct Summary {
     pub(crate) unchecked: usize,
 }
 
-/// Checks every external address of `content` (the project at `root`); problems go to `diagnostics`.
-pub(crate) fn check(root: &Path, content: &Content, options: &LinkOptions, diagnostics: &Diagnostics) -> Summary {
-    let uses = collect::collect(content);
+/// Checks every external address of `content`; problems go to `diagnostics`.
+pub(crate) fn check(config: &Config, content: &Content, options: &LinkOptions, diagnostics: &Diagnostics) -> Summary {
+    let root = config.root.as_path();
+    let uses = collect::collect(content, &config.base_url);
     let mut cache = cache::Cache::open(root);
     let urls: Vec<String> = uses.keys().cloned().collect();
     let fresh: Vec<String> = urls.iter().filter(|u| cache.get(u).is_none()).cloned().collect();
