@@ -1,6 +1,7 @@
 //! The changes page shows exactly what readers of each version see: its
 //! edited side, read in order with the unchanged sentences, is the edited
-//! article's text, figure references included ("would cost … (Figure 1)");
+//! article's text, figure references included (a stat's `@fig-x:value` as
+//! "would cost about 2,000,000 euros", `@fig-x` as "Figure 1");
 //! and its summary counts every sentence left as it was.
 
 mod common;
@@ -73,7 +74,7 @@ fn the_edited_side_is_the_edited_article_figure_references_included() {
     p.build(&[]);
     let changes = p.page("articles/bridge/changes/index.html");
     let edited = edited_side(&changes);
-    assert!(edited.contains("The works would cost about 2 million euros (Figure 1), the council said"), "{edited}");
+    assert!(edited.contains("The works would cost about 2,000,000 euros, the council said"), "{edited}");
     assert_eq!(edited, article_text(&p.page("articles/bridge/index.html")));
     let lede = text(&select(&changes, ".lede")[0]);
     assert!(lede.contains("2 sentences changed") && lede.contains("2 left as they were"), "{lede}");
@@ -114,4 +115,24 @@ fn wikilink_titles_and_figure_references_are_shown_where_they_stand() {
     p.build(&[]);
     let changes = p.page("articles/report/changes/index.html");
     assert_eq!(edited_side(&changes), article_text(&p.page("articles/report/index.html")));
+}
+
+#[test]
+fn a_stat_reference_can_show_its_value_and_a_figure_without_one_cannot() {
+    let p = Project::fixture("basic");
+    let path = "content/articles/report.md";
+    let report =
+        p.read(path).replace("See @fig-strength and", "About @fig-strength:value remain. See @fig-strength and");
+    p.write(path, &report);
+    p.build(&[]);
+    let html = p.read("public/articles/report/index.html");
+    let link = "<a class=\"figref figref-value\" href=\"#fig-strength\" title=\"Figure 1: Troop strength\">about 350,000 soldiers</a> remain.";
+    assert!(html.contains(link), "{html}");
+    // `:value` of a figure that has none (a chart) is an error naming both forms.
+    p.write(path, &report.replace("@fig-strength:value", "@fig-trend:value"));
+    let out = p.run(&["check"]);
+    let err = common::stderr(&out);
+    assert!(err.contains("error: `@fig-trend:value`: figure `trend` has no `value` to show"), "{err}");
+    assert!(err.contains("content/articles/report.md:36:29"), "{err}");
+    assert!(err.contains("write `@fig-trend` to refer to the figure"), "{err}");
 }

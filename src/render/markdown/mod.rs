@@ -30,6 +30,8 @@ use crate::text::TextMap;
 
 /// How a figure reference starts in prose: `@fig-troop-strength`.
 const FIGURE_REF: &str = "@fig-";
+/// After a figure reference, shows the figure's value instead of its number.
+const VALUE_SUFFIX: &str = ":value";
 /// What to render and how.
 pub struct RenderOptions<'a> {
     pub index: &'a Index<'a>,
@@ -128,7 +130,11 @@ pub struct Shown {
 enum Item<'a> {
     Md(Event<'a>),
     Cite(Vec<String>),
-    FigRef(String),
+    /// `@fig-id` ("Figure 2"), or `@fig-id:value`, a stat's value ("about 2,000,000 euros").
+    FigRef {
+        slug: String,
+        value: bool,
+    },
     FigEmbed(String),
     /// `[[id]]` without a label: a link showing the page title.
     WikiTitle {
@@ -334,13 +340,24 @@ fn split_figure_refs<'a>(
                 range: range.clone(),
             });
         }
-        if options.index.figure(slug).is_none() && !options.index.unloaded(slug) {
-            let (message, help) = options.index.unknown(RefKind::Figure, slug);
-            let spot = range.start + at..range.start + slug_start + slug.len();
-            options.error(diagnostics, &spot, message, help);
+        let after = &text[slug_start + slug.len()..];
+        let value = after.strip_prefix(VALUE_SUFFIX).is_some_and(|a| !a.starts_with(|c: char| c.is_alphanumeric()));
+        let spot = range.start + at..range.start + slug_start + slug.len();
+        match options.index.figure(slug) {
+            None if !options.index.unloaded(slug) => {
+                let (message, help) = options.index.unknown(RefKind::Figure, slug);
+                options.error(diagnostics, &spot, message, help);
+            }
+            Some(figure) if value && figure.meta.value.is_none() => options.error(
+                diagnostics,
+                &spot,
+                format!("`@fig-{slug}{VALUE_SUFFIX}`: figure `{slug}` has no `value` to show"),
+                Some(format!("`{VALUE_SUFFIX}` shows a stat's number; write `@fig-{slug}` to refer to the figure")),
+            ),
+            _ => {}
         }
-        out.push(Entry { item: Item::FigRef(slug.to_string()), range: range.clone() });
-        rest_start = slug_start + slug.len();
+        out.push(Entry { item: Item::FigRef { slug: slug.to_string(), value }, range: range.clone() });
+        rest_start = slug_start + slug.len() + if value { VALUE_SUFFIX.len() } else { 0 };
         search = rest_start;
     }
     if rest_start < text.len() {
@@ -698,7 +715,7 @@ fn number_figures(entries: &[Entry]) -> (HashMap<String, usize>, HashSet<String>
     let mut embedded = HashSet::new();
     for entry in entries {
         let slug = match &entry.item {
-            Item::FigRef(slug) => slug,
+            Item::FigRef { slug, .. } => slug,
             Item::FigEmbed(slug) => {
                 embedded.insert(slug.clone());
                 slug

@@ -29,6 +29,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Autolink;
 use crate::load::content::slugify;
 use crate::render::annotate::Anchor;
+use crate::render::chart::format_number;
 use crate::render::figure;
 use crate::render::highlight;
 use crate::text::html::escape;
@@ -306,16 +307,7 @@ impl Writer<'_, '_> {
                 let html = self.citation(slugs, Some(position));
                 self.out.push_str(&html);
             }
-            Item::FigRef(slug) => {
-                let number = self.figure_numbers.get(slug).copied().unwrap_or(0);
-                let href = if self.embedded.contains(slug) {
-                    format!("#fig-{slug}")
-                } else {
-                    self.options.index.figure_url(slug)
-                };
-                let _ = write!(self.out, "<a class=\"figref\" href=\"{}\">Figure {number}</a>", escape(&href));
-                self.shown(i, format!("Figure {number}"));
-            }
+            Item::FigRef { slug, value } => self.figure_ref(i, slug, *value),
             Item::FigEmbed(slug) => self.embed_figure(i, slug),
             Item::WikiTitle { url, title } => {
                 let _ = write!(self.out, "<a class=\"wikilink\" href=\"{}\">{}</a>", escape(url), escape(title));
@@ -641,6 +633,37 @@ impl Writer<'_, '_> {
         let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
         let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\">", href(&src), escape(&alt));
         end
+    }
+
+    /// `@fig-id`: "Figure 2", linking to the figure; `@fig-id:value`: its value
+    /// ("about 2,000,000 euros"), linking to it too, with its number and title as a tooltip.
+    fn figure_ref(&mut self, i: usize, slug: &str, value: bool) {
+        let number = self.figure_numbers.get(slug).copied().unwrap_or(0);
+        let href =
+            if self.embedded.contains(slug) { format!("#fig-{slug}") } else { self.options.index.figure_url(slug) };
+        let figure = self.options.index.figure(slug);
+        let shown = match figure.filter(|_| value).and_then(|f| f.meta.value.map(|v| (f, v))) {
+            Some((figure, v)) => {
+                let meta = &figure.meta;
+                let about = if meta.approximate { "about " } else { "" };
+                let unit = meta.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+                let text = format!("{about}{}{unit}", format_number(v));
+                let title = format!("Figure {number}: {}", meta.title);
+                let _ = write!(
+                    self.out,
+                    "<a class=\"figref figref-value\" href=\"{}\" title=\"{}\">{}</a>",
+                    escape(&href),
+                    escape(&title),
+                    escape(&text)
+                );
+                text
+            }
+            None => {
+                let _ = write!(self.out, "<a class=\"figref\" href=\"{}\">Figure {number}</a>", escape(&href));
+                format!("Figure {number}")
+            }
+        };
+        self.shown(i, shown);
     }
 
     fn embed_figure(&mut self, i: usize, slug: &str) {
