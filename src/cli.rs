@@ -11,7 +11,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::build;
-use crate::commands::scaffold;
+use crate::commands::{links, scaffold};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::config::{CONFIG_FILE, Config, Overrides};
 use crate::output::disk;
@@ -107,6 +107,13 @@ struct CheckArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     deny_warnings: bool,
+    /// Also check every external address (sources' `url`, links in texts and
+    /// notes) on the web: dead and redirected ones are reported
+    #[arg(long)]
+    links: bool,
+    /// With `--links`: seconds one address may take to answer
+    #[arg(long, value_name = "SECONDS", default_value_t = 20, requires = "links")]
+    links_timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -444,7 +451,26 @@ fn run_check(cli: &Resolved, args: &CheckArgs, printer: &Printer) -> u8 {
     let progress = printer.progress();
     build::check(&config, &diagnostics, &progress);
     progress.finish();
+    let links = args.links.then(|| check_links(&config, args, printer, &diagnostics));
     let (errors, warnings) = printer.report(&diagnostics, true);
+    if let Some(s) = links {
+        printer.info(&format!(
+            "links: {} address(es) ({} checked recently, not asked again): {} dead, {} redirected, {} not answered",
+            s.addresses, s.from_cache, s.dead, s.redirected, s.unchecked
+        ));
+    }
     printer.info(&format!("check: {errors} error(s), {warnings} warning(s)"));
     if errors > 0 || (args.deny_warnings && warnings > 0) { 1 } else { 0 }
+}
+
+/// `check --links`: the web addresses of the project, checked; problems go to `diagnostics`.
+fn check_links(config: &Config, args: &CheckArgs, printer: &Printer, diagnostics: &Diagnostics) -> links::Summary {
+    // Loaded again: the build's own load reported its problems already.
+    let content = crate::load::content::load(config, &Diagnostics::default());
+    let options = links::LinkOptions {
+        timeout: std::time::Duration::from_secs(args.links_timeout.max(1)),
+        ..links::LinkOptions::default()
+    };
+    printer.info("checking the project's web addresses…");
+    links::check(config, &content, &options, diagnostics)
 }

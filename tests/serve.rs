@@ -272,7 +272,10 @@ fn an_update_carries_the_new_page_to_its_tab_and_only_a_version_to_the_others() 
     project.write(path, &project.read(path).replace("Another army marched.", "Another army marched on."));
     let shown: serde_json::Value = serde_json::from_str(&report.next("update")).unwrap();
     let other: serde_json::Value = serde_json::from_str(&figure.next("update")).unwrap();
-    assert!(shown["html"].as_str().unwrap().contains("</mark> marched on."), "the tab showing the page gets it");
+    assert!(
+        shown["html"].as_str().unwrap().contains("</a> marched on."),
+        "the tab showing the page gets it (the army note's ✎ before the edit)"
+    );
     assert_eq!(other["version"], shown["version"], "the same update");
     assert!(other.get("html").is_none() && other.get("gone").is_none(), "nothing for the other tab to do: {other}");
 }

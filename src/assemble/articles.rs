@@ -94,6 +94,7 @@ impl<'a> Assembler<'a> {
                     title: source.meta.title.clone(),
                     url: self.index.source_url(slug),
                     external_url: source.meta.url.clone(),
+                    archive_url: source.meta.archive_url.clone(),
                     kind: source.meta.kind.as_str().into(),
                     role: source.meta.role.clone(),
                     pseudonym: source.meta.pseudonym.label(),

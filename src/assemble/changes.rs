@@ -14,7 +14,7 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::output::site::RenderedPages;
 use crate::output::views::{AnnotationView, ChangeView, ChangesView, DiffPieceView, SentencePairView, SiteView};
-use crate::render::markdown::Rendered;
+use crate::render::markdown::{Rendered, Shown};
 use crate::resolve::xref::Index;
 
 const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -80,6 +80,51 @@ fn tidy(text: &str) -> (String, Vec<usize>) {
     }
     at.push(chars.len());
     (out, at)
+}
+
+/// What a reader sees: `text` with the words it leaves out put back (`would cost
+/// Figure 1`, not `would cost`), and where each character was in `text` (an
+/// inserted one: where it stands).
+fn reader_text(text: &str, shown: &[Shown]) -> (String, Vec<usize>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut at = Vec::with_capacity(chars.len() + 1);
+    let mut shown = shown.iter().peekable();
+    for j in 0..=chars.len() {
+        // The text's space at `j` stood before words put back here, not after them.
+        let mut space_taken = false;
+        while let Some(words) = shown.next_if(|w| w.at <= j) {
+            space_taken |= words.space_before && !words.space_after;
+            if words.space_before && !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+                at.push(j);
+            }
+            for c in words.text.chars() {
+                out.push(c);
+                at.push(j);
+            }
+            if words.space_after && chars.get(j).is_some_and(|&c| c != ' ') {
+                out.push(' ');
+                at.push(j);
+            }
+        }
+        let Some(&c) = chars.get(j) else { break };
+        if c == ' ' && (out.ends_with(' ') || space_taken) {
+            continue;
+        }
+        out.push(c);
+        at.push(j);
+    }
+    at.push(chars.len());
+    (out, at)
+}
+
+/// [`tidy`] of [`reader_text`]: each character's place in the rendered text.
+fn shown_text(facts: &Rendered) -> (String, Vec<usize>) {
+    let (text, at) = reader_text(&facts.text, &facts.shown);
+    let (tidied, tidy_at) = tidy(&text);
+    let composed = tidy_at.into_iter().map(|i| at[i]).collect();
+    (tidied, composed)
 }
 
 /// The annotations of `facts` whose highlight touches characters `lo..hi`.
@@ -155,6 +200,10 @@ fn pairs(sides: &Sides, diff: &TextDiff<'_, '_, str>) -> (Vec<Pair>, usize) {
                 new_pos += len;
             }
             ChangeTag::Equal => {
+                // A change that ends a sentence on both sides (`2019.` → `2021.`), then a
+                // space: the next sentence is a pair of its own.
+                let stops = |t: &str| t.trim().is_empty() || ends_sentence(t.trim_end());
+                let after_stop = !held.is_empty() && hunk.as_ref().is_some_and(|h| stops(&h.old) && stops(&h.new));
                 // A space held after the last change goes back outside it.
                 if let Some(h) = hunk.as_mut().filter(|_| !held.is_empty()) {
                     h.old.truncate(h.old.len() - held.len());
@@ -167,7 +216,7 @@ fn pairs(sides: &Sides, diff: &TextDiff<'_, '_, str>) -> (Vec<Pair>, usize) {
                     held.clear();
                 }
                 let paragraph = block_starts.binary_search(&new_pos).is_ok() && new_pos > 0;
-                let sentence = value.trim().is_empty() && ends_sentence(&last_equal);
+                let sentence = (value.trim().is_empty() && ends_sentence(&last_equal)) || after_stop;
                 if (paragraph || sentence) && !(pair.old.is_empty() && pair.new.is_empty()) {
                     let next = Pair { paragraph, ..Pair::default() };
                     done.push(std::mem::replace(&mut pair, next));
@@ -282,8 +331,8 @@ pub fn view(versions: Versions) -> ChangesView {
     let (old_article, new_article) = (&content.articles[old], &content.articles[new]);
     let (old_facts, new_facts) = (rendered.of(old_article), rendered.of(new_article));
     let sides = Sides {
-        old_text: tidy(&old_facts.text),
-        new_text: tidy(&new_facts.text),
+        old_text: shown_text(old_facts),
+        new_text: shown_text(new_facts),
         old_facts,
         new_facts,
         old_notes,
@@ -324,7 +373,31 @@ pub fn view(versions: Versions) -> ChangesView {
 
 #[cfg(test)]
 mod tests {
-    use super::{ends_sentence, tidy};
+    use super::{ends_sentence, reader_text, tidy};
+    use crate::render::markdown::Shown;
+
+    #[test]
+    fn figure_references_and_wikilink_titles_are_put_back_where_they_stood() {
+        let shown =
+            |at, text: &str, space_before, space_after| Shown { at, text: text.into(), space_before, space_after };
+        let cases = [
+            // `would cost @fig-a, the`: the text kept the space before the comma
+            ("would cost , the", shown(10, "Figure 1", true, false), "would cost Figure 1, the"),
+            // `see @fig-a for`
+            ("see for it", shown(3, "Figure 1", true, true), "see Figure 1 for it"),
+            // `(see @fig-a).`
+            ("(see ).", shown(4, "Figure 2", true, false), "(see Figure 2)."),
+            // `(@fig-a)` and `[[articles/x]]` at the very end
+            ("a ()", shown(3, "Figure 3", false, false), "a (Figure 3)"),
+            ("read ", shown(4, "The report", true, false), "read The report"),
+        ];
+        for (text, words, expected) in cases {
+            let (out, at) = reader_text(text, &[words]);
+            assert_eq!(out, expected);
+            assert_eq!(at.len(), out.chars().count() + 1);
+            assert_eq!(at[at.len() - 1], text.chars().count());
+        }
+    }
 
     #[test]
     fn a_removed_citation_leaves_no_space_before_punctuation() {

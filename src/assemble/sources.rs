@@ -28,6 +28,7 @@ impl<'a> Assembler<'a> {
                 .map(|a| self.source_link(a)),
             members: self.links_to_sources(self.backlinks().members.get(slug)),
             external_url: meta.url.clone().filter(|u| crate::text::html::is_safe_url(u)),
+            archive_url: meta.archive_url.clone().filter(|u| crate::text::html::is_safe_url(u)),
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
             pseudonym: meta.pseudonym.label(),

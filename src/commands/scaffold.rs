@@ -104,7 +104,8 @@ kind: person                # required: person | organization | outlet | documen
 aliases: []                 # other spellings, all auto-linked: ["Robertson"]
 # role: ""                  # e.g. "Deputy director, Asia division"
 # affiliation: ""           # another source's id
-# url: ""                   # only a URL you have checked
+# url: ""                   # only a URL you have checked (`dossier check --links` checks it still answers)
+# archive_url: ""           # an archived copy of url: https://web.archive.org/web/… or https://perma.cc/…
 # published: 2021-12-20     # ISO 8601: 2021, 2021-12 or 2021-12-20
 # accessed: 2026-11-24
 pseudonym: false            # true where the article says the name was changed; likely where it only suggests so

@@ -339,6 +339,8 @@ pub struct SourceMeta {
     pub role: Option<String>,
     pub affiliation: Option<String>,
     pub url: Option<String>,
+    /// An archived copy of `url` (Wayback Machine, perma.cc), for when the live page changes or dies.
+    pub archive_url: Option<String>,
     pub published: Option<PartialDate>,
     pub accessed: Option<PartialDate>,
     #[serde(default)]

@@ -35,6 +35,8 @@ pub struct BibEntryView {
     pub url: String,
     /// The source's own web address, if it has one (printed on paper).
     pub external_url: Option<String>,
+    /// An archived copy of that address (`archive_url:`), printed beside it.
+    pub archive_url: Option<String>,
     pub kind: String,
     pub role: Option<String>,
     /// "name changed", "name probably changed", or empty.
@@ -213,6 +215,8 @@ pub struct SourceView {
     pub affiliation: Option<LinkView>,
     pub members: Vec<LinkView>,
     pub external_url: Option<String>,
+    /// An archived copy of `external_url` (`archive_url:`), shown beside it.
+    pub archive_url: Option<String>,
     pub published: Option<String>,
     pub accessed: Option<String>,
     /// "name changed", "name probably changed", or empty.

@@ -251,6 +251,9 @@ impl<'a> Index<'a> {
                     Some("write an `https://` (or `http://`, `mailto:`) address; other schemes such as `javascript:` are refused".into()),
                 );
             }
+            if let Some(archive) = source.meta.archive_url.as_deref() {
+                check_archive_url(source, archive, diagnostics);
+            }
         }
         for figure in self.content.figures.iter().filter(|p| wanted(&p.id)) {
             self.check_figure(figure, diagnostics);
@@ -434,6 +437,21 @@ fn written_value(figure: &Figure, value: f64) -> String {
         .find(|token| serde_yaml::from_str::<f64>(token).is_ok_and(same))
         .unwrap_or("value")
         .to_string()
+}
+
+/// `archive_url:` is a web address of an archived copy of the source's `url`.
+fn check_archive_url(source: &Source, archive: &str, diagnostics: &Diagnostics) {
+    let web = archive.starts_with("https://") || archive.starts_with("http://");
+    if !web {
+        let help = "write the `https://` address of the copy, e.g. \
+                    `https://web.archive.org/web/2024/https://example.org/page` or `https://perma.cc/ABCD-1234`";
+        let message = format!("`archive_url` {archive:?} is not a web address");
+        push(diagnostics, source, "archive_url:", archive, message, Some(help.into()));
+    } else if source.meta.url.is_none() {
+        let message = "`archive_url` is an archived copy of the source's `url`, and this source has none".to_string();
+        let help = "add `url:` with the live address the copy was made from";
+        push(diagnostics, source, "archive_url:", archive, message, Some(help.into()));
+    }
 }
 
 /// The largest figure value shown exactly (integers are exact up to 2^53 ≈ 9e15).

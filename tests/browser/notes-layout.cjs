@@ -1,6 +1,7 @@
 // Measures the notes column of an article page: at each wide viewport, for
-// every note, the distance from its highlight's top to its own top, and any
-// overlap between notes; at a phone width, whether tapping a note's ✎ shows
+// every note and footnote sidenote, the distance from its highlight's (or
+// letter's) top to its own top, any overlap between two of them of either
+// kind, and how many notes are shown in full; at a phone width, whether tapping a note's ✎ shows
 // the note on screen, next to its line. Prints one JSON line per viewport.
 // usage: node notes-layout.cjs URL [SCREENSHOT_PREFIX]
 const { chromium } = require("playwright-core");
@@ -18,16 +19,32 @@ const { chromium } = require("playwright-core");
       const notes = Array.from(document.querySelectorAll(".notes li[data-annotation]")).map((li) => {
         const mark = document.getElementById("anno-" + li.getAttribute("data-annotation"));
         const r = li.getBoundingClientRect();
-        return { top: r.top, bottom: r.bottom, left: r.left, offset: mark ? r.top - mark.getBoundingClientRect().top : null };
+        return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, full: li.classList.contains("note-full"),
+          offset: mark ? r.top - mark.getBoundingClientRect().top : null };
       });
-      const sorted = notes.slice().sort((a, b) => a.top - b.top);
+      // Footnotes' sidenotes share the column: level with their letter in the text.
+      const sidenotes = Array.from(document.querySelectorAll(".article-body .sidenote")).map((s) => {
+        const label = document.querySelector('label[for="' + s.id.replace(/^fn-/, "sn-") + '"]');
+        const r = s.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, offset: label ? r.top - label.getBoundingClientRect().top : null };
+      });
+      // Every pair of boxes of either kind that overlap (not only neighbours).
+      const boxes = notes.concat(sidenotes).filter((b) => b.bottom > b.top);
       let overlaps = 0;
-      for (let i = 1; i < sorted.length; i++) if (sorted[i].top < sorted[i - 1].bottom - 0.5) overlaps++;
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          if (a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5 && a.left < b.right - 0.5 && b.left < a.right - 0.5) overlaps++;
+        }
       const offsets = notes.map((n) => n.offset).filter((o) => o !== null).sort((a, b) => a - b);
       const body = document.querySelector(".article-body").getBoundingClientRect();
+      const sideOffsets = sidenotes.map((n) => n.offset).filter((o) => o !== null);
       return {
-        placed, notes: notes.length, overlaps,
-        beside: notes.every((n) => n.left >= body.right),
+        placed, notes: notes.length, sidenotes: sidenotes.length, overlaps,
+        full: notes.filter((n) => n.full).length,
+        beside: notes.concat(sidenotes).every((n) => n.left >= body.right),
+        sidenotesAboveLabel: sideOffsets.filter((o) => o < -1).length,
+        sidenoteWorstOffset: sideOffsets.length ? Math.round(Math.max(...sideOffsets)) : null,
         medianOffset: offsets.length ? Math.round(offsets[Math.floor(offsets.length / 2)]) : null,
         worstOffset: offsets.length ? Math.round(offsets[offsets.length - 1]) : null,
         aboveHighlight: offsets.filter((o) => o < -1).length,

@@ -31,6 +31,8 @@ use crate::text::TextMap;
 
 /// How a figure reference starts in prose: `@fig-troop-strength`.
 const FIGURE_REF: &str = "@fig-";
+/// After a figure reference, shows the figure's value instead of its number.
+const VALUE_SUFFIX: &str = ":value";
 /// What to render and how.
 pub struct RenderOptions<'a> {
     pub index: &'a Index<'a>,
@@ -111,6 +113,21 @@ pub struct Rendered {
     /// The annotations' notes, as `<li>`s in text order, for the notes column
     /// beside the article (kept out of the text so W3C clients see its words only).
     pub notes_html: String,
+    /// Words readers see that `text` leaves out (figure references, wikilink
+    /// titles), for the changes page, which shows what readers see.
+    pub shown: Vec<Shown>,
+}
+
+/// Words shown in the page at a place of [`Rendered::text`] that holds none of them:
+/// a figure reference's "Figure 2", a wikilink's title.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// The character position in `text` they stand before.
+    pub at: usize,
+    pub text: String,
+    /// White space stood before (after) them in the Markdown.
+    pub space_before: bool,
+    pub space_after: bool,
 }
 
 impl Rendered {
@@ -127,7 +144,11 @@ impl Rendered {
 enum Item<'a> {
     Md(Event<'a>),
     Cite(Vec<String>),
-    FigRef(String),
+    /// `@fig-id` ("Figure 2"), or `@fig-id:value`, a stat's value ("about 2,000,000 euros").
+    FigRef {
+        slug: String,
+        value: bool,
+    },
     FigEmbed(String),
     /// `[[id]]` without a label: a link showing the page title.
     WikiTitle {
@@ -141,7 +162,7 @@ struct Entry<'a> {
     range: Range<usize>,
 }
 
-fn cmark_options(smart_punctuation: bool) -> CmarkOptions {
+pub(crate) fn cmark_options(smart_punctuation: bool) -> CmarkOptions {
     let options = CmarkOptions::ENABLE_TABLES
         | CmarkOptions::ENABLE_FOOTNOTES
         | CmarkOptions::ENABLE_STRIKETHROUGH
@@ -376,13 +397,24 @@ fn split_figure_refs<'a>(
                 range: range.clone(),
             });
         }
-        if options.index.figure(slug).is_none() && !options.index.unloaded(slug) {
-            let (message, help) = options.index.unknown(RefKind::Figure, slug);
-            let spot = range.start + at..range.start + slug_start + slug.len();
-            options.error(diagnostics, &spot, message, help);
+        let after = &text[slug_start + slug.len()..];
+        let value = after.strip_prefix(VALUE_SUFFIX).is_some_and(|a| !a.starts_with(|c: char| c.is_alphanumeric()));
+        let spot = range.start + at..range.start + slug_start + slug.len();
+        match options.index.figure(slug) {
+            None if !options.index.unloaded(slug) => {
+                let (message, help) = options.index.unknown(RefKind::Figure, slug);
+                options.error(diagnostics, &spot, message, help);
+            }
+            Some(figure) if value && figure.meta.value.is_none() => options.error(
+                diagnostics,
+                &spot,
+                format!("`@fig-{slug}{VALUE_SUFFIX}`: figure `{slug}` has no `value` to show"),
+                Some(format!("`{VALUE_SUFFIX}` shows a stat's number; write `@fig-{slug}` to refer to the figure")),
+            ),
+            _ => {}
         }
-        out.push(Entry { item: Item::FigRef(slug.to_string()), range: range.clone() });
-        rest_start = slug_start + slug.len();
+        out.push(Entry { item: Item::FigRef { slug: slug.to_string(), value }, range: range.clone() });
+        rest_start = slug_start + slug.len() + if value { VALUE_SUFFIX.len() } else { 0 };
         search = rest_start;
     }
     if rest_start < text.len() {
@@ -441,6 +473,10 @@ fn unwrap_figure_paragraphs<'a>(
 /// Per text segment: where it came from and whether names in it may be auto-linked.
 pub(crate) struct SegmentInfo {
     pub autolinkable: bool,
+    /// Only text and line breaks stand between the previous segment and this one
+    /// (`Ana` ⏎ `Ruiz`, or the pieces smart punctuation cuts a text into), so one
+    /// link may run across both.
+    pub joins_previous: bool,
 }
 
 /// The normalised text of a page and how it maps back to the entries.
@@ -476,14 +512,18 @@ fn collect_text(entries: &[Entry]) -> Collected {
     let mut position_at = Vec::with_capacity(entries.len());
     let mut block_starts = vec![0];
     let (mut footnote_depth, mut code_block, mut image, mut link, mut heading) = (0usize, false, 0usize, 0usize, false);
+    // Whether only text and line breaks were met since the last segment.
+    let mut joins = false;
     for (i, entry) in entries.iter().enumerate() {
         position_at.push(text.char_len());
         let mut add = |text: &mut TextMap, s: &str, autolinkable: bool| {
             if footnote_depth == 0 && !code_block && image == 0 {
                 segment_of[i] = Some(text.push_segment(s));
-                segments.push(SegmentInfo { autolinkable: autolinkable && link == 0 && !heading });
+                let autolinkable = autolinkable && link == 0 && !heading;
+                segments.push(SegmentInfo { autolinkable, joins_previous: joins });
             }
         };
+        let breaks = matches!(entry.item, Item::Md(Event::SoftBreak | Event::HardBreak | Event::Text(_)));
         match &entry.item {
             Item::Md(Event::Start(tag)) => {
                 match tag {
@@ -522,6 +562,7 @@ fn collect_text(entries: &[Entry]) -> Collected {
             }
             _ => {}
         }
+        joins = breaks && (joins || segment_of[i].is_some());
     }
     Collected { text, segments, segment_of, position_at, block_starts }
 }
@@ -532,6 +573,9 @@ pub(crate) struct MentionSpot {
     pub source: String,
     pub segment: u32,
     pub start: u32,
+    /// The segment the name ends in: a later one where a line break (or smart
+    /// punctuation) cuts it, `segment` otherwise; `end` is a byte of it.
+    pub last_segment: u32,
     pub end: u32,
     pub position: usize,
 }
@@ -553,13 +597,16 @@ fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
         let start = collected.text.char_index(m.start());
         let end = collected.text.char_index(m.end());
         let (first, last) = (collected.text.origin(start), collected.text.origin(end - 1));
-        if first.segment != last.segment || !collected.segments[first.segment as usize].autolinkable {
+        let linkable = |s: u32| collected.segments[s as usize].autolinkable;
+        let joined = |s: u32| collected.segments[s as usize].joins_previous;
+        if !linkable(first.segment) || !(first.segment + 1..=last.segment).all(|s| linkable(s) && joined(s)) {
             continue;
         }
         spots.push(MentionSpot {
             source: names[m.pattern().as_usize()].1.to_string(),
             segment: first.segment,
             start: first.start,
+            last_segment: last.segment,
             end: last.end,
             position: start,
         });
@@ -725,7 +772,7 @@ fn number_figures(entries: &[Entry]) -> (HashMap<String, usize>, HashSet<String>
     let mut embedded = HashSet::new();
     for entry in entries {
         let slug = match &entry.item {
-            Item::FigRef(slug) => slug,
+            Item::FigRef { slug, .. } => slug,
             Item::FigEmbed(slug) => {
                 embedded.insert(slug.clone());
                 slug

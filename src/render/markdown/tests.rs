@@ -40,6 +40,7 @@ fn source(slug: &str, title: &str, aliases: &[&str]) -> Page<SourceMeta> {
             role: None,
             affiliation: None,
             url: None,
+            archive_url: None,
             published: None,
             accessed: None,
             pseudonym: Default::default(),
@@ -88,7 +89,7 @@ fn highlights_split_into_well_nested_pieces() {
         (
             "led by *Man Aung* Hlaing",
             vec![note("a", "by Man")],
-            "led <mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\" id=\"anno-a\">by </mark><em><mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\">Man</mark> Aung</em>",
+            "led <mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\" id=\"anno-a\">by </mark><em><mark class=\"anno anno-correction\" data-annotation=\"a\" data-kind=\"correction\">Man</mark><a class=\"note-ref anno-correction\" href=\"#note-a\"",
         ),
         // across a link
         ("see [the army](https://x.org) now", vec![note("b", "the army now")], "<a href=\"https://x.org\"><mark"),
@@ -113,6 +114,57 @@ fn highlights_split_into_well_nested_pieces() {
         assert!(rendered.html.contains(expected), "{body}\nwant {expected}\ngot  {}", rendered.html);
         assert_balanced(&rendered.html);
     }
+}
+
+#[test]
+fn each_note_toggle_follows_its_highlight() {
+    let cases: Vec<(&str, Vec<Annotation>, Vec<&str>)> = vec![
+        // three highlights on one source line: each toggle right after its words, not at the line's end
+        (
+            "The army said one thing, then another, then a third in the country.",
+            vec![note("a", "one thing"), note("b", "another"), note("c", "a third")],
+            vec!["one thing</mark>✎a, then", "another</mark>✎b, then", "a third</mark>✎c in the country."],
+        ),
+        // hard-wrapped: the toggle stays on the highlight's line, not at the end of the next
+        (
+            "The council voted on\nTuesday to close the bridge\nfor repairs until May.",
+            vec![note("a", "voted on Tuesday")],
+            vec!["Tuesday</mark>✎a to close"],
+        ),
+        // inside a link a toggle (itself a link) cannot sit: it follows the link
+        ("see [the army report](https://x.org) now", vec![note("a", "the army")], vec!["</a>✎a now"]),
+        // nested highlights: the inner one's toggle inside the outer highlight
+        (
+            "the army that currently rules",
+            vec![note("a", "army that currently rules"), note("b", "currently")],
+            vec!["currently</mark>✎b", "rules</mark>✎a"],
+        ),
+    ];
+    for (body, annotations, expected) in cases {
+        let (rendered, diagnostics) = render_with(body, &annotations, None);
+        assert!(!diagnostics.has_errors(), "{body}: {:?}", diagnostics.snapshot());
+        let html = toggles_as_pencils(&rendered.html);
+        for want in expected {
+            assert!(html.contains(want), "{body}\nwant {want}\ngot  {html}");
+        }
+        assert_balanced(&rendered.html);
+    }
+}
+
+/// `html` with each note toggle written `✎` and its note's id.
+fn toggles_as_pencils(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<a class=\"note-ref") {
+        out.push_str(&rest[..i]);
+        let end = i + rest[i..].find("</a>").unwrap() + 4;
+        let id = rest[i..end].split("data-note=\"").nth(1).unwrap().split('"').next().unwrap();
+        out.push('✎');
+        out.push_str(id);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every `<mark>` opened is closed before its parent element closes.
@@ -188,6 +240,31 @@ fn autolinks_take_the_longest_whole_word_match_outside_links_and_headings() {
     let (off, _) = render_with("Lopez and Lopez.", &[], Some(Autolink::Off));
     assert_eq!(off.html.matches("<a class=\"mention\"").count(), 0);
     assert_eq!(off.mentions.len(), 2, "mentions are still recorded for backlinks");
+}
+
+#[test]
+fn a_name_cut_by_a_line_break_is_linked_as_one() {
+    let cases = [
+        // a soft line break inside the title
+        (
+            "The Lopez\nFoundation said so.",
+            "<a class=\"mention\" id=\"m-lopez-foundation-1\" href=\"/sources/lopez-foundation/\">Lopez\nFoundation</a> said",
+        ),
+        // a hard break too
+        ("The Lopez  \nFoundation said so.", "href=\"/sources/lopez-foundation/\">Lopez<br>\nFoundation</a> said"),
+        // the name's end carries a highlight, whose ✎ follows the link
+        ("The Lopez\nFoundation said so.", "Foundation</mark></a><a class=\"note-ref"),
+    ];
+    for (k, (body, expected)) in cases.into_iter().enumerate() {
+        let annotations = if k == 2 { vec![note("a", "Foundation")] } else { Vec::new() };
+        let (rendered, _) = render_with(body, &annotations, Some(Autolink::All));
+        assert!(rendered.html.contains(expected), "{body:?}\nwant {expected}\ngot  {}", rendered.html);
+        assert_eq!(rendered.mentions.len(), 1, "{body:?}: {:?}", rendered.mentions);
+        assert_balanced(&rendered.html);
+    }
+    // Not across emphasis: one link cannot hold half of an `<em>`.
+    let (rendered, _) = render_with("The Lopez *Foundation* said so.", &[], Some(Autolink::All));
+    assert!(!rendered.html.contains("Foundation</a>"), "{}", rendered.html);
 }
 
 #[test]

@@ -23,12 +23,13 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
 use super::{
     CitationUse, Collected, Entry, FigureUse, Item, Mention, MentionSpot, PlacedAnnotation, RenderOptions, Rendered,
-    annotation_id, note_carriers, number_figures, placed_annotations, sentence_at,
+    Shown, annotation_id, note_carriers, number_figures, placed_annotations, sentence_at,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Autolink;
 use crate::load::content::slugify;
 use crate::render::annotate::Anchor;
+use crate::render::chart::format_number;
 use crate::render::figure;
 use crate::render::highlight;
 use crate::text::html::escape;
@@ -68,6 +69,15 @@ struct NotePlan {
     reachable: HashSet<String>,
 }
 
+/// A source's name being written: where it ends, and how it closes.
+#[derive(Clone)]
+struct OpenMention {
+    last_segment: u32,
+    end: u32,
+    linked: bool,
+    source: String,
+}
+
 /// A highlight's bytes within one text segment.
 #[derive(Clone, Copy)]
 struct Piece {
@@ -83,11 +93,18 @@ struct Writer<'w, 'a> {
     diagnostics: &'w Diagnostics,
     placed: Vec<PlacedAnnotation>,
     pieces: Vec<Vec<Piece>>,
-    notes_at: Vec<Vec<usize>>,
+    /// Per segment, the highlights whose note toggle follows a byte of it: (end byte, anchor).
+    notes_at: Vec<Vec<(u32, usize)>>,
+    /// The toggles of the segment being written, not yet placed.
+    segment_notes: Vec<(u32, usize)>,
+    /// A name begun in an earlier segment and ending in a later one (across a line break).
+    open_mention: Option<OpenMention>,
     mentions_at: Vec<Vec<MentionSpot>>,
     out: String,
     facts: Rendered,
     inline_depth: usize,
+    /// Inside a link (Markdown's, or an auto-linked name): a toggle, itself a link, waits.
+    link_depth: usize,
     in_heading: bool,
     sidenote_depth: usize,
     /// Inside a sidenote written inline (its paragraphs become spans).
@@ -138,7 +155,7 @@ pub(super) fn write(
             }
         }
         if carriers.contains(&k) {
-            notes_at[last.segment as usize].push(k);
+            notes_at[last.segment as usize].push((last.end, k));
         }
     }
     let mut mentions_at = vec![Vec::new(); segments];
@@ -156,10 +173,13 @@ pub(super) fn write(
         placed,
         pieces,
         notes_at,
+        segment_notes: Vec::new(),
+        open_mention: None,
         mentions_at,
         out: String::with_capacity(options.body.len() * 2),
         facts: Rendered::default(),
         inline_depth: 0,
+        link_depth: 0,
         in_heading: false,
         sidenote_depth: 0,
         inline_note: false,
@@ -287,21 +307,32 @@ impl Writer<'_, '_> {
                 let html = self.citation(slugs, Some(position));
                 self.out.push_str(&html);
             }
-            Item::FigRef(slug) => {
-                let number = self.figure_numbers.get(slug).copied().unwrap_or(0);
-                let href = if self.embedded.contains(slug) {
-                    format!("#fig-{slug}")
-                } else {
-                    self.options.index.figure_url(slug)
-                };
-                let _ = write!(self.out, "<a class=\"figref\" href=\"{}\">Figure {number}</a>", escape(&href));
-            }
+            Item::FigRef { slug, value } => self.figure_ref(i, slug, *value),
             Item::FigEmbed(slug) => self.embed_figure(i, slug),
             Item::WikiTitle { url, title } => {
                 let _ = write!(self.out, "<a class=\"wikilink\" href=\"{}\">{}</a>", escape(url), escape(title));
+                self.shown(i, title.clone());
             }
         }
         i
+    }
+
+    /// Records words entry `i` shows that the text leaves out (not those of a footnote,
+    /// whose words the text leaves out too).
+    fn shown(&mut self, i: usize, text: String) {
+        if self.sidenote_depth > 0 {
+            return;
+        }
+        // White space beside it: a line break, or the end (start) of the text before (after) it.
+        let space = |entry: Option<&Entry>, before: bool| match entry.map(|e| &e.item) {
+            Some(Item::Md(Event::SoftBreak | Event::HardBreak)) => true,
+            Some(Item::Md(Event::Text(t))) if before => t.ends_with(char::is_whitespace),
+            Some(Item::Md(Event::Text(t))) => t.starts_with(char::is_whitespace),
+            _ => false,
+        };
+        let space_before = space(i.checked_sub(1).and_then(|b| self.entries.get(b)), true);
+        let space_after = space(self.entries.get(i + 1), false);
+        self.facts.shown.push(Shown { at: self.collected.position_at[i], text, space_before, space_after });
     }
 
     fn event(&mut self, i: usize, event: &Event) -> usize {
@@ -410,6 +441,7 @@ impl Writer<'_, '_> {
             Tag::Link { link_type, dest_url, title, .. } => {
                 let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
                 let mailto = if *link_type == LinkType::Email { "mailto:" } else { "" };
+                self.link_depth += 1;
                 self.open_inline(&format!("<a href=\"{mailto}{}\"{title}>", href(dest_url)));
             }
             Tag::Image { dest_url, title, .. } => return self.image(i, dest_url, title),
@@ -463,7 +495,10 @@ impl Writer<'_, '_> {
             TagEnd::Strikethrough => self.close_inline("</del>"),
             TagEnd::Superscript => self.close_inline("</sup>"),
             TagEnd::Subscript => self.close_inline("</sub>"),
-            TagEnd::Link => self.close_inline("</a>"),
+            TagEnd::Link => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.close_inline("</a>");
+            }
             _ => {}
         }
     }
@@ -598,6 +633,37 @@ impl Writer<'_, '_> {
         let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
         let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"{title} loading=\"lazy\">", href(&src), escape(&alt));
         end
+    }
+
+    /// `@fig-id`: "Figure 2", linking to the figure; `@fig-id:value`: its value
+    /// ("about 2,000,000 euros"), linking to it too, with its number and title as a tooltip.
+    fn figure_ref(&mut self, i: usize, slug: &str, value: bool) {
+        let number = self.figure_numbers.get(slug).copied().unwrap_or(0);
+        let href =
+            if self.embedded.contains(slug) { format!("#fig-{slug}") } else { self.options.index.figure_url(slug) };
+        let figure = self.options.index.figure(slug);
+        let shown = match figure.filter(|_| value).and_then(|f| f.meta.value.map(|v| (f, v))) {
+            Some((figure, v)) => {
+                let meta = &figure.meta;
+                let about = if meta.approximate { "about " } else { "" };
+                let unit = meta.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+                let text = format!("{about}{}{unit}", format_number(v));
+                let title = format!("Figure {number}: {}", meta.title);
+                let _ = write!(
+                    self.out,
+                    "<a class=\"figref figref-value\" href=\"{}\" title=\"{}\">{}</a>",
+                    escape(&href),
+                    escape(&title),
+                    escape(&text)
+                );
+                text
+            }
+            None => {
+                let _ = write!(self.out, "<a class=\"figref\" href=\"{}\">Figure {number}</a>", escape(&href));
+                format!("Figure {number}")
+            }
+        };
+        self.shown(i, shown);
     }
 
     fn embed_figure(&mut self, i: usize, slug: &str) {
@@ -828,20 +894,60 @@ impl Writer<'_, '_> {
     }
 
     /// Writes a text segment: mentions wrapped in links, highlights as marks.
+    /// Each highlight's note toggle is written right after the highlight's last
+    /// byte ([`Writer::place_notes`]).
     fn segment(&mut self, segment: u32, text: &str, code: bool) {
         let mentions = std::mem::take(&mut self.mentions_at[segment as usize]);
+        let mut notes = std::mem::take(&mut self.notes_at[segment as usize]);
+        notes.sort_by_key(|&(end, _)| end);
+        self.segment_notes = notes;
+        let len = text.len() as u32;
         let mut cursor = 0u32;
+        if let Some(open) = self.open_mention.clone() {
+            // The rest of a name begun before a line break.
+            let end = if open.last_segment == segment { open.end.min(len) } else { len };
+            self.marked(segment, text, 0, end);
+            if open.last_segment <= segment {
+                self.close_mention();
+            }
+            cursor = end;
+        }
         for mention in &mentions {
             self.marked(segment, text, cursor, mention.start);
-            self.mention(segment, text, mention, code);
-            cursor = mention.end;
+            self.open_mention(mention, code);
+            let end = if mention.last_segment == segment { mention.end } else { len };
+            self.marked(segment, text, mention.start, end);
+            if mention.last_segment == segment {
+                self.close_mention();
+            }
+            cursor = end;
         }
-        self.marked(segment, text, cursor, text.len() as u32);
-        let notes = std::mem::take(&mut self.notes_at[segment as usize]);
-        self.pending_notes.extend(notes);
+        self.marked(segment, text, cursor, len);
+        // Any left (none should be) follow the segment.
+        let left = std::mem::take(&mut self.segment_notes);
+        self.pending_notes.extend(left.into_iter().map(|(_, k)| k));
     }
 
-    fn mention(&mut self, segment: u32, text: &str, mention: &MentionSpot, code: bool) {
+    /// Writes the toggles of the highlights that end at byte `x` of the segment, or
+    /// keeps them for later where a link cannot hold one (inside a link, or a sidenote).
+    fn place_notes(&mut self, x: u32) {
+        let ending = self.segment_notes.iter().take_while(|&&(end, _)| end <= x).count();
+        if ending == 0 {
+            return;
+        }
+        let here: Vec<usize> = self.segment_notes.drain(..ending).map(|(_, k)| k).collect();
+        if self.link_depth == 0 && self.sidenote_depth == 0 {
+            for k in here {
+                self.write_note(k);
+            }
+        } else {
+            self.pending_notes.extend(here);
+        }
+    }
+
+    /// Opens the link (or span) of a source's name; [`Writer::close_mention`] ends it,
+    /// in this segment or, for a name cut by a line break, in a later one.
+    fn open_mention(&mut self, mention: &MentionSpot, code: bool) {
         let count = self.mention_counts.entry(mention.source.clone()).or_insert(0);
         *count += 1;
         let anchor = format!("m-{}-{}", mention.source, count);
@@ -854,21 +960,35 @@ impl Writer<'_, '_> {
         let url = self.options.index.source_url(&mention.source);
         if linked {
             let _ = write!(self.out, "<a class=\"mention\" id=\"{anchor}\" href=\"{}\">", escape(&url));
+            self.link_depth += 1;
         } else {
             let _ = write!(self.out, "<span class=\"mention\" id=\"{anchor}\">");
-        }
-        self.marked(segment, text, mention.start, mention.end);
-        self.out.push_str(if linked { "</a>" } else { "</span>" });
-        let label = self.options.index.source(&mention.source).map_or("", |s| s.meta.pseudonym.label());
-        if !label.is_empty() && self.flagged_pseudonyms.insert(mention.source.clone()) {
-            // CSS shows the label (`::after`), so it is not part of the article's text.
-            let _ = write!(self.out, "<span class=\"name-changed\" data-label=\"({label})\"></span>");
         }
         self.facts.mentions.push(Mention {
             source: mention.source.clone(),
             anchor,
             sentence: sentence_at(self.collected, mention.position),
         });
+        self.open_mention = Some(OpenMention {
+            last_segment: mention.last_segment,
+            end: mention.end,
+            linked,
+            source: mention.source.clone(),
+        });
+    }
+
+    fn close_mention(&mut self) {
+        let Some(open) = self.open_mention.take() else { return };
+        self.out.push_str(if open.linked { "</a>" } else { "</span>" });
+        if open.linked {
+            self.link_depth -= 1;
+            self.maybe_flush();
+        }
+        let label = self.options.index.source(&open.source).map_or("", |s| s.meta.pseudonym.label());
+        if !label.is_empty() && self.flagged_pseudonyms.insert(open.source.clone()) {
+            // CSS shows the label (`::after`), so it is not part of the article's text.
+            let _ = write!(self.out, "<span class=\"name-changed\" data-label=\"({label})\"></span>");
+        }
     }
 
     /// Writes bytes `lo..hi` of a segment with its highlights as well-nested marks.
@@ -883,6 +1003,7 @@ impl Writer<'_, '_> {
             .collect();
         if pieces.is_empty() {
             self.out.push_str(&escape(&text[lo as usize..hi as usize]));
+            self.place_notes(hi);
             return;
         }
         let mut points: Vec<u32> = pieces.iter().flat_map(|p| [p.start, p.end]).chain([hi]).collect();
@@ -903,6 +1024,7 @@ impl Writer<'_, '_> {
                         reopen.push(top);
                     }
                 }
+                self.place_notes(x);
                 for piece in reopen.into_iter().rev() {
                     self.open_mark(piece.anchor);
                     stack.push(piece);
@@ -935,7 +1057,7 @@ impl Writer<'_, '_> {
     }
 
     fn maybe_flush(&mut self) {
-        if self.inline_depth == 0 && !self.in_heading && self.sidenote_depth == 0 {
+        if self.link_depth == 0 && self.sidenote_depth == 0 {
             self.flush_notes();
         }
     }
@@ -953,42 +1075,43 @@ impl Writer<'_, '_> {
     /// holds the article's words only.
     fn flush_notes(&mut self) {
         for k in std::mem::take(&mut self.pending_notes) {
-            let index = self.placed[k].index;
-            let annotation = &self.options.annotations[index];
-            let id = annotation_id(self.options.annotations, index);
-            let key = escape(&id);
-            let kind = annotation.kind;
-            let (k_str, label) = (kind.as_str(), kind.label());
-            let _ = write!(
-                self.out,
-                "<a class=\"note-ref anno-{k_str}\" href=\"#note-{key}\" data-note=\"{key}\" aria-label=\"{label} note\"></a>"
-            );
-            let mut note = format!(
-                "<li class=\"anno-note anno-{k_str}\" id=\"note-{key}\" data-annotation=\"{key}\" tabindex=\"-1\">\
-<a class=\"note-kind\" href=\"#anno-{key}\">{label}</a> "
-            );
-            if let Some(correction) = &annotation.correction {
-                let _ =
-                    write!(note, "<span class=\"note-correction\">→ <strong>{}</strong></span> ", escape(correction));
-            }
-            if let Some((verdict, _)) = self.verdict(annotation) {
-                let _ = write!(
-                    note,
-                    "<span class=\"note-verdict\">Verdict: <strong>{}</strong>.</span> ",
-                    escape(&verdict)
-                );
-            }
-            if !self.placed[k].note_html.is_empty() {
-                let _ = write!(note, "<span class=\"note-text\">{}</span>", self.placed[k].note_html);
-            }
-            if !annotation.cites.is_empty() {
-                let cites = annotation.cites.clone();
-                let html = self.citation(&cites, Some(self.placed[k].start));
-                let _ = write!(note, " <span class=\"note-cites\">{html}</span>");
-            }
-            note.push_str("</li>\n");
-            self.facts.notes_html.push_str(&note);
+            self.write_note(k);
         }
+    }
+
+    /// Writes highlight `k`'s note toggle here, and its note into the notes column.
+    fn write_note(&mut self, k: usize) {
+        let index = self.placed[k].index;
+        let annotation = &self.options.annotations[index];
+        let id = annotation_id(self.options.annotations, index);
+        let key = escape(&id);
+        let kind = annotation.kind;
+        let (k_str, label) = (kind.as_str(), kind.label());
+        let _ = write!(
+            self.out,
+            "<a class=\"note-ref anno-{k_str}\" href=\"#note-{key}\" data-note=\"{key}\" aria-label=\"{label} note\"></a>"
+        );
+        let mut note = format!(
+            "<li class=\"anno-note anno-{k_str}\" id=\"note-{key}\" data-annotation=\"{key}\" tabindex=\"-1\">\
+<a class=\"note-kind\" href=\"#anno-{key}\">{label}</a> "
+        );
+        if let Some(correction) = &annotation.correction {
+            let _ = write!(note, "<span class=\"note-correction\">→ <strong>{}</strong></span> ", escape(correction));
+        }
+        if let Some((verdict, _)) = self.verdict(annotation) {
+            let _ =
+                write!(note, "<span class=\"note-verdict\">Verdict: <strong>{}</strong>.</span> ", escape(&verdict));
+        }
+        if !self.placed[k].note_html.is_empty() {
+            let _ = write!(note, "<span class=\"note-text\">{}</span>", self.placed[k].note_html);
+        }
+        if !annotation.cites.is_empty() {
+            let cites = annotation.cites.clone();
+            let html = self.citation(&cites, Some(self.placed[k].start));
+            let _ = write!(note, " <span class=\"note-cites\">{html}</span>");
+        }
+        note.push_str("</li>\n");
+        self.facts.notes_html.push_str(&note);
     }
 }
 

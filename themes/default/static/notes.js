@@ -1,6 +1,10 @@
-// Places each annotation's note level with its highlight on wide screens,
-// pushed down only as far as the notes above it require (no overlaps), and
-// links highlight and note both ways on hover and focus. On narrow screens,
+// Places each annotation's note and each footnote's sidenote in one column on
+// wide screens, each level with its highlight or reference, pushed down only
+// as far as the notes above it require (no overlaps, whatever their kind). A
+// note is shown in full where there is room before the next one; only where
+// it would push the next note away from its highlight is it cut to one line
+// (hover, focus or a click opens it). Highlight and note are linked both ways
+// on hover and focus. On narrow screens,
 // ✎ opens its note under the highlight's line. Without this script the notes
 // are a list after the article, and ✎ links to them. `dossier serve` patches an
 // edited page in place and says so with `dossier:morphed`: everything is set up
@@ -28,24 +32,58 @@
       return window.matchMedia("(min-width: 62rem)").matches &&
         page.clientWidth >= body.getBoundingClientRect().width + 14 * rem;
     }
+    // Footnotes written as sidenotes: placed in the same column (notes.css).
+    var sidenotes = Array.prototype.slice.call(body.querySelectorAll(".sidenote"));
+    function anchorOf(item) {
+      if (item.note) {
+        var mark = marksOf(item.note)[0];
+        return mark ? mark.getBoundingClientRect().top : null;
+      }
+      var label = body.querySelector('label[for="' + CSS.escape(item.side.id.replace(/^fn-/, "sn-")) + '"]');
+      var r = label && label.getBoundingClientRect();
+      return r && r.height ? r.top : null;
+    }
     function layout() {
       container.classList.remove("notes-placed", "notes-popover");
-      notes.forEach(function (n) { n.style.top = ""; });
+      notes.forEach(function (n) { n.style.top = ""; n.classList.remove("note-full"); });
+      sidenotes.forEach(function (n) { n.style.top = ""; n.style.left = ""; });
       if (!wide()) { container.classList.add("notes-popover"); return; }
       container.classList.add("notes-placed");
-      var origin = container.getBoundingClientRect().top;
+      var box = container.getBoundingClientRect();
+      var column = aside.getBoundingClientRect().left - box.left;
       // Everything is measured first, then placed: one layout, not one per note (a placed
-      // note's height does not depend on its top).
-      var placed = notes.map(function (note) {
-        var mark = marksOf(note)[0];
-        return { note: note, top: mark ? mark.getBoundingClientRect().top - origin : 0, height: note.offsetHeight };
+      // note's height does not depend on its top). A note's full height is measured
+      // with `note-full` on every note at once, its one-line height without.
+      var items = notes.map(function (note) { return { note: note }; })
+        .concat(sidenotes.map(function (side) { return { side: side }; }));
+      items.forEach(function (it) {
+        var a = anchorOf(it);
+        it.top = a === null ? null : a - box.top;
+        if (it.side) {
+          var parent = (it.side.offsetParent || container).getBoundingClientRect();
+          it.origin = { top: parent.top - box.top, left: parent.left - box.left };
+        }
       });
+      notes.forEach(function (n) { n.classList.add("note-full"); });
+      items.forEach(function (it) { it.full = (it.note || it.side).offsetHeight; });
+      notes.forEach(function (n) { n.classList.remove("note-full"); });
+      items.forEach(function (it) { it.line = it.note ? it.note.offsetHeight : it.full; });
+      var placed = items.filter(function (it) { return it.top !== null; });
       placed.sort(function (a, b) { return a.top - b.top; });
       var next = 0;
-      placed.forEach(function (p) {
-        var top = Math.max(p.top, next);
-        p.note.style.top = top + "px";
-        next = top + p.height + GAP;
+      placed.forEach(function (it, i) {
+        var top = Math.max(it.top, next);
+        var after = placed[i + 1];
+        // In full if that leaves the next note level with its own anchor.
+        var full = !it.note || !after || top + it.full + GAP <= after.top;
+        if (it.note) {
+          it.note.classList.toggle("note-full", full);
+          it.note.style.top = top + "px";
+        } else {
+          it.side.style.top = top - it.origin.top + "px";
+          it.side.style.left = column - it.origin.left + "px";
+        }
+        next = top + (full ? it.full : it.line) + GAP;
       });
     }
     function light(note, on) {
