@@ -108,7 +108,7 @@ case "${1:-}" in
     cp -Rp "$here/crate/." "$copy/"
     cp "$root/Cargo.lock" "$copy/Cargo.lock"
     cargo test --manifest-path "$copy/Cargo.toml" --target-dir "$root/target" \
-      --no-default-features --lib
+      --no-default-features
     ;;
   --series)
     [ -n "${2:-}" ] || fail "--series needs a directory"
