@@ -48,10 +48,19 @@ published_crate() {
   echo "$found"
 }
 
+# The sha256 of file $1 (coreutils on Linux, shasum on macOS).
+sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d' ' -f1
+  else
+    shasum -a 256 "$1" | cut -d' ' -f1
+  fi
+}
+
 find_crate() {
   local file
   for file in "$1"/*/pagefind-"$VERSION".crate; do
-    if [ -f "$file" ] && [ "$(sha256sum "$file" | cut -d' ' -f1)" = "$CHECKSUM" ]; then
+    if [ -f "$file" ] && [ "$(sha256 "$file")" = "$CHECKSUM" ]; then
       echo "$file"
       return
     fi
