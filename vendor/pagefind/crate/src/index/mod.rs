@@ -642,8 +642,7 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
         .into_iter()
         .map(|(_, w)| w)
         .collect::<Vec<PackedWord>>();
-    // dossier patch: compared in place (the words are distinct), not by a clone of each
-    // word per comparison.
+    // The words are distinct: compared in place, not by a clone of each word per comparison.
     words.par_sort_unstable_by(|a, b| a.word.cmp(&b.word));
 
     let mut index_chunks = Vec::new();
@@ -660,7 +659,6 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
             + word.additional_variants.len();
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
-            // dossier patch: moved, not copied and cleared.
             index_chunks.push(std::mem::take(&mut index_chunk));
             index_chunk_size = 0;
         }

@@ -51,8 +51,8 @@ pub struct IndexedFileResponse {
     pub page_meta: BTreeMap<String, String>,
 }
 
-/// dossier patch: one record for [`PagefindIndex::add_custom_records`], with the
-/// arguments of [`PagefindIndex::add_custom_record`].
+/// One record for [`PagefindIndex::add_custom_records`]: the arguments of
+/// [`PagefindIndex::add_custom_record`].
 #[derive(Debug, Clone, Default)]
 pub struct CustomRecord {
     pub url: String,
@@ -61,6 +61,27 @@ pub struct CustomRecord {
     pub meta: BTreeMap<String, String>,
     pub filters: BTreeMap<String, Vec<String>>,
     pub sort: BTreeMap<String, String>,
+}
+
+impl CustomRecord {
+    /// The record as a page to fossick, in `force_language` if one is set.
+    fn into_fossicker(self, force_language: Option<String>) -> Fossicker {
+        let data = DomParserResult {
+            digest: self.content,
+            filters: self.filters,
+            sort: self.sort,
+            meta: self.meta,
+            anchor_content: BTreeMap::new(),
+            anchor_titles: BTreeMap::new(),
+            has_custom_body: false,
+            force_inclusion: true,
+            has_html_element: true,
+            has_old_bundle_reference: false,
+            has_default_ui_reference: false,
+            language: force_language.unwrap_or(self.language),
+        };
+        Fossicker::new_with_data(self.url, data)
+    }
 }
 
 pub struct PagefindIndex {
@@ -153,21 +174,15 @@ impl PagefindIndex {
             .options
             .force_language
             .clone();
-        let data = DomParserResult {
-            digest: content,
+        let record = CustomRecord {
+            url,
+            content,
+            language,
+            meta: meta.unwrap_or_default(),
             filters: filters.unwrap_or_default(),
             sort: sort.unwrap_or_default(),
-            meta: meta.unwrap_or_default(),
-            anchor_content: BTreeMap::new(),
-            anchor_titles: BTreeMap::new(),
-            has_custom_body: false,
-            force_inclusion: true,
-            has_html_element: true,
-            has_old_bundle_reference: false,
-            has_default_ui_reference: false,
-            language: force_language.unwrap_or(language),
         };
-        let file = Fossicker::new_with_data(url, data);
+        let file = record.into_fossicker(force_language);
         let state = Arc::clone(&self.search_index);
         let data = tokio::task::spawn_blocking(move || {
             state.blocking_lock().fossick_one(file)
@@ -182,30 +197,23 @@ impl PagefindIndex {
         })
     }
 
-    /// dossier patch: indexes many custom records at once, in parallel, as
-    /// [`Self::add_custom_record`] would one by one. A record with the URL of an earlier
-    /// one replaces it. Returns how many records were added.
+    /// Index many custom records at once, fossicking them in parallel, as
+    /// [`Self::add_custom_record`] would one by one (and much faster than one call per
+    /// record). A record with the URL of an earlier one replaces it.
+    ///
+    /// # Returns
+    /// The number of records added if successful, otherwise an Error (and none are added).
     pub async fn add_custom_records(&mut self, records: Vec<CustomRecord>) -> Result<usize> {
-        let force_language = self.search_index.lock().await.options.force_language.clone();
+        let force_language = self
+            .search_index
+            .lock()
+            .await
+            .options
+            .force_language
+            .clone();
         let files: Vec<Fossicker> = records
             .into_iter()
-            .map(|record| {
-                let data = DomParserResult {
-                    digest: record.content,
-                    filters: record.filters,
-                    sort: record.sort,
-                    meta: record.meta,
-                    anchor_content: BTreeMap::new(),
-                    anchor_titles: BTreeMap::new(),
-                    has_custom_body: false,
-                    force_inclusion: true,
-                    has_html_element: true,
-                    has_old_bundle_reference: false,
-                    has_default_ui_reference: false,
-                    language: force_language.clone().unwrap_or(record.language),
-                };
-                Fossicker::new_with_data(record.url, data)
-            })
+            .map(|record| record.into_fossicker(force_language.clone()))
             .collect();
         let state = Arc::clone(&self.search_index);
         tokio::task::spawn_blocking(move || state.blocking_lock().fossick_batch(files))
@@ -267,8 +275,12 @@ impl PagefindIndex {
         Ok(state.get_files().await)
     }
 
-    /// dossier patch: as [`Self::get_files`], but the records added so far are moved into
-    /// the index rather than copied, and are gone afterwards (for a one-shot build).
+    /// As [`Self::get_files`], but the records added so far are moved into the index
+    /// rather than copied, and are gone afterwards: for a one-shot build, which then holds
+    /// them once, not twice.
+    ///
+    /// # Returns
+    /// A list of SyntheticFiles containing the path and content of each file.
     pub async fn take_files(&mut self) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
         state.build_indexes_from(true).await?;
@@ -319,5 +331,78 @@ mod tests {
         assert!(filenames
             .iter()
             .any(|f| f.to_string_lossy().ends_with(".pf_index")));
+    }
+
+    /// Some custom records, one URL of them twice.
+    fn records() -> Vec<CustomRecord> {
+        let record = |url: &str, content: &str| CustomRecord {
+            url: url.into(),
+            content: content.into(),
+            language: "en".into(),
+            meta: BTreeMap::from([("title".into(), format!("Title of {url}"))]),
+            filters: BTreeMap::from([("kind".into(), vec!["note".into()])]),
+            sort: BTreeMap::new(),
+        };
+        vec![
+            record("/a/", "Apples and pears, grown in orchards"),
+            record("/b/", "Bananas ripen in the sun"),
+            record("/a/", "Apricots replace the apples"),
+            record("/c/", "Cherries in an orchard"),
+        ]
+    }
+
+    /// The files of an index, sorted by name.
+    async fn files_of(index: &mut PagefindIndex) -> Vec<(PathBuf, Vec<u8>)> {
+        let files = index.get_files().await.expect("Getting files should succeed");
+        let mut files: Vec<_> = files.into_iter().map(|f| (f.filename, f.contents)).collect();
+        files.sort();
+        files
+    }
+
+    #[tokio::test]
+    async fn test_add_custom_records_as_one_by_one() {
+        let mut one_by_one = PagefindIndex::new(None).unwrap();
+        for record in records() {
+            one_by_one
+                .add_custom_record(
+                    record.url,
+                    record.content,
+                    record.language,
+                    Some(record.meta),
+                    Some(record.filters),
+                    Some(record.sort),
+                )
+                .await
+                .expect("Adding a record should succeed");
+        }
+        let mut batched = PagefindIndex::new(None).unwrap();
+        let added = batched.add_custom_records(records()).await;
+        assert_eq!(added.expect("Adding records should succeed"), 4);
+
+        let files = files_of(&mut batched).await;
+        assert_eq!(files, files_of(&mut one_by_one).await);
+        let entry = &files.iter().find(|(name, _)| name.ends_with("pagefind-entry.json")).unwrap().1;
+        let entry = String::from_utf8_lossy(entry);
+        assert!(entry.contains(r#""page_count":3"#), "{entry}");
+    }
+
+    #[tokio::test]
+    async fn test_take_files_as_get_files() {
+        let mut kept = PagefindIndex::new(None).unwrap();
+        kept.add_custom_records(records()).await.unwrap();
+        let mut taken = PagefindIndex::new(None).unwrap();
+        taken.add_custom_records(records()).await.unwrap();
+
+        let taken_files = taken.take_files().await.expect("Taking files should succeed");
+        let mut taken_files: Vec<_> = taken_files
+            .into_iter()
+            .map(|f| (f.filename, f.contents))
+            .collect();
+        taken_files.sort();
+        assert_eq!(taken_files, files_of(&mut kept).await);
+
+        // The records are gone: an index of the next records alone.
+        let mut empty = PagefindIndex::new(None).unwrap();
+        assert_eq!(files_of(&mut taken).await, files_of(&mut empty).await);
     }
 }

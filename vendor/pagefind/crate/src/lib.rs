@@ -34,8 +34,8 @@ const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
-    /// dossier patch: where each URL sits in `fossicked_pages`, so that adding a page
-    /// does not compare its URL with every earlier one (quadratic in the page count).
+    /// Where each URL sits in `fossicked_pages`, so that adding a page does not
+    /// compare its URL with every page added before it.
     page_positions: HashMap<String, usize>,
     built_indexes: Vec<PagefindIndexes>,
 }
@@ -119,7 +119,7 @@ impl SearchState {
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
-    /// dossier patch: adds a fossicked page, replacing the one with the same URL.
+    /// Adds a fossicked page, replacing the page with the same URL if there is one.
     fn insert_fossicked(&mut self, page: FossickedData) {
         match self.page_positions.entry(page.url.clone()) {
             hashbrown::hash_map::Entry::Occupied(at) => self.fossicked_pages[*at.get()] = page,
@@ -130,8 +130,8 @@ impl SearchState {
         }
     }
 
-    /// dossier patch: fossicks many files in parallel (rayon), replacing pages with the
-    /// same URL; fails on the first file that cannot be fossicked, adding none.
+    /// Fossicks many files in parallel (rayon), each replacing the page with the same URL.
+    /// Fails on the first file that cannot be fossicked, adding none of them.
     pub fn fossick_batch(&mut self, files: Vec<Fossicker>) -> Result<usize> {
         let options = &self.options;
         let results: Vec<FossickedData> = files
@@ -157,8 +157,8 @@ impl SearchState {
         self.build_indexes_from(false).await
     }
 
-    /// dossier patch: builds the indexes from the fossicked pages, moving them out of the
-    /// state if `take` (a one-shot build then holds them once, not twice).
+    /// Builds the indexes from the fossicked pages, moving the pages out of the state if
+    /// `take` (a one-shot build then holds them once, not twice).
     pub async fn build_indexes_from(&mut self, take: bool) -> Result<()> {
         let log = &self.options.logger;
 
@@ -201,14 +201,24 @@ impl SearchState {
         };
         let pages_with_data: Vec<FossickedData> = if take {
             self.page_positions.clear();
-            std::mem::take(&mut self.fossicked_pages).into_iter().filter(has_data).collect()
+            std::mem::take(&mut self.fossicked_pages)
+                .into_iter()
+                .filter(has_data)
+                .collect()
         } else {
-            self.fossicked_pages.iter().filter(|d| has_data(d)).cloned().collect()
+            self.fossicked_pages
+                .iter()
+                .filter(|d| has_data(d))
+                .cloned()
+                .collect()
         };
 
         let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
         for page in pages_with_data {
-            language_map.entry(page.language.clone()).or_default().push(page);
+            language_map
+                .entry(page.language.clone())
+                .or_default()
+                .push(page);
         }
 
         log.info(format!(

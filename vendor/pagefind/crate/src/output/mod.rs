@@ -3,7 +3,6 @@ use std::time::Duration;
 
 use crate::index::PagefindIndexes;
 use crate::{SearchOptions, PAGEFIND_VERSION};
-// dossier patch: gzip by `flate2::Compress` (see `gzip`), no `GzEncoder`.
 use flate2::Compression;
 use futures::future::join_all;
 use rayon::prelude::*;
@@ -65,7 +64,7 @@ const HIGHLIGHT_JS: &[u8] = include_bytes!(concat!(
     env!("CARGO_PKG_VERSION"),
     ".js"
 ));
-// dossier patch: minified by build.rs when the crate is compiled, not on every build.
+// Minified by build.rs when the crate is compiled.
 const PAGEFIND_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pagefind.js"));
 const PAGEFIND_WORKER_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pagefind-worker.js"));
 
@@ -292,7 +291,7 @@ impl PagefindIndexes {
         let mut files = vec![write(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
             vec![&self.meta_index.1],
-            Compress::GZ,
+            Compress::GZ(Level::Default),
             immutable_write_behaviour,
         )];
 
@@ -320,68 +319,58 @@ impl PagefindIndexes {
             }
         }
 
-        // dossier patch: in memory, the index files are compressed in parallel (rayon)
-        // instead of one after another on the async task; the fragments at a faster level
-        // (see `Level`).
+        let mut chunks: Vec<(PathBuf, &[u8], Level)> = Vec::new();
+        chunks.extend(self.fragments.iter().map(|(hash, fragment)| {
+            let filename = outdir.join(format!("fragment/{}.pf_fragment", hash));
+            (filename, fragment.as_bytes(), Level::Fragments)
+        }));
+        chunks.extend(self.word_indexes.iter().map(|(hash, index)| {
+            let filename = outdir.join(format!("index/{}.pf_index", hash));
+            (filename, index.as_slice(), Level::Default)
+        }));
+        chunks.extend(self.filter_indexes.iter().map(|(hash, index)| {
+            let filename = outdir.join(format!("filter/{}.pf_filter", hash));
+            (filename, index.as_slice(), Level::Default)
+        }));
+
         if synthetic {
-            let mut jobs: Vec<(PathBuf, &[u8], Level)> = Vec::new();
-            jobs.extend(self.fragments.iter().map(|(hash, fragment)| {
-                (outdir.join(format!("fragment/{}.pf_fragment", hash)), fragment.as_bytes(), Level::Fragments)
-            }));
-            jobs.extend(self.word_indexes.iter().map(|(hash, index)| {
-                (outdir.join(format!("index/{}.pf_index", hash)), index.as_slice(), Level::Default)
-            }));
-            jobs.extend(self.filter_indexes.iter().map(|(hash, index)| {
-                (outdir.join(format!("filter/{}.pf_filter", hash)), index.as_slice(), Level::Default)
-            }));
-            let mut output_files: Vec<SyntheticFile> = join_all(files).await.into_iter().flatten().collect();
-            output_files.par_extend(jobs.into_par_iter().map(|(filename, content, level)| SyntheticFile {
-                filename,
-                contents: gzip_at(level, &[content]),
+            // In memory, the chunks are compressed in parallel (rayon), not one after
+            // another on this task.
+            let mut output_files: Vec<SyntheticFile> =
+                join_all(files).await.into_iter().flatten().collect();
+            output_files.par_extend(chunks.into_par_iter().map(|(filename, content, level)| {
+                let contents = gzip(level, &[content]);
+                SyntheticFile { filename, contents }
             }));
             return Some(output_files);
         }
 
-        files.extend(self.fragments.iter().map(|(hash, fragment)| {
-            write(
-                outdir.join(format!("fragment/{}.pf_fragment", hash)),
-                vec![fragment.as_bytes()],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
+        files.extend(chunks.into_iter().map(|(filename, content, level)| {
+            write(filename, vec![content], Compress::GZ(level), immutable_write_behaviour)
         }));
-
-        files.extend(self.word_indexes.iter().map(|(hash, index)| {
-            write(
-                outdir.join(format!("index/{}.pf_index", hash)),
-                vec![index],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
-
-        files.extend(self.filter_indexes.iter().map(|(hash, index)| {
-            write(
-                outdir.join(format!("filter/{}.pf_filter", hash)),
-                vec![index],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
-
-        let output_files = join_all(files).await;
-        if synthetic {
-            Some(output_files.into_iter().flatten().collect())
-        } else {
-            None
-        }
+        join_all(files).await;
+        None
     }
 }
 
 #[derive(Copy, Clone)]
 enum Compress {
-    GZ,
+    GZ(Level),
     None,
+}
+
+/// How hard [`gzip`] compresses.
+#[derive(Copy, Clone)]
+enum Level {
+    /// flate2's default (6), for the index and filter chunks and the metadata: several
+    /// times faster than `best`, and the 10,000-page index grows by 0.2 % (1,906,616
+    /// bytes against 1,902,655).
+    Default,
+    /// Level 3, for fragments: their 10,000 fragments took 316 ms of CPU at the default
+    /// level and 191 ms at 3 (3.23 MB instead of 3.08). The fastest level (79 ms, 4.2 MB)
+    /// is too big for the browser: a page of results loads ten fragments, and a two-word
+    /// query went from 289 to 305 KB transferred.
+    Fragments,
 }
 
 #[derive(Copy, Clone)]
@@ -424,21 +413,19 @@ async fn write(
     };
 
     match compression {
-        Compress::GZ => {
-            {
-                let contents = gzip(&content_chunks);
-                if let Some(mut file) = file {
-                    file.write_all(&contents).await.unwrap();
-                    // `write_all` resolving only means the bytes are in tokio's
-                    // buffer; the blocking-pool write to disk may still be in
-                    // flight. Flush before the file drops, or a service-mode
-                    // consumer can receive the WriteFiles acknowledgement and
-                    // close the process while a file is half written, shipping
-                    // a truncated asset.
-                    file.flush().await.unwrap();
-                } else {
-                    return Some(SyntheticFile { filename, contents });
-                }
+        Compress::GZ(level) => {
+            let contents = gzip(level, &content_chunks);
+            if let Some(mut file) = file {
+                file.write_all(&contents).await.unwrap();
+                // `write_all` resolving only means the bytes are in tokio's
+                // buffer; the blocking-pool write to disk may still be in
+                // flight. Flush before the file drops, or a service-mode
+                // consumer can receive the WriteFiles acknowledgement and
+                // close the process while a file is half written, shipping
+                // a truncated asset.
+                file.flush().await.unwrap();
+            } else {
+                return Some(SyntheticFile { filename, contents });
             }
             None
         }
@@ -459,27 +446,10 @@ async fn write(
     }
 }
 
-/// dossier patch: how hard [`gzip_at`] compresses.
-#[derive(Clone, Copy)]
-enum Level {
-    /// flate2's default (6), for the index and filter chunks.
-    Default,
-    /// Level 3, for fragments: compressing the 10,000 fragments of a 10,000-page dossier
-    /// took 316 ms of CPU at the default level, against 191 ms at 3 (3.23 MB on disk
-    /// instead of 3.08). The fastest level (79 ms, 4.2 MB) is too big in the browser: a
-    /// page of results loads ten fragments, long articles among them, and a two-word query
-    /// went from 289 to 305 KB transferred.
-    Fragments,
-}
-
-fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
-    gzip_at(Level::Default, content_chunks)
-}
-
-/// The gzipped chunks, each after Pagefind's `pagefind_dcd` marker (dossier patch: one
-/// function for the async and the parallel paths, with one deflate state per thread and
-/// level, reset between files: setting one up was a third of the time of a small file).
-fn gzip_at(level: Level, content_chunks: &[&[u8]]) -> Vec<u8> {
+/// The gzipped chunks, each after Pagefind's `pagefind_dcd` marker: the bytes `GzEncoder`
+/// makes, with one deflate state per thread and level, reset between files (setting one up
+/// was a third of the time of compressing a small fragment).
+fn gzip(level: Level, content_chunks: &[&[u8]]) -> Vec<u8> {
     use flate2::{Compress, Crc, FlushCompress, Status};
     thread_local! {
         static DEFAULT: std::cell::RefCell<Compress> =
@@ -512,7 +482,8 @@ fn gzip_at(level: Level, content_chunks: &[&[u8]]) -> Vec<u8> {
         }
         loop {
             out.reserve(1024);
-            if deflate.compress_vec(&[], &mut out, FlushCompress::Finish).unwrap() == Status::StreamEnd {
+            let status = deflate.compress_vec(&[], &mut out, FlushCompress::Finish).unwrap();
+            if status == Status::StreamEnd {
                 break;
             }
         }
@@ -520,4 +491,53 @@ fn gzip_at(level: Level, content_chunks: &[&[u8]]) -> Vec<u8> {
     out.extend_from_slice(&crc.sum().to_le_bytes());
     out.extend_from_slice(&crc.amount().to_le_bytes());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    /// What `GzEncoder` makes of the chunks, each after the marker.
+    fn gz_encoder(level: u32, content_chunks: &[&[u8]]) -> Vec<u8> {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::new(level));
+        for chunk in content_chunks {
+            gz.write_all(b"pagefind_dcd").unwrap();
+            gz.write_all(chunk).unwrap();
+        }
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn scripts_are_minified_as_at_run_time() {
+        let vendored = |name: &str| {
+            let path = format!("{}/vendor/{name}.{PAGEFIND_VERSION}.js", env!("CARGO_MANIFEST_DIR"));
+            String::from_utf8(std::fs::read(path).unwrap()).unwrap()
+        };
+        let js_version = format!("const pagefind_version = \"{PAGEFIND_VERSION}\";");
+        let web = vendored("pagefind_web");
+        for (built, rest) in [
+            (PAGEFIND_JS, "pagefind_public_search_api"),
+            (PAGEFIND_WORKER_JS, "pagefind_worker"),
+        ] {
+            let mut script = vec![];
+            let source = format!("{js_version}\n{web}\n{}", vendored(rest));
+            minifier::js::minify(&source).unwrap().write(&mut script).unwrap();
+            assert_eq!(built, script.as_slice(), "{rest}");
+        }
+    }
+
+    #[test]
+    fn gzip_makes_the_bytes_of_gz_encoder() {
+        let long: Vec<u8> = (0..200_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        let cases: [&[&[u8]]; 4] = [&[], &[b""], &[b"{\"url\":\"/a/\"}"], &[b"one", &long, b"two"]];
+        for chunks in cases {
+            // Twice, so that the second reuses the thread's deflate state.
+            for _ in 0..2 {
+                assert_eq!(gzip(Level::Default, chunks), gz_encoder(6, chunks));
+                assert_eq!(gzip(Level::Fragments, chunks), gz_encoder(3, chunks));
+            }
+        }
+    }
 }

@@ -727,10 +727,11 @@ fn normalize_content(content: &str) -> String {
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml
-/// dossier patch: one stemmer per language for the whole process, so that
-/// `splitting::stem_word` can cache stems by stemmer.
+/// One stemmer per language for the whole process, so that `splitting::stem_word` can
+/// cache stems by stemmer.
 fn get_stemmer(lang: &str) -> Option<&'static Stemmer> {
-    static STEMMERS: std::sync::LazyLock<Vec<(&'static str, Stemmer)>> = std::sync::LazyLock::new(|| {
+    static STEMMERS: std::sync::LazyLock<Vec<(&str, Stemmer)>> =
+        std::sync::LazyLock::new(|| {
         vec![
             ("ar", Stemmer::create(Algorithm::Arabic)),
             ("hy", Stemmer::create(Algorithm::Armenian)),
