@@ -257,7 +257,7 @@ fn served(session: &Session) -> Files {
     let mut files = session.site.files.clone();
     let search = session.search_files().expect("the search index").expect("a search index");
     files.extend(search.site.files.iter().map(|(path, bytes)| (path.clone(), bytes.clone())));
-    files
+    files.into_iter().collect()
 }
 
 fn first_difference(incremental: &Files, full: &Files) -> Option<String> {

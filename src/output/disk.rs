@@ -192,9 +192,9 @@ impl Staged {
     /// called once `site` is written), removes leftovers of older builds and swaps the spare
     /// folder in; returns the path of every file written, sorted.
     pub fn finish(self, site: &Site, late: impl FnOnce() -> Result<Site, String>) -> Result<Vec<String>, OutputError> {
-        site.files.par_iter().for_each(|(rel, bytes)| self.put(rel, bytes));
+        site.par_files().for_each(|(rel, bytes)| self.put(rel, bytes));
         let late = late().map_err(OutputError::Incomplete)?;
-        late.files.par_iter().for_each(|(rel, bytes)| self.put(rel, bytes));
+        late.par_files().for_each(|(rel, bytes)| self.put(rel, bytes));
         let Progress { mut written, error, .. } = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
         if let Some(error) = error {
             return Err(error);

@@ -4,7 +4,9 @@
 //! `output`, served by `serve`). Kept apart from the pipeline (`build`) so
 //! that the phases it runs can use these types without importing it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use imbl::OrdMap;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -13,9 +15,13 @@ use crate::model::{Content, Page, PageId};
 use crate::render::markdown::Rendered;
 
 /// Every file of the built site, by path relative to the output folder.
+///
+/// The map is persistent (`imbl`): a copy shares its entries with the original, so `serve`
+/// starts each rebuild's site from the one it serves for the cost of a pointer, and only
+/// the files an edit changes are new.
 #[derive(Clone, Debug, Default)]
 pub struct Site {
-    pub files: BTreeMap<String, Arc<[u8]>>,
+    pub files: OrdMap<String, Arc<[u8]>>,
     /// Pages already sent to a [`Sink`] (a build to disk): their paths, not their bytes.
     pub written: BTreeSet<String>,
 }
@@ -23,6 +29,12 @@ pub struct Site {
 impl Site {
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         self.files.insert(path.into(), Arc::from(bytes.into()));
+    }
+
+    /// Every file held here, for work on several threads.
+    pub fn par_files(&self) -> impl rayon::iter::ParallelIterator<Item = (&String, &Arc<[u8]>)> {
+        use rayon::iter::IntoParallelIterator;
+        self.files.iter().collect::<Vec<_>>().into_par_iter()
     }
 
     /// The path of every file, whether held here or already written, sorted.
