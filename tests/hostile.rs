@@ -518,3 +518,11 @@ fn edited_from_circles_are_reported_once() {
         &["content/articles/first.md:5:", "goes round in a circle: first → second → first", "check: 1 error(s)"],
     );
 }
+
+#[test]
+fn new_version_of_a_pipe_is_refused_at_once() {
+    let tiny = Tiny::new();
+    mkfifo(&tiny.path("content/articles/piped.md"));
+    let out = run_bounded(tiny.command(&["new", "version", "piped"]), Duration::from_secs(60));
+    assert_fails(&out, 2, &["content/articles/piped.md", "named pipe (FIFO), not a regular file"]);
+}

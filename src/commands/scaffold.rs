@@ -194,7 +194,7 @@ pub fn create(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Diagnostic> 
 pub fn new_version(root: &Path, article: &str) -> Result<PathBuf, Diagnostic> {
     let articles = root.join("content/articles");
     let from = articles.join(format!("{article}.md"));
-    let text = fs::read_to_string(&from).map_err(|e| {
+    let text = crate::load::confine::read_text(root, &from).map_err(|e| {
         Diagnostic::error(&from, format!("cannot read the article: {e}"))
             .usage()
             .help("name an existing file of content/articles/ without `.md`, e.g. `dossier new version my-story`")
