@@ -181,3 +181,22 @@ fn after_an_edit_storm_every_served_file_equals_a_fresh_build() {
         settles_on_a_fresh_build(&server, &project, &gone);
     }
 }
+
+#[test]
+fn an_annotation_added_and_a_theme_stylesheet_edit_leave_nothing_stale() {
+    let project = Project::fixture("basic");
+    project.write("themes/default/static/style.css", include_str!("../themes/default/static/style.css"));
+    let server = serve(&project);
+    let none = BTreeSet::new();
+    // The search index holds the new annotation as a build's does (its files byte for byte).
+    let report = project.read("content/articles/report.md");
+    let annotation =
+        "annotations:\n  - id: added\n    quote: \"Another army\"\n    kind: context\n    note: \"Added.\"\n";
+    project.write("content/articles/report.md", &report.replacen("annotations:\n", annotation, 1));
+    settles_on_a_fresh_build(&server, &project, &none);
+    // 404.html inlines the theme's stylesheet.
+    let css = project.read("themes/default/static/style.css");
+    project.write("themes/default/static/style.css", &format!("{css}\n.edited {{ color: red; }}\n"));
+    settles_on_a_fresh_build(&server, &project, &none);
+    assert!(String::from_utf8_lossy(&get(server.port, "/404.html").1).contains("edited"));
+}
