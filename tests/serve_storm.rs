@@ -109,12 +109,23 @@ fn save_by_rename(project: &Project, rel: &str, text: &str) {
 
 /// One storm: `steps` random edits of the article, a source, the theme stylesheet, and
 /// pages created, renamed and removed, as fast as the disk takes them.
-fn storm(project: &Project, originals: &[String; 3], dice: &mut Dice, steps: usize) {
-    let [report, outlet, css] = originals;
+fn storm(project: &Project, originals: &[String; 4], dice: &mut Dice, steps: usize) {
+    let [report, outlet, css, config] = originals;
     let annotation =
         "annotations:\n  - id: storm\n    quote: \"Another army\"\n    kind: context\n    note: \"Storm.\"\n";
     for step in 0..steps {
-        match dice.roll(9) {
+        match dice.roll(13) {
+            9 => project.write(&format!("content/static/storm-{}.txt", dice.roll(3)), &format!("static {step}\n")),
+            10 => _ = std::fs::remove_file(project.path(&format!("content/static/storm-{}.txt", dice.roll(3)))),
+            11 => {
+                save_by_rename(project, "dossier.yaml", &config.replace("Fixture dossier", &format!("Dossier {step}")))
+            }
+            12 => project.write(
+                "templates/404.html",
+                &format!(
+                    "{{% extends \"base.html\" %}}{{% block content %}}<p>Lost {step}</p>{{% endblock content %}}"
+                ),
+            ),
             0 => project.write("content/articles/report.md", &report.replace("marched.", &format!("marched {step}."))),
             1 => save_by_rename(
                 project,
@@ -170,9 +181,11 @@ fn after_an_edit_storm_every_served_file_equals_a_fresh_build() {
     let project = Project::fixture("basic");
     project.write("themes/default/static/style.css", include_str!("../themes/default/static/style.css"));
     let server = serve(&project);
-    let gone: BTreeSet<String> = (0..4).map(|n| format!("sources/storm-{n}/index.html")).collect();
-    let originals = ["content/articles/report.md", "content/sources/outlet.md", "themes/default/static/style.css"]
-        .map(|rel| project.read(rel));
+    let mut gone: BTreeSet<String> = (0..4).map(|n| format!("sources/storm-{n}/index.html")).collect();
+    gone.extend((0..3).map(|n| format!("storm-{n}.txt")));
+    let originals =
+        ["content/articles/report.md", "content/sources/outlet.md", "themes/default/static/style.css", "dossier.yaml"]
+            .map(|rel| project.read(rel));
     let mut dice = Dice(0x2718_2818_2845_9045);
     for round in 0..8 {
         let started = Instant::now();
