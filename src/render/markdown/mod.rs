@@ -171,8 +171,8 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
         let (message, help) = failure.describe(&annotation.quote);
         let label = annotation.id.clone().unwrap_or_else(|| format!("#{}", index + 1));
         let front = &options.raw[..options.raw.len() - options.body.len()];
-        let location = quote_offset(front, annotation.id.as_deref(), &annotation.quote)
-            .map(|offset| crate::diagnostics::Location::at_offset(options.raw, offset, 1));
+        let head: String = annotation.quote.chars().take(16).collect();
+        let location = front.find(&head).map(|offset| crate::diagnostics::Location::at_offset(options.raw, offset, 1));
         diagnostics
             .push(Diagnostic::error(options.file, format!("annotation `{label}`: {message}")).at(location).help(help));
     }
@@ -182,23 +182,6 @@ pub fn render(options: &RenderOptions, diagnostics: &Diagnostics) -> Rendered {
     links.dedup();
     rendered.links = links;
     rendered
-}
-
-/// Where in the front matter `front` the quote of the annotation with `id` is written: its
-/// start, searched for after the annotation's `id:` (so among 10,000 similar quotes the
-/// message points at the right one), else anywhere.
-fn quote_offset(front: &str, id: Option<&str>, quote: &str) -> Option<usize> {
-    let head: String = quote.chars().take(16).collect();
-    let after_id = id.and_then(|id| {
-        front.match_indices(id).map(|(at, _)| at).find(|&at| {
-            let (before, after) = (front[..at].trim_end_matches([' ', '"', '\'']), &front[at + id.len()..]);
-            before.ends_with("id:") && !after.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '_')
-        })
-    });
-    match after_id {
-        Some(from) => front[from..].find(&head).map(|at| from + at).or_else(|| front.find(&head)),
-        None => front.find(&head),
-    }
 }
 
 impl RenderOptions<'_> {
