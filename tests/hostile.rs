@@ -526,3 +526,12 @@ fn new_version_of_a_pipe_is_refused_at_once() {
     let out = run_bounded(tiny.command(&["new", "version", "piped"]), Duration::from_secs(60));
     assert_fails(&out, 2, &["content/articles/piped.md", "named pipe (FIFO), not a regular file"]);
 }
+
+#[test]
+fn a_socket_in_static_is_refused_without_being_opened() {
+    let tiny = Tiny::new();
+    fs::create_dir_all(tiny.path("content/static")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(tiny.path("content/static/app.sock")).unwrap();
+    let out = run_bounded(tiny.command(&["build"]), Duration::from_secs(60));
+    assert_fails(&out, 1, &["content/static/app.sock", "it is a socket, not a regular file"]);
+}

@@ -17,8 +17,14 @@ use std::path::{Path, PathBuf};
 /// not a regular file (a FIFO, socket or device would block or never end).
 pub fn read(root: &Path, path: &Path) -> io::Result<Vec<u8>> {
     let real = inside(root, path)?;
-    // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer;
-    // the file type is then checked on the open file itself, so nothing can swap it in between.
+    // Anything but a regular file is refused before it is opened: opening a FIFO waits for a
+    // writer, a socket cannot be opened, and opening a device may act on it (a tape rewinds).
+    let kind = std::fs::symlink_metadata(&real)?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::other(format!("it is {}, not a regular file", describe(kind))));
+    }
+    // O_NONBLOCK: should a FIFO be swapped in meanwhile, opening it returns at once instead of
+    // waiting for a writer; the type is checked again on the open file itself.
     let mut file = OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW).open(&real)?;
     let kind = file.metadata()?.file_type();
     if !kind.is_file() {
@@ -101,6 +107,10 @@ mod tests {
         assert_eq!(read(&root, &root.join("alias.md")).unwrap(), b"ok");
         assert!(read(&root, &root.join("leak.md")).unwrap_err().to_string().contains("outside the project"));
         assert!(read(&root, &root.join("pipe.md")).unwrap_err().to_string().contains("named pipe"));
+        let socket = std::os::unix::net::UnixListener::bind(root.join("socket.md")).unwrap();
+        assert!(read(&root, &root.join("socket.md")).unwrap_err().to_string().contains("a socket, not a regular file"));
+        drop(socket);
+        assert!(read(&root, std::path::Path::new("/dev/null")).is_err(), "outside, and a device");
         std::os::unix::fs::symlink(dir.path(), root.join("out")).unwrap();
         assert!(folder_inside(&root, &root.join("out/new/deeper")).is_err());
         assert!(folder_inside(&root, &root.join("content/new")).is_ok());
