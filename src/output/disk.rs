@@ -210,9 +210,19 @@ impl Staged {
             Ok(_) => regular_files(&spare).map_err(io_at(&spare))?,
             Err(_) => HashSet::new(),
         };
+        let made = leftovers.is_empty() && spare.symlink_metadata().is_err();
         fs::create_dir_all(&spare).map_err(io_at(&spare))?;
-        fs::write(spare.join(MARKER), "This folder is written by `dossier build`; it is replaced on every build.\n")
-            .map_err(io_at(&spare))?;
+        let marked = fs::write(
+            spare.join(MARKER),
+            "This folder is written by `dossier build`; it is replaced on every build.\n",
+        );
+        if let Err(error) = marked {
+            // (A spare folder without its marker would be refused by the next build.)
+            if made {
+                let _ = fs::remove_dir_all(&spare);
+            }
+            return Err(OutputError::Io { path: spare, error });
+        }
         let previous = ours(&out).then(|| out.clone());
         let state = Mutex::new(Progress { folders: HashSet::from([spare.clone()]), ..Progress::default() });
         Ok(Staged { out, spare, previous, leftovers, state, done: false, failed: false, _lock: lock })
