@@ -608,3 +608,16 @@ fn script_in_titles_stays_text_in_html_attributes_feeds_sitemap_and_json_ld() {
     let annotations = project.read("public/annotations.jsonld");
     serde_json::from_str::<serde_json::Value>(&annotations).expect("valid JSON-LD");
 }
+
+#[test]
+fn a_duplicate_id_is_reported_once_without_unknown_source_errors_for_the_page_left_out() {
+    let project = Project::fixture("basic");
+    // `maria-lopez` is a source that the article, a figure and another source refer to.
+    project.write("content/articles/maria-lopez.md", "---\ntitle: \"Same id\"\n---\nText.\n");
+    let out = project.run(&["build"]);
+    let stderr = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("duplicate id `maria-lopez`"), "{stderr}");
+    assert!(!stderr.contains("unknown"), "no cascade of unknown references: {stderr}");
+    assert!(stderr.contains("build failed with 1 error(s)"), "{stderr}");
+}

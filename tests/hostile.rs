@@ -358,7 +358,7 @@ fn annotations_cannot_blow_the_output_up() {
         &article("  - quote: \"e\"\n    occurrence: all\n    kind: context\n    note: \"x\"\n"),
     );
     let out = run_bounded(tiny.command(&["build"]), Duration::from_secs(120));
-    assert_fails(&out, 1, &["content/articles/report.md", "at most 2000 pieces", "prefix:"]);
+    assert_fails(&out, 1, &["content/articles/report.md", "pieces covering", "prefix:"]);
     // Many annotations each covering most of the text, overlapping.
     let whole: String = long_text.trim_end().chars().take(20_000).collect();
     let many: String =
@@ -517,4 +517,21 @@ fn edited_from_circles_are_reported_once() {
         1,
         &["content/articles/first.md:5:", "goes round in a circle: first → second → first", "check: 1 error(s)"],
     );
+}
+
+#[test]
+fn new_version_of_a_pipe_is_refused_at_once() {
+    let tiny = Tiny::new();
+    mkfifo(&tiny.path("content/articles/piped.md"));
+    let out = run_bounded(tiny.command(&["new", "version", "piped"]), Duration::from_secs(60));
+    assert_fails(&out, 2, &["content/articles/piped.md", "named pipe (FIFO), not a regular file"]);
+}
+
+#[test]
+fn a_socket_in_static_is_refused_without_being_opened() {
+    let tiny = Tiny::new();
+    fs::create_dir_all(tiny.path("content/static")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(tiny.path("content/static/app.sock")).unwrap();
+    let out = run_bounded(tiny.command(&["build"]), Duration::from_secs(60));
+    assert_fails(&out, 1, &["content/static/app.sock", "it is a socket, not a regular file"]);
 }

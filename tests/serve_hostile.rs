@@ -164,3 +164,17 @@ fn a_fifo_appearing_in_content_does_not_block_rebuilds() {
     project.write("content/articles/report.md", &report.replace("Another army marched.", "Another army piped up."));
     eventually("edits after the pipe are served", || request(server.port, "/articles/report/").2.contains("piped up."));
 }
+
+#[test]
+fn a_fifo_left_in_static_fails_the_full_rebuild_at_once_and_its_removal_recovers() {
+    let project = Project::fixture("basic");
+    let server = serve_plain(&project);
+    let status = Command::new("mkfifo").arg(project.path("content/static/pipe.txt")).status().unwrap();
+    assert!(status.success());
+    // A new page needs a full rebuild, which meets the pipe: it must say so, not wait for a writer.
+    project.write("content/sources/newcomer.md", "---\ntitle: Newcomer\nkind: person\n---\nNew.\n");
+    eventually("the pipe is reported", || server.log.lock().unwrap().contains("named pipe (FIFO)"));
+    assert_eq!(request(server.port, "/articles/report/").0, 200, "the last good site is still served");
+    std::fs::remove_file(project.path("content/static/pipe.txt")).unwrap();
+    eventually("the new page is served once the pipe is gone", || request(server.port, "/sources/newcomer/").0 == 200);
+}

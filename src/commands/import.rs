@@ -115,7 +115,8 @@ pub fn annotations(
     }
     // `page.path` is relative to the project, as diagnostics show it.
     let path = root.join(&page.path);
-    let raw = std::fs::read_to_string(&path).map_err(|e| Diagnostic::error(&page.path, format!("cannot read: {e}")))?;
+    let raw = crate::load::confine::read_text(root, &path)
+        .map_err(|e| Diagnostic::error(&page.path, format!("cannot read: {e}")))?;
     let updated = insert_annotations(&raw, &anchored)
         .ok_or_else(|| Diagnostic::error(&page.path, "cannot find the front matter between `---` lines"))?;
     verify(&page.path, &updated, page.meta.annotations.len() + anchored.len(), &map)?;

@@ -219,7 +219,7 @@ fn story_and_version(id: &str) -> (&str, &str) {
 pub fn new_version(root: &Path, article: &str) -> Result<PathBuf, Diagnostic> {
     let articles = root.join("content/articles");
     let from = articles.join(format!("{article}.md"));
-    let text = fs::read_to_string(&from).map_err(|e| {
+    let text = crate::load::confine::read_text(root, &from).map_err(|e| {
         Diagnostic::error(&from, format!("cannot read the article: {e}"))
             .usage()
             .help("name an existing file of content/articles/ without `.md`, e.g. `dossier new version my-story`")

@@ -10,16 +10,19 @@
 
 use std::fs::OpenOptions;
 use std::io::{self, Read};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// Reads the file at `path`, refusing links that lead out of `root` and anything that is
 /// not a regular file (a FIFO, socket or device would block or never end).
 pub fn read(root: &Path, path: &Path) -> io::Result<Vec<u8>> {
     let real = inside(root, path)?;
-    // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer;
-    // the file type is then checked on the open file itself, so nothing can swap it in between.
-    let mut file = OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW).open(&real)?;
+    // Anything but a regular file is refused before it is opened: opening a FIFO waits for a
+    // writer, a socket cannot be opened, and opening a device may act on it (a tape rewinds).
+    let kind = std::fs::symlink_metadata(&real)?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::other(format!("it is {}, not a regular file", describe(kind))));
+    }
+    let mut file = open_regular(&real)?;
     let kind = file.metadata()?.file_type();
     if !kind.is_file() {
         return Err(io::Error::other(format!("it is {}, not a regular file", describe(kind))));
@@ -67,7 +70,26 @@ pub fn folder_inside(root: &Path, dir: &Path) -> io::Result<PathBuf> {
     Ok(real)
 }
 
+/// Opens a file found to be regular for reading.
+#[cfg(unix)]
+fn open_regular(real: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: should a FIFO be swapped in meanwhile, opening it returns at once instead of
+    // waiting for a writer; O_NOFOLLOW: nor is a link swapped in followed. The type is checked
+    // again on the open file itself.
+    OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW).open(real)
+}
+
+/// Elsewhere (Windows) there are no FIFOs to block on: a plain open, the type checked again
+/// on the open file.
+#[cfg(not(unix))]
+fn open_regular(real: &Path) -> io::Result<std::fs::File> {
+    OpenOptions::new().read(true).open(real)
+}
+
+#[cfg(unix)]
 fn describe(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
     if kind.is_fifo() {
         "a named pipe (FIFO)"
     } else if kind.is_socket() {
@@ -81,7 +103,12 @@ fn describe(kind: std::fs::FileType) -> &'static str {
     }
 }
 
-#[cfg(test)]
+#[cfg(not(unix))]
+fn describe(kind: std::fs::FileType) -> &'static str {
+    if kind.is_dir() { "a folder" } else { "not a regular file" }
+}
+
+#[cfg(all(test, unix))]
 mod tests {
     use super::{folder_inside, read};
 
@@ -101,6 +128,10 @@ mod tests {
         assert_eq!(read(&root, &root.join("alias.md")).unwrap(), b"ok");
         assert!(read(&root, &root.join("leak.md")).unwrap_err().to_string().contains("outside the project"));
         assert!(read(&root, &root.join("pipe.md")).unwrap_err().to_string().contains("named pipe"));
+        let socket = std::os::unix::net::UnixListener::bind(root.join("socket.md")).unwrap();
+        assert!(read(&root, &root.join("socket.md")).unwrap_err().to_string().contains("a socket, not a regular file"));
+        drop(socket);
+        assert!(read(&root, std::path::Path::new("/dev/null")).is_err(), "outside, and a device");
         std::os::unix::fs::symlink(dir.path(), root.join("out")).unwrap();
         assert!(folder_inside(&root, &root.join("out/new/deeper")).is_err());
         assert!(folder_inside(&root, &root.join("content/new")).is_ok());

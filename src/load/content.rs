@@ -207,6 +207,8 @@ pub fn load(config: &Config, diagnostics: &Diagnostics) -> Content {
                 Diagnostic::error(&shown, format!("duplicate id `{stem}`: also used by `{}`", first.display()))
                     .help("ids are the file names' last part and must be unique across articles, sources and figures; rename one file"),
             );
+            // References to the page left out are not reported again as unknown: one cause, one error.
+            content.unloaded.push(stem);
             continue;
         }
         seen.insert(stem.clone(), shown.clone());

@@ -43,12 +43,25 @@ impl std::fmt::Display for OutputError {
                 write!(f, "refusing to write to `{path}`: {why}\n  = help: {help}")
             }
             OutputError::Io { path, error } => {
-                write!(f, "cannot write `{}`: {error}", crate::diagnostics::visible(&path.to_string_lossy()))
+                write!(f, "cannot write `{}`: {error}", crate::diagnostics::visible(&path.to_string_lossy()))?;
+                match error.kind() {
+                    io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => write!(
+                        f,
+                        "\n  = note: the disk (or your quota) is full; the previous output was left as it was, and what this build wrote was removed\n  = help: free some space, or choose an `--output` on another disk, and build again"
+                    ),
+                    io::ErrorKind::ResourceBusy => write!(f, "\n  = note: {BUSY_NOTE}\n  = help: {BUSY_HELP}"),
+                    _ => Ok(()),
+                }
             }
             OutputError::Incomplete(why) => write!(f, "{why}; the output was left as it was"),
         }
     }
 }
+
+/// Why an output folder that is a mount point (or otherwise busy) cannot be replaced.
+const BUSY_NOTE: &str = "the output folder is a mount point (or another program holds it): a build is written beside it and swapped in with one rename, which a mount point cannot take";
+const BUSY_HELP: &str =
+    "mount the folder above it instead, or build into a folder inside it (e.g. `--output public/site`) and serve that";
 
 fn io_at(path: &Path) -> impl Fn(io::Error) -> OutputError + '_ {
     move |error| OutputError::Io { path: path.to_path_buf(), error }
@@ -115,6 +128,9 @@ pub fn check_target(root: &Path, output: &Path, force: bool) -> Result<(), Outpu
         if !out.is_dir() {
             return refuse("it is a file, not a folder", help);
         }
+        if is_mount_point(&out) {
+            return refuse(BUSY_NOTE, BUSY_HELP);
+        }
         let empty = fs::read_dir(&out).map_err(io_at(&out))?.next().is_none();
         if !empty && !out.join(MARKER).exists() && !force {
             return refuse(
@@ -124,6 +140,22 @@ pub fn check_target(root: &Path, output: &Path, force: bool) -> Result<(), Outpu
         }
     }
     Ok(())
+}
+
+/// Is `dir` the root of a file system mounted there (its device differs from its parent's)?
+#[cfg(unix)]
+fn is_mount_point(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (dir.symlink_metadata(), dir.parent().map(fs::symlink_metadata)) {
+        (Ok(meta), Some(Ok(parent))) => meta.is_dir() && meta.dev() != parent.dev(),
+        _ => false,
+    }
+}
+
+/// Elsewhere (Windows) a folder is not a mount point in that sense.
+#[cfg(not(unix))]
+fn is_mount_point(_: &Path) -> bool {
+    false
 }
 
 /// A build being written: pages are written into the spare folder as they are
@@ -144,6 +176,11 @@ pub struct Staged {
     /// Regular files the spare folder held before this build (leftovers are removed at the end).
     leftovers: HashSet<String>,
     state: Mutex<Progress>,
+    /// Set once the spare folder is swapped in; dropped before that (a failed build), the
+    /// spare folder is removed if writing failed, so a full disk is not left fuller.
+    done: bool,
+    /// Writing failed (any file of the site, or the swap).
+    failed: bool,
     _lock: fs::File,
 }
 
@@ -180,26 +217,56 @@ impl Staged {
             Ok(_) => regular_files(&spare).map_err(io_at(&spare))?,
             Err(_) => HashSet::new(),
         };
+        let made = leftovers.is_empty() && spare.symlink_metadata().is_err();
         fs::create_dir_all(&spare).map_err(io_at(&spare))?;
-        fs::write(spare.join(MARKER), "This folder is written by `dossier build`; it is replaced on every build.\n")
-            .map_err(io_at(&spare))?;
+        let marked = fs::write(
+            spare.join(MARKER),
+            "This folder is written by `dossier build`; it is replaced on every build.\n",
+        );
+        if let Err(error) = marked {
+            // (A spare folder without its marker would be refused by the next build.)
+            if made {
+                let _ = fs::remove_dir_all(&spare);
+            }
+            return Err(OutputError::Io { path: spare, error });
+        }
         let previous = ours(&out).then(|| out.clone());
         let state = Mutex::new(Progress { folders: HashSet::from([spare.clone()]), ..Progress::default() });
-        Ok(Staged { out, spare, previous, leftovers, state, _lock: lock })
+        Ok(Staged { out, spare, previous, leftovers, state, done: false, failed: false, _lock: lock })
     }
 
     /// Writes the rest of the site, then what `late` makes meanwhile (the search index: it is
     /// called once `site` is written), removes leftovers of older builds and swaps the spare
     /// folder in; returns the path of every file written, sorted.
-    pub fn finish(self, site: &Site, late: impl FnOnce() -> Result<Site, String>) -> Result<Vec<String>, OutputError> {
+    pub fn finish(
+        mut self,
+        site: &Site,
+        late: impl FnOnce() -> Result<Site, String>,
+    ) -> Result<Vec<String>, OutputError> {
         site.par_files().for_each(|(rel, bytes)| self.put(rel, bytes));
         let late = late().map_err(OutputError::Incomplete)?;
         late.par_files().for_each(|(rel, bytes)| self.put(rel, bytes));
-        let Progress { mut written, error, .. } = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
-        if let Some(error) = error {
+        let state = self.state.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let Some(error) = state.error.take() {
+            self.failed = true;
             return Err(error);
         }
+        let mut written = std::mem::take(&mut state.written);
         written.sort_unstable();
+        match self.swap_in(written) {
+            Ok(written) => {
+                self.done = true;
+                Ok(written)
+            }
+            Err(error) => {
+                self.failed = true;
+                Err(error)
+            }
+        }
+    }
+
+    /// Removes leftovers of older builds from the spare folder and swaps it in.
+    fn swap_in(&self, written: Vec<String>) -> Result<Vec<String>, OutputError> {
         let keep: HashSet<&str> = written.iter().map(String::as_str).collect();
         for stale in self.leftovers.iter().filter(|f| !keep.contains(f.as_str()) && *f != MARKER) {
             let path = self.spare.join(stale);
@@ -277,7 +344,20 @@ impl Staged {
         {
             return Ok(());
         }
+        simulated_full_disk().map_err(|error| OutputError::Io { path: path.clone(), error })?;
         fs::write(&path, bytes).map_err(|error| OutputError::Io { path, error })
+    }
+}
+
+impl Drop for Staged {
+    /// A build that failed while writing (a full disk, say) leaves no half-written spare
+    /// folder to fill the disk again next time; one that failed for other reasons (an error
+    /// in the content) keeps it, to be reused. The output itself is never touched here.
+    fn drop(&mut self) {
+        let failed_writing = self.failed || self.state.get_mut().unwrap_or_else(|p| p.into_inner()).error.is_some();
+        if !self.done && failed_writing && self.spare.join(MARKER).symlink_metadata().is_ok_and(|m| m.is_file()) {
+            let _ = fs::remove_dir_all(&self.spare);
+        }
     }
 }
 
@@ -299,6 +379,26 @@ impl Sink for Staged {
     fn written(&self) -> std::collections::BTreeSet<String> {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).written.iter().cloned().collect()
     }
+}
+
+/// Tests only (debug builds): with `DOSSIER_TEST_FULL_DISK_AFTER=N` in the environment, every
+/// file write after the first N fails as on a full disk, so that a build failing at any point
+/// can be tried without filling a real disk.
+fn simulated_full_disk() -> io::Result<()> {
+    #[cfg(debug_assertions)]
+    {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static WRITES: AtomicUsize = AtomicUsize::new(0);
+        let limit = std::env::var("DOSSIER_TEST_FULL_DISK_AFTER").ok().and_then(|n| n.parse::<usize>().ok());
+        if limit.is_some_and(|limit| WRITES.fetch_add(1, Ordering::SeqCst) >= limit) {
+            // The error the system gives (on Unix, its message too).
+            #[cfg(unix)]
+            return Err(io::Error::from_raw_os_error(libc::ENOSPC));
+            #[cfg(not(unix))]
+            return Err(io::Error::from(io::ErrorKind::StorageFull));
+        }
+    }
+    Ok(())
 }
 
 /// Holds an exclusive lock on the output's parent folder (`flock`), so two builds into the same

@@ -4,7 +4,7 @@
 //! XML is written with explicit escaping; JSON with serde_json (and made
 //! safe for `<script>` where it is embedded in HTML).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -132,6 +132,8 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
         })
         .collect();
     for (article, published) in index.content.articles.iter().zip(published) {
+        let published: HashMap<&str, &published::Selection> =
+            published.iter().rev().map(|s| (s.anchor.as_str(), s)).collect();
         let facts = rendered.of(article);
         if facts.annotations.is_empty() {
             continue;
@@ -153,7 +155,7 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
             for cite in &annotation.cites {
                 body.push(json!({ "type": "SpecificResource", "source": config.absolute_url(&PageId::Source(cite.clone()).url_path()), "purpose": "linking" }));
             }
-            let selector = match published.iter().find(|s| s.anchor == placed.anchor) {
+            let selector = match published.get(placed.anchor.as_str()) {
                 Some(s) => json!([
                     { "type": "CssSelector", "value": published::SCOPE, "refinedBy":
                         { "type": "TextQuoteSelector", "exact": s.exact, "prefix": s.prefix, "suffix": s.suffix } },

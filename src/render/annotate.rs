@@ -46,19 +46,32 @@ pub enum AnchorError {
         limit_pieces: usize,
         limit_chars: usize,
     },
+    /// One of its highlights would lie under more than [`Limits::depth`] others.
+    TooDeep {
+        /// Characters `start..end` of the text where they pile up, shown.
+        at: String,
+        depth: usize,
+    },
 }
 
 /// Bounds on what the annotations of one article may place. Every highlight is written into
 /// the page and into `annotations.jsonld` with its text, so overlapping annotations and
-/// `occurrence: all` on a short quote could turn a 19 KB article into a 78 MB page.
+/// `occurrence: all` on a short quote could turn a 19 KB article into a 78 MB page. Each bound
+/// grows with the article, so any number of annotations that do not pile up is accepted
+/// (10,000 on a long transcript), and the page stays within a fixed multiple of the article.
 pub struct Limits {
-    /// Highlights (matches) in one article.
+    /// Highlights (matches) in one article: at least `pieces`, else one per
+    /// `chars_per_piece` characters of its text.
     pub pieces: usize,
+    pub chars_per_piece: usize,
     /// Highlighted characters summed over all highlights, as a multiple of the article's text.
     pub chars_per_text_char: usize,
+    /// Highlights over any one character: each one more wraps the text in another `<mark>`,
+    /// and one that ends inside another closes and reopens the marks above it.
+    pub depth: usize,
 }
 
-pub const LIMITS: Limits = Limits { pieces: 2_000, chars_per_text_char: 8 };
+pub const LIMITS: Limits = Limits { pieces: 2_000, chars_per_piece: 8, chars_per_text_char: 8, depth: 16 };
 
 /// Unanchored quotes of one article that get a search for the nearest text (each search reads
 /// the whole article); the rest are reported without, so 10,000 broken quotes report quickly.
@@ -94,6 +107,13 @@ impl AnchorError {
                     "quote \"{quote}\" would bring the article's highlights to {pieces} pieces covering {chars} characters (at most {limit_pieces} pieces and {limit_chars} characters)"
                 ),
                 "every highlight is copied into the page and into annotations.jsonld; narrow `occurrence: all` with `prefix:`/`suffix:` or `occurrence: N`, or quote fewer words".into(),
+            ),
+            AnchorError::TooDeep { at, depth } => (
+                format!(
+                    "quote \"{quote}\" would lie under {depth} other highlights at {at} (at most {} may overlap)",
+                    LIMITS.depth
+                ),
+                "so many notes on the same words cannot be shown apart; merge them into one annotation, or quote fewer words".into(),
             ),
             AnchorError::NoSuchOccurrence { wanted, found } => (
                 format!("`occurrence: {wanted}` but quote \"{quote}\" occurs {found} time(s)"),
@@ -131,6 +151,7 @@ pub fn anchor(text: &TextMap, annotations: &[Annotation]) -> (Vec<Anchor>, Vec<(
     let mut errors = Vec::new();
     let mut searches = NEAREST_SEARCHES;
     let limit_chars = LIMITS.chars_per_text_char * text.char_len().max(1000);
+    let limit_pieces = LIMITS.pieces.max(text.char_len() / LIMITS.chars_per_piece);
     let (mut pieces, mut chars) = (0usize, 0usize);
     for (index, (annotation, quote)) in annotations.iter().zip(&quotes).enumerate() {
         if quote.is_empty() {
@@ -141,9 +162,8 @@ pub fn anchor(text: &TextMap, annotations: &[Annotation]) -> (Vec<Anchor>, Vec<(
         match select(text, annotation, quote, starts, &mut searches) {
             Ok(chosen) => {
                 let more = chosen.len() * quote.chars().count();
-                if pieces + chosen.len() > LIMITS.pieces || chars + more > limit_chars {
+                if pieces + chosen.len() > limit_pieces || chars + more > limit_chars {
                     let (pieces, chars) = (pieces + chosen.len(), chars + more);
-                    let limit_pieces = LIMITS.pieces;
                     errors.push((index, AnchorError::TooMuch { pieces, chars, limit_pieces, limit_chars }));
                     continue;
                 }
@@ -159,7 +179,35 @@ pub fn anchor(text: &TextMap, annotations: &[Annotation]) -> (Vec<Anchor>, Vec<(
         }
     }
     anchors.sort_by_key(|a| (a.start, std::cmp::Reverse(a.end), a.annotation));
+    let piled = piled_up(text, &anchors);
+    if !piled.is_empty() {
+        anchors.retain(|a| !piled.contains_key(&a.annotation));
+        errors.extend(piled);
+        errors.sort_by_key(|(index, _)| *index);
+    }
     (anchors, errors)
+}
+
+/// The annotations that have a highlight under more than [`Limits::depth`] others, with
+/// where: one sweep over the anchors (sorted by start) with a heap of the open ones' ends.
+fn piled_up(text: &TextMap, anchors: &[Anchor]) -> HashMap<usize, AnchorError> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut open: BinaryHeap<Reverse<usize>> = BinaryHeap::new();
+    let mut piled = HashMap::new();
+    for a in anchors {
+        while open.peek().is_some_and(|Reverse(end)| *end <= a.start) {
+            open.pop();
+        }
+        if open.len() >= LIMITS.depth {
+            let end = a.end.min(a.start + 40);
+            let at = format!("\"{}\"", text.slice(a.start, end));
+            piled.entry(a.annotation).or_insert(AnchorError::TooDeep { at, depth: open.len() });
+            continue;
+        }
+        open.push(Reverse(a.end));
+    }
+    piled
 }
 
 /// Narrows the byte offsets where `quote` occurs to the ones the annotation means.
@@ -358,5 +406,27 @@ mod tests {
         // sorted by start, longer first, so an enclosing mark opens before the one it contains
         assert_eq!(spans, vec![(0, 0, 4), (1, 9, 22), (0, 9, 13)]);
         assert!(matches!(anchor(&text, &[note("")]).1[0].1, AnchorError::EmptyQuote));
+    }
+
+    #[test]
+    fn ten_thousand_separate_annotations_are_all_placed() {
+        let sentences: Vec<String> = (0..10_000).map(|i| format!("statement {i} was made. ")).collect();
+        let text = text_of(&[&sentences.iter().map(String::as_str).collect::<Vec<_>>()]);
+        let notes: Vec<Annotation> = (0..10_000).map(|i| note(&format!("statement {i} was"))).collect();
+        let (anchors, errors) = anchor(&text, &notes);
+        assert!(errors.is_empty(), "{:?}", &errors[..errors.len().min(3)]);
+        assert_eq!(anchors.len(), 10_000);
+    }
+
+    #[test]
+    fn highlights_piled_on_the_same_words_are_refused_past_the_depth_bound() {
+        let text = text_of(&[&["the same words, over and over"]]);
+        let notes: Vec<Annotation> = (0..20).map(|_| note("same words")).collect();
+        let (anchors, errors) = anchor(&text, &notes);
+        assert_eq!(anchors.len(), super::LIMITS.depth, "the first ones are placed");
+        assert_eq!(errors.len(), 20 - super::LIMITS.depth);
+        let (message, help) = errors[0].1.describe("same words");
+        assert!(message.contains("would lie under 16 other highlights at \"same words\""), "{message}");
+        assert!(help.contains("merge them into one annotation"), "{help}");
     }
 }

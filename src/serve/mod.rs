@@ -9,6 +9,17 @@
 //! one step, and only then tells open tabs to reload. A broken edit keeps the
 //! last good site and shows the error in the terminal and in the browser.
 //!
+//! The loop is a small state machine with one queue. Its states are the
+//! [`Rebuilder`]'s session: `Some` (serving a good build, edits are applied to
+//! it) or `None` (the last rebuild failed: the next change rebuilds
+//! everything). Its queue is the watcher's channel: events that arrive while
+//! a rebuild runs wait there and are gathered into the next batch, never
+//! dropped, and a batch is handed over only once the files written to are
+//! closed ([`watch`]), so a rebuild never reads a half-written file. A
+//! rebuild that read a file mid-storm is followed by the batch that saw it
+//! change again, so the site always settles on what is on disk
+//! (`tests/serve_storm.rs` compares every served file with a fresh build).
+//!
 //! The search index follows on a thread of its own (see `build::Indexer`): its
 //! files are a layer of the live site of their own, swapped in when ready (the
 //! newest index wins), so an edit never waits for it. Rebuilds render in a

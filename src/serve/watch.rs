@@ -26,8 +26,13 @@ const SETTLE: Duration = Duration::from_millis(1);
 /// How long to wait for more events while a written file is still open (or when the
 /// watcher cannot tell: polling, attribute changes).
 const QUIET: Duration = Duration::from_millis(10);
-/// A batch is handed over after this long even if events keep coming.
+/// A batch is handed over after this long even if events keep coming (they go to the next
+/// batch: nothing is dropped, the rebuild loop reads them once this one is done).
 const LONGEST: Duration = Duration::from_millis(200);
+/// How long a batch waits at most for files still open for writing to be closed, so that a
+/// rebuild never reads a file half written (a program that keeps one open longer is not
+/// waited for).
+const OPEN_LONGEST: Duration = Duration::from_secs(1);
 
 /// One batch of changes.
 #[derive(Debug, Default)]
@@ -98,16 +103,21 @@ impl Watcher {
         // Files written to and not yet closed.
         let mut open: HashSet<PathBuf> = HashSet::new();
         let mut started: Option<Instant> = None;
+        // Only inotify says when a file is closed; polling cannot wait for it.
+        let closes_seen = matches!(self.backend, Backend::Native(_));
+        let still_writing =
+            |open: &HashSet<PathBuf>, at: Instant| closes_seen && !open.is_empty() && at.elapsed() < OPEN_LONGEST;
         loop {
             let wait = match started {
                 None => deadline.saturating_duration_since(Instant::now()),
-                Some(at) if at.elapsed() >= LONGEST => break,
+                Some(at) if at.elapsed() >= LONGEST && !still_writing(&open, at) => break,
                 Some(_) if open.is_empty() => SETTLE,
                 Some(_) => QUIET,
             };
             let event = match self.events.recv_timeout(wait) {
                 Ok(Ok(event)) => event,
                 Ok(Err(_)) => continue,
+                Err(RecvTimeoutError::Timeout) if started.is_some_and(|at| still_writing(&open, at)) => continue,
                 Err(RecvTimeoutError::Timeout) if started.is_some() => break,
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
             };
@@ -130,9 +140,10 @@ impl Watcher {
             return false;
         }
         match event.kind {
+            // A file closed after writing is a complete save: it is in the batch even when its
+            // last write fell in the batch before (the content filter drops it if unchanged).
             EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
                 relevant.iter().for_each(|p| _ = open.remove(*p));
-                return !batch.paths.is_empty();
             }
             EventKind::Access(_) => return false,
             EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) | EventKind::Create(CreateKind::File) => {
