@@ -13,6 +13,8 @@
 //! `spec_suite` tests; the dialect and its intended differences are in
 //! `docs/markdown.md`.
 
+mod element_ids;
+mod table;
 mod writer;
 
 use std::collections::{HashMap, HashSet};

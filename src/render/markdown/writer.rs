@@ -19,8 +19,10 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
+use super::element_ids::ElementIds;
+use super::table::Table;
 use super::{
     CitationUse, Collected, Entry, FigureUse, Item, Mention, MentionSpot, PlacedAnnotation, RenderOptions, Rendered,
     Shown, annotation_id, note_carriers, number_figures, placed_annotations, sentence_at,
@@ -126,11 +128,9 @@ struct Writer<'w, 'a> {
     linked_sources: HashSet<String>,
     flagged_pseudonyms: HashSet<String>,
     mention_counts: HashMap<String, usize>,
-    heading_ids: HashSet<String>,
-    heading_counters: HashMap<String, usize>,
-    table_alignments: Vec<Alignment>,
-    table_cell: usize,
-    in_table_head: bool,
+    /// Heading and note ids: one id space.
+    ids: ElementIds,
+    table: Table,
 }
 
 pub(super) fn write(
@@ -196,11 +196,8 @@ pub(super) fn write(
         linked_sources: HashSet::new(),
         flagged_pseudonyms: HashSet::new(),
         mention_counts: HashMap::new(),
-        heading_ids: HashSet::new(),
-        heading_counters: HashMap::new(),
-        table_alignments: Vec::new(),
-        table_cell: 0,
-        in_table_head: false,
+        ids: ElementIds::default(),
+        table: Table::default(),
     };
     writer.write_range(0, entries.len());
     writer.flush_block_notes();
@@ -393,7 +390,7 @@ impl Writer<'_, '_> {
             Tag::Paragraph => self.out.push_str("<p>"),
             Tag::Heading { level, id, .. } => {
                 let id = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| self.heading_text(i));
-                let id = self.unique_heading_id(&id);
+                let id = self.ids.heading(&id);
                 self.in_heading = true;
                 let _ = write!(self.out, "<{level} id=\"{}\">", escape(&id));
             }
@@ -411,26 +408,19 @@ impl Writer<'_, '_> {
             Tag::Item => self.out.push_str("<li>"),
             Tag::FootnoteDefinition(label) => return self.definition(i, label),
             Tag::Table(alignments) => {
-                self.table_alignments = alignments.clone();
+                self.table.start(alignments);
                 self.out.push_str("<div class=\"table-wrap\"><table>\n");
             }
             Tag::TableHead => {
-                self.in_table_head = true;
-                self.table_cell = 0;
+                self.table.row(true);
                 self.out.push_str("<thead><tr>");
             }
             Tag::TableRow => {
-                self.table_cell = 0;
+                self.table.row(false);
                 self.out.push_str("<tr>");
             }
             Tag::TableCell => {
-                let cell = if self.in_table_head { "th" } else { "td" };
-                let align = match self.table_alignments.get(self.table_cell) {
-                    Some(Alignment::Left) => " class=\"align-left\"",
-                    Some(Alignment::Center) => " class=\"align-center\"",
-                    Some(Alignment::Right) => " class=\"align-right\"",
-                    _ => "",
-                };
+                let (cell, align) = self.table.open_cell();
                 let _ = write!(self.out, "<{cell}{align}>");
             }
             Tag::Emphasis => self.open_inline("<em>"),
@@ -481,14 +471,13 @@ impl Writer<'_, '_> {
                 self.flush_block_notes();
             }
             TagEnd::TableHead => {
-                self.in_table_head = false;
+                self.table.end_head();
                 self.out.push_str("</tr></thead><tbody>\n");
             }
             TagEnd::TableRow => self.out.push_str("</tr>\n"),
             TagEnd::TableCell => {
-                let cell = if self.in_table_head { "th" } else { "td" };
+                let cell = self.table.close_cell();
                 let _ = write!(self.out, "</{cell}>");
-                self.table_cell += 1;
             }
             TagEnd::Emphasis => self.close_inline("</em>"),
             TagEnd::Strong => self.close_inline("</strong>"),
@@ -543,21 +532,6 @@ impl Writer<'_, '_> {
         }
         let slug = slugify(&text);
         if slug.is_empty() { "section".into() } else { slug }
-    }
-
-    /// `id`, or `id-2`, `id-3`… if taken; the next number to try is kept per id,
-    /// so thousands of equal headings stay linear.
-    fn unique_heading_id(&mut self, id: &str) -> String {
-        let n = self.heading_counters.entry(id.to_string()).or_insert(1);
-        let mut candidate = id.to_string();
-        if *n > 1 {
-            candidate = format!("{id}-{n}");
-        }
-        while !self.heading_ids.insert(candidate.clone()) {
-            *n += 1;
-            candidate = format!("{id}-{n}");
-        }
-        candidate
     }
 
     fn code_block(&mut self, i: usize, kind: &CodeBlockKind) -> usize {
@@ -755,18 +729,13 @@ impl Writer<'_, '_> {
         let mut key = base.clone();
         let mut k = 1;
         // Unique among notes and among the page's heading ids (one id space).
-        let taken = |w: &Self, key: &str| {
-            w.note_keys.contains(key)
-                || w.heading_ids.contains(&format!("fn-{key}"))
-                || w.heading_ids.contains(&format!("sn-{key}"))
-        };
+        let taken = |w: &Self, key: &str| w.note_keys.contains(key) || !w.ids.note_free(key);
         while taken(self, &key) {
             k += 1;
             key = format!("{base}-{k}");
         }
         self.note_keys.insert(key.clone());
-        self.heading_ids.insert(format!("fn-{key}"));
-        self.heading_ids.insert(format!("sn-{key}"));
+        self.ids.take_note(&key);
         self.note_ids.insert(label.to_string(), (number, key.clone()));
         (number, key)
     }
