@@ -14,6 +14,7 @@
 //! `docs/markdown.md`.
 
 mod element_ids;
+mod numbering;
 mod table;
 mod writer;
 

@@ -22,10 +22,11 @@ use std::fmt::Write as _;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
 use super::element_ids::ElementIds;
+use super::numbering::Numbering;
 use super::table::Table;
 use super::{
-    CitationUse, Collected, Entry, FigureUse, Item, Mention, MentionSpot, PlacedAnnotation, RenderOptions, Rendered,
-    Shown, annotation_id, note_carriers, number_figures, placed_annotations, sentence_at,
+    CitationUse, Collected, Entry, Item, Mention, MentionSpot, PlacedAnnotation, RenderOptions, Rendered, Shown,
+    annotation_id, note_carriers, number_figures, placed_annotations, sentence_at,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::config::Autolink;
@@ -113,10 +114,8 @@ struct Writer<'w, 'a> {
     inline_note: bool,
     pending_notes: Vec<usize>,
     mark_opened: Vec<bool>,
-    figure_numbers: HashMap<String, usize>,
-    embedded: HashSet<String>,
-    embedded_done: HashSet<String>,
-    cite_numbers: HashMap<String, usize>,
+    /// Figure and citation numbers.
+    numbering: Numbering,
     notes: NotePlan,
     /// Label → (number, element key) of every note given a number so far.
     note_ids: HashMap<String, (usize, String)>,
@@ -184,10 +183,7 @@ pub(super) fn write(
         sidenote_depth: 0,
         inline_note: false,
         pending_notes: Vec::new(),
-        figure_numbers,
-        embedded,
-        embedded_done: HashSet::new(),
-        cite_numbers: HashMap::new(),
+        numbering: Numbering::new(figure_numbers, embedded),
         notes: plan_notes(entries),
         note_ids: HashMap::new(),
         note_keys: HashSet::new(),
@@ -208,16 +204,8 @@ pub(super) fn write(
     facts.block_starts = collected.block_starts.clone();
     facts.block_starts.dedup();
     facts.annotations = writer.placed;
-    let mut figures: Vec<FigureUse> = writer
-        .figure_numbers
-        .iter()
-        .map(|(slug, &number)| FigureUse { figure: slug.clone(), number, embedded: writer.embedded.contains(slug) })
-        .collect();
-    figures.sort_by_key(|f| f.number);
-    facts.figures = figures;
-    let mut bibliography: Vec<(usize, String)> = writer.cite_numbers.into_iter().map(|(s, n)| (n, s)).collect();
-    bibliography.sort();
-    facts.bibliography = bibliography.into_iter().map(|(_, s)| s).collect();
+    facts.figures = writer.numbering.figure_uses();
+    facts.bibliography = writer.numbering.bibliography();
     facts
 }
 
@@ -612,9 +600,9 @@ impl Writer<'_, '_> {
     /// `@fig-id`: "Figure 2", linking to the figure; `@fig-id:value`: its value
     /// ("about 2,000,000 euros"), linking to it too, with its number and title as a tooltip.
     fn figure_ref(&mut self, i: usize, slug: &str, value: bool) {
-        let number = self.figure_numbers.get(slug).copied().unwrap_or(0);
+        let number = self.numbering.figure(slug).unwrap_or(0);
         let href =
-            if self.embedded.contains(slug) { format!("#fig-{slug}") } else { self.options.index.figure_url(slug) };
+            if self.numbering.is_embedded(slug) { format!("#fig-{slug}") } else { self.options.index.figure_url(slug) };
         let figure = self.options.index.figure(slug);
         let shown = match figure.filter(|_| value).and_then(|f| f.meta.value.map(|v| (f, v))) {
             Some((figure, v)) => {
@@ -641,7 +629,7 @@ impl Writer<'_, '_> {
     }
 
     fn embed_figure(&mut self, i: usize, slug: &str) {
-        if !self.embedded_done.insert(slug.to_string()) {
+        if !self.numbering.embed_once(slug) {
             self.options.error(
                 self.diagnostics,
                 &self.entries[i].range,
@@ -653,7 +641,7 @@ impl Writer<'_, '_> {
         let Some(fig) = self.options.index.figure(slug) else {
             return;
         };
-        let number = self.figure_numbers.get(slug).copied();
+        let number = self.numbering.figure(slug);
         let html = figure::embed(self.options.index, fig, number, true);
         self.out.push_str(&html);
         self.out.push('\n');
@@ -663,8 +651,7 @@ impl Writer<'_, '_> {
     fn citation(&mut self, slugs: &[String], position: Option<usize>) -> String {
         let mut html = String::from("<sup class=\"citation\">");
         for (k, slug) in slugs.iter().enumerate() {
-            let next = self.cite_numbers.len() + 1;
-            let number = *self.cite_numbers.entry(slug.clone()).or_insert(next);
+            let number = self.numbering.cite(slug);
             let anchor = format!("cite-{}", self.facts.citations.len() + 1);
             let sentence = position.map(|p| sentence_at(self.collected, p)).unwrap_or_default();
             self.facts.citations.push(CitationUse { source: slug.clone(), number, anchor: anchor.clone(), sentence });
