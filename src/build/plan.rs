@@ -56,14 +56,14 @@ pub fn classify(root: &Path, paths: &[PathBuf], structural: bool) -> ChangeKind 
     for path in paths {
         let r = rel(path);
         let first = r.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-        let is_theme_static = first == "themes" && r.components().nth(2).is_some_and(|c| c.as_os_str() == "static");
+        let is_theme_static = is_theme_static(&r);
         let is_content_static = r.starts_with("content/static");
         if r == Path::new(CONFIG_FILE) || first == "templates" || (first == "themes" && !is_theme_static) {
             return ChangeKind::Full;
         }
         if is_theme_static || is_content_static {
             statics += 1;
-            css &= is_theme_static && r.extension().is_some_and(|e| e == "css");
+            css &= is_theme_static && is_stylesheet(&r);
         } else if first == "content" && r.extension().is_some_and(|e| e == "md") {
             if structural || !path.is_file() || r.ends_with("_index.md") {
                 return ChangeKind::Full;
@@ -320,10 +320,16 @@ fn own_jobs(id: &PageId) -> Vec<JobId> {
 
 /// Is `path` a stylesheet of the theme (`themes/<theme>/static/….css`)?
 pub(super) fn is_theme_stylesheet(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root) else { return false };
-    rel.starts_with("themes")
-        && rel.components().nth(2).is_some_and(|c| c.as_os_str() == "static")
-        && rel.extension().is_some_and(|e| e == "css")
+    path.strip_prefix(root).is_ok_and(|rel| is_theme_static(rel) && is_stylesheet(rel))
+}
+
+/// Is `rel` (relative to the project) a static file of a theme (`themes/<theme>/static/…`)?
+fn is_theme_static(rel: &Path) -> bool {
+    rel.starts_with("themes") && rel.components().nth(2).is_some_and(|c| c.as_os_str() == "static")
+}
+
+fn is_stylesheet(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "css")
 }
 
 /// Which output page shows something of which page: each job's dependencies, and the
@@ -405,6 +411,32 @@ impl Unchanged {
                 self.0.remove(path);
                 true
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{ChangeKind, classify};
+
+    #[test]
+    fn changes_are_classified_by_what_they_need_rebuilt() {
+        let root = Path::new("/p");
+        let p = |s: &str| PathBuf::from(format!("/p/{s}"));
+        let cases = [
+            (vec![p("dossier.yaml")], false, ChangeKind::Full),
+            (vec![p("templates/base.html")], false, ChangeKind::Full),
+            (vec![p("themes/default/templates/article.html")], false, ChangeKind::Full),
+            (vec![p("themes/default/static/style.css")], false, ChangeKind::Static { css: true }),
+            (vec![p("themes/default/static/search.js")], false, ChangeKind::Static { css: false }),
+            (vec![p("content/static/map.svg")], false, ChangeKind::Static { css: false }),
+            // a page that no longer exists (deleted) needs a full rebuild
+            (vec![p("content/articles/gone.md")], false, ChangeKind::Full),
+        ];
+        for (paths, structural, expected) in cases {
+            assert_eq!(classify(root, &paths, structural), expected, "{paths:?}");
         }
     }
 }
