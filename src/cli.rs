@@ -412,8 +412,7 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
         let built = search.join().map_err(|e| format!("the search index could not be built: {e:#}"))?;
         if cli.verbose {
             eprintln!("  {:<16} {:>8.1} ms", "search: wait", started.elapsed().as_secs_f64() * 1e3);
-            eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
-            eprintln!("  {:<16} {:>8.1} ms", "  of it, records", built.adding.as_secs_f64() * 1e3);
+            built.report();
         }
         Ok(crate::output::search::site_files(built.files))
     };

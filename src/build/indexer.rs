@@ -185,8 +185,7 @@ fn work(
             Err(e) => return shared.publish(Err(e)),
         };
         if timings {
-            eprintln!("  {:<16} {:>8.1} ms", "search (thread)", built.took.as_secs_f64() * 1e3);
-            eprintln!("  {:<16} {:>8.1} ms", "  of it, records", built.adding.as_secs_f64() * 1e3);
+            built.report();
         }
         let site = Arc::new(search::site_files(built.files));
         shared.publish(Ok(SearchFiles { batch: last.0, site, took: last.1.elapsed() }));

@@ -7,6 +7,7 @@ pub mod disk;
 pub mod exports;
 pub mod published;
 pub mod search;
+pub mod search_cache;
 pub mod site;
 pub mod templates;
 pub mod urls;

@@ -24,10 +24,13 @@
 use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 
+use std::path::PathBuf;
+
 use pagefind::api::{CustomRecord, PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 
 use crate::model::PageId;
+use crate::output::search_cache::{RecordCache, Reuse};
 use crate::output::site::{RenderedPages, Site};
 use crate::output::views::AnnotationView;
 use crate::resolve::xref::Index;
@@ -52,6 +55,9 @@ pub struct SearchIndex {
     index: PagefindIndex,
     /// Pagefind's language code, to start the index afresh.
     language: String,
+    /// The project folder, whose cache of records a full index reads and writes
+    /// (`None`: no cache).
+    cache: Option<PathBuf>,
 }
 
 /// The annotation record URLs the index holds of each article, to tell when an edit adds
@@ -100,16 +106,34 @@ pub struct Built {
     /// How long the thread worked: adding the records, then making the index files.
     pub took: std::time::Duration,
     pub adding: std::time::Duration,
+    /// How many records of a full index were read back from the cache, and how many indexed.
+    pub reuse: Reuse,
+}
+
+impl Built {
+    /// The thread's timings, for `--verbose`.
+    pub fn report(&self) {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        eprintln!("  {:<16} {:>8.1} ms", "search (thread)", ms(self.took));
+        eprintln!("  {:<16} {:>8.1} ms", "  of it, records", ms(self.adding));
+        if self.reuse.cached > 0 {
+            eprintln!(
+                "  {:<16} {:>8} read back from the cache, {} indexed",
+                "  records", self.reuse.cached, self.reuse.indexed
+            );
+        }
+    }
 }
 
 impl SearchIndex {
-    /// An empty index for a site in `language` (an ISO 639-1 code, maybe with a region).
-    pub fn new(language: &str) -> Result<SearchIndex, SearchError> {
+    /// An empty index for a site in `language` (an ISO 639-1 code, maybe with a region);
+    /// a full index reuses the records cached in the project folder `cache`, if given.
+    pub fn new(language: &str, cache: Option<PathBuf>) -> Result<SearchIndex, SearchError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(failed)?;
         let language = language.split(['-', '_']).next().unwrap_or("en").to_lowercase();
         let options = PagefindServiceConfig::builder().force_language(language.clone()).build();
         let index = PagefindIndex::new(Some(options)).map_err(failed)?;
-        Ok(SearchIndex { runtime, index, language })
+        Ok(SearchIndex { runtime, index, language, cache })
     }
 
     /// Adds `batch` and builds the index files on a thread of its own; the index keeps its
@@ -131,33 +155,60 @@ impl SearchIndex {
 
     fn finish(mut self, batch: Batch, keep: bool) -> Result<Built, SearchError> {
         let started = std::time::Instant::now();
-        let (files, adding) = self.build(batch, keep)?;
-        Ok(Built { index: self, files, took: started.elapsed(), adding })
+        let (files, adding, reuse) = self.build(batch, keep)?;
+        Ok(Built { index: self, files, took: started.elapsed(), adding, reuse })
     }
 
-    fn build(&mut self, batch: Batch, keep: bool) -> Result<(Vec<SyntheticFile>, std::time::Duration), SearchError> {
+    fn build(
+        &mut self,
+        batch: Batch,
+        keep: bool,
+    ) -> Result<(Vec<SyntheticFile>, std::time::Duration, Reuse), SearchError> {
         let Batch { records, language, fresh } = batch;
         let started = std::time::Instant::now();
         if fresh {
             let options = PagefindServiceConfig::builder().force_language(self.language.clone()).build();
             self.index = PagefindIndex::new(Some(options)).map_err(failed)?;
         }
-        self.runtime.block_on(async {
-            let language = &language;
-            let added = records.into_iter().map(|record| CustomRecord {
+        let records: Vec<CustomRecord> = records
+            .into_iter()
+            .map(|record| CustomRecord {
                 url: record.url,
                 content: record.content,
                 language: language.clone(),
                 meta: record.meta,
                 filters: BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]),
                 sort: BTreeMap::new(),
-            });
-            self.index.add_custom_records(added.collect()).await.map_err(failed)?;
+            })
+            .collect();
+        let (runtime, index) = (&self.runtime, &mut self.index);
+        // A full index reads back the records the cache holds instead of indexing them again.
+        let (added, reuse) = match &self.cache {
+            Some(root) if fresh => {
+                let pack =
+                    |records| runtime.block_on(index.index_custom_records(records)).map_err(|e| format!("{e:#}"));
+                let (pages, reuse) = RecordCache::open(root, &language).index(root, &language, records, pack)?;
+                (Added::Packed(pages), reuse)
+            }
+            _ => (Added::Records(records), Reuse::default()),
+        };
+        runtime.block_on(async {
+            match added {
+                Added::Packed(pages) => index.add_indexed_pages(pages).await,
+                Added::Records(records) => index.add_custom_records(records).await,
+            }
+            .map_err(failed)?;
             let adding = started.elapsed();
-            let files = if keep { self.index.get_files().await } else { self.index.take_files().await };
-            Ok((files.map_err(failed)?, adding))
+            let files = if keep { index.get_files().await } else { index.take_files().await };
+            Ok((files.map_err(failed)?, adding, reuse))
         })
     }
+}
+
+/// What goes into the index: records, or pages packed already.
+enum Added {
+    Records(Vec<CustomRecord>),
+    Packed(Vec<pagefind::api::IndexedPage>),
 }
 
 impl NoteRecords {

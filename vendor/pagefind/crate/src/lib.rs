@@ -13,7 +13,7 @@ pub use service::api;
 use wax::walk::Entry;
 use wax::Glob;
 
-use crate::index::build_indexes;
+use crate::index::{build_indexes, IndexedPage};
 
 mod fossick;
 mod fragments;
@@ -33,7 +33,8 @@ const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 struct SearchState {
     options: SearchOptions,
-    fossicked_pages: Vec<FossickedData>,
+    /// The pages added so far, each packed for the index as it was fossicked.
+    fossicked_pages: Vec<IndexedPage>,
     /// Where each URL sits in `fossicked_pages`, so that adding a page does not
     /// compare its URL with every page added before it.
     page_positions: HashMap<String, usize>,
@@ -92,7 +93,7 @@ impl SearchState {
             .into_par_iter()
             .map(|f| f.fossick_sync(&self.options))
             .partition_map(|r| match r {
-                Ok(data) => Either::Left(data),
+                Ok(data) => Either::Left(IndexedPage::pack(data)),
                 Err(e) => Either::Right(e),
             });
 
@@ -120,7 +121,7 @@ impl SearchState {
     }
 
     /// Adds a fossicked page, replacing the page with the same URL if there is one.
-    fn insert_fossicked(&mut self, page: FossickedData) {
+    pub(crate) fn insert_fossicked(&mut self, page: IndexedPage) {
         match self.page_positions.entry(page.url.clone()) {
             hashbrown::hash_map::Entry::Occupied(at) => self.fossicked_pages[*at.get()] = page,
             hashbrown::hash_map::Entry::Vacant(at) => {
@@ -130,14 +131,19 @@ impl SearchState {
         }
     }
 
+    /// Fossicks many files in parallel (rayon) and packs each for the index, adding none.
+    pub fn pack_batch(&self, files: Vec<Fossicker>) -> Result<Vec<IndexedPage>> {
+        let options = &self.options;
+        files
+            .into_par_iter()
+            .map(|f| f.fossick_sync(options).map(IndexedPage::pack))
+            .collect()
+    }
+
     /// Fossicks many files in parallel (rayon), each replacing the page with the same URL.
     /// Fails on the first file that cannot be fossicked, adding none of them.
     pub fn fossick_batch(&mut self, files: Vec<Fossicker>) -> Result<usize> {
-        let options = &self.options;
-        let results: Vec<FossickedData> = files
-            .into_par_iter()
-            .map(|f| f.fossick_sync(options))
-            .collect::<Result<_>>()?;
+        let results = self.pack_batch(files)?;
         let count = results.len();
         for result in results {
             self.insert_fossicked(result);
@@ -148,7 +154,7 @@ impl SearchState {
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
         let result = file.fossick_sync(&self.options);
         if let Ok(result) = result.as_ref() {
-            self.insert_fossicked(result.clone());
+            self.insert_fossicked(IndexedPage::pack(result.clone()));
         }
         result
     }
@@ -176,7 +182,7 @@ impl SearchState {
                 .fossicked_pages
                 .iter()
                 .filter(|p| !p.has_html_element)
-                .map(|p| format!("  * {:?} has no <html> element", p.fragment.data.url))
+                .map(|p| format!("  * {:?} has no <html> element", p.url))
                 .collect::<Vec<_>>();
             if !pages_without_html.is_empty() {
                 log.warn(format!(
@@ -193,13 +199,13 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let has_data = |d: &FossickedData| {
+        let has_data = |d: &IndexedPage| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
-            !d.word_data.is_empty()
+            d.has_words
         };
-        let pages_with_data: Vec<FossickedData> = if take {
+        let pages_with_data: Vec<IndexedPage> = if take {
             self.page_positions.clear();
             std::mem::take(&mut self.fossicked_pages)
                 .into_iter()
@@ -213,7 +219,7 @@ impl SearchState {
                 .collect()
         };
 
-        let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
+        let mut language_map: HashMap<String, Vec<IndexedPage>> = HashMap::new();
         for page in pages_with_data {
             language_map
                 .entry(page.language.clone())
@@ -263,7 +269,7 @@ impl SearchState {
                     unknown_pages
                         .iter()
                         .map(|p| {
-                            format!("  * {:?} has no html lang attribute", p.fragment.data.url)
+                            format!("  * {:?} has no html lang attribute", p.url)
                         })
                         .collect::<Vec<_>>()
                         .join("\n"),

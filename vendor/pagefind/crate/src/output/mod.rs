@@ -319,11 +319,12 @@ impl PagefindIndexes {
             }
         }
 
-        let mut chunks: Vec<(PathBuf, &[u8], Level)> = Vec::new();
-        chunks.extend(self.fragments.iter().map(|(hash, fragment)| {
+        // The fragments were gzipped as their pages were packed.
+        files.extend(self.fragments.iter().map(|(hash, fragment)| {
             let filename = outdir.join(format!("fragment/{}.pf_fragment", hash));
-            (filename, fragment.as_bytes(), Level::Fragments)
+            write(filename, vec![&fragment[..]], Compress::None, immutable_write_behaviour)
         }));
+        let mut chunks: Vec<(PathBuf, &[u8], Level)> = Vec::new();
         chunks.extend(self.word_indexes.iter().map(|(hash, index)| {
             let filename = outdir.join(format!("index/{}.pf_index", hash));
             (filename, index.as_slice(), Level::Default)
@@ -361,7 +362,7 @@ enum Compress {
 
 /// How hard [`gzip`] compresses.
 #[derive(Copy, Clone)]
-enum Level {
+pub(crate) enum Level {
     /// flate2's default (6), for the index and filter chunks and the metadata: several
     /// times faster than `best`, and the 10,000-page index grows by 0.2 % (1,906,616
     /// bytes against 1,902,655).
@@ -449,7 +450,7 @@ async fn write(
 /// The gzipped chunks, each after Pagefind's `pagefind_dcd` marker: the bytes `GzEncoder`
 /// makes, with one deflate state per thread and level, reset between files (setting one up
 /// was a third of the time of compressing a small fragment).
-fn gzip(level: Level, content_chunks: &[&[u8]]) -> Vec<u8> {
+pub(crate) fn gzip(level: Level, content_chunks: &[&[u8]]) -> Vec<u8> {
     use flate2::{Compress, Crc, FlushCompress, Status};
     thread_local! {
         static DEFAULT: std::cell::RefCell<Compress> =
@@ -491,6 +492,16 @@ fn gzip(level: Level, content_chunks: &[&[u8]]) -> Vec<u8> {
     out.extend_from_slice(&crc.sum().to_le_bytes());
     out.extend_from_slice(&crc.amount().to_le_bytes());
     out
+}
+
+/// The content of a file [`gzip`] made, without Pagefind's marker.
+pub(crate) fn gunzip(file: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_end(&mut out)
+        .expect("a file gzip made");
+    out.split_off(b"pagefind_dcd".len().min(out.len()))
 }
 
 #[cfg(test)]

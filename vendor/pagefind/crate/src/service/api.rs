@@ -33,6 +33,7 @@
 //! }
 //! ```
 
+pub use crate::index::IndexedPage;
 pub use crate::output::SyntheticFile;
 use anyhow::{bail, Result};
 use rust_patch::Patch;
@@ -221,6 +222,37 @@ impl PagefindIndex {
             .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
     }
 
+    /// Fossicks custom records and packs them for the index, in parallel, without adding
+    /// them: a program can keep the [`IndexedPage`]s (as bytes, between builds) and add
+    /// them with [`Self::add_indexed_pages`] instead of fossicking the same records again.
+    ///
+    /// # Returns
+    /// The packed pages, in the order of the records, or the first error.
+    pub async fn index_custom_records(&self, records: Vec<CustomRecord>) -> Result<Vec<IndexedPage>> {
+        let state = self.search_index.lock().await;
+        let force_language = state.options.force_language.clone();
+        let files: Vec<Fossicker> = records
+            .into_iter()
+            .map(|record| record.into_fossicker(force_language.clone()))
+            .collect();
+        state.pack_batch(files)
+    }
+
+    /// Adds pages packed by [`Self::index_custom_records`] (now or in an earlier run of
+    /// the same Pagefind), as adding their records would; a page with the URL of an earlier
+    /// one replaces it.
+    ///
+    /// # Returns
+    /// The number of pages added.
+    pub async fn add_indexed_pages(&mut self, pages: Vec<IndexedPage>) -> Result<usize> {
+        let mut state = self.search_index.lock().await;
+        let count = pages.len();
+        for page in pages {
+            state.insert_fossicked(page);
+        }
+        Ok(count)
+    }
+
     /// Index a directory of HTML files from disk.
     ///
     /// # Arguments
@@ -384,6 +416,24 @@ mod tests {
         let entry = &files.iter().find(|(name, _)| name.ends_with("pagefind-entry.json")).unwrap().1;
         let entry = String::from_utf8_lossy(entry);
         assert!(entry.contains(r#""page_count":3"#), "{entry}");
+    }
+
+    #[tokio::test]
+    async fn test_indexed_pages_as_records() {
+        let mut added = PagefindIndex::new(None).unwrap();
+        added.add_custom_records(records()).await.unwrap();
+        let mut packed = PagefindIndex::new(None).unwrap();
+        let pages = packed.index_custom_records(records()).await.unwrap();
+        assert_eq!(pages.len(), 4);
+        // Kept as bytes and read back, as between two builds.
+        let pages: Vec<IndexedPage> = pages
+            .iter()
+            .map(|page| IndexedPage::from_bytes(&page.to_bytes()).unwrap())
+            .collect();
+        assert_eq!(pages[2].url(), "/a/");
+        assert_eq!(packed.add_indexed_pages(pages).await.unwrap(), 4);
+        assert_eq!(files_of(&mut packed).await, files_of(&mut added).await);
+        assert!(IndexedPage::from_bytes(b"not a page").is_err());
     }
 
     #[tokio::test]
