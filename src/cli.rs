@@ -98,6 +98,9 @@ struct BuildArgs {
     /// Replace a non-empty output folder that dossier did not create
     #[arg(long)]
     force: bool,
+    /// Neither read nor write the cache in `.dossier-cache/` (the same site, built from scratch)
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +133,9 @@ struct ServeArgs {
     /// Include pages marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// Neither read nor write the cache in `.dossier-cache/` (the same site, built from scratch)
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -192,6 +198,7 @@ pub fn run(cli: Cli) -> u8 {
             port: args.port,
             open: args.open,
             drafts: args.drafts,
+            no_cache: args.no_cache,
             quiet: printer.quiet,
             verbose: cli.verbose,
         }),
@@ -369,8 +376,8 @@ impl Printer {
     }
 }
 
-fn load_config(cli: &Resolved, site: &SiteArgs, printer: &Printer) -> Result<Config, u8> {
-    let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts, timings: cli.verbose };
+fn load_config(cli: &Resolved, site: &SiteArgs, no_cache: bool, printer: &Printer) -> Result<Config, u8> {
+    let overrides = Overrides { base_url: site.base_url.clone(), drafts: site.drafts, timings: cli.verbose, no_cache };
     Config::load(&cli.root, &overrides).map_err(|d| {
         printer.diagnostic(&d);
         d.class.exit_code()
@@ -379,7 +386,7 @@ fn load_config(cli: &Resolved, site: &SiteArgs, printer: &Printer) -> Result<Con
 
 fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
     let started = Instant::now();
-    let config = match load_config(cli, &args.site, printer) {
+    let config = match load_config(cli, &args.site, args.no_cache, printer) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -442,7 +449,7 @@ fn run_build(cli: &Resolved, args: &BuildArgs, printer: &Printer) -> u8 {
 }
 
 fn run_check(cli: &Resolved, args: &CheckArgs, printer: &Printer) -> u8 {
-    let config = match load_config(cli, &args.site, printer) {
+    let config = match load_config(cli, &args.site, false, printer) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -237,5 +237,6 @@ fn config() -> Config {
         ratings: Default::default(),
         drafts: false,
         timings: false,
+        cache: false,
     }
 }

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use common::Project;
 
-const CACHE: &str = ".dossier-cache/search-records";
+const RECORDS: &str = ".dossier-cache/search-records";
+const INDEX: &str = ".dossier-cache/search-index";
 
 /// Every file of a built site, by path relative to it.
 fn files(site: &Path) -> Vec<(PathBuf, Vec<u8>)> {
@@ -58,13 +59,13 @@ fn cached_count(printed: &str) -> usize {
 fn a_cached_build_equals_a_fresh_one_before_and_after_an_edit() {
     let project = Project::shipped();
     let first = fresh(&project, "a");
-    assert!(project.path(CACHE).is_file(), "the first build writes the cache");
+    assert!(project.path(RECORDS).is_file(), "the first build writes the cache");
     let ignore = project.read(".dossier-cache/.gitignore");
     assert!(ignore.lines().any(|l| l == "*"), "the cache ignores itself for git: {ignore}");
 
     let (again, printed) = build(&project, "b");
     assert!(cached_count(&printed) > 100, "every record is read back:\n{printed}");
-    assert!(printed.contains(" 0 indexed"), "nothing is indexed again:\n{printed}");
+    assert!(printed.contains(" 0 indexed, the index files too"), "nothing is indexed again:\n{printed}");
     assert_same(&again, &first);
 
     // An edit: that article's record is indexed again, the others are read back.
@@ -84,36 +85,49 @@ fn a_cached_build_equals_a_fresh_one_before_and_after_an_edit() {
 fn a_damaged_cache_changes_nothing_but_the_time() {
     let project = Project::fixture("basic");
     let expected = fresh(&project, "expected");
-    let good = std::fs::read(project.path(CACHE)).unwrap();
-    let header = good.iter().position(|&b| b == b'\n').unwrap() + 1;
-    let mut damages: Vec<(&str, Vec<u8>)> = Vec::new();
-    // A byte changed in every entry's bytes (past the header and each entry's 28-byte head).
-    let mut flipped = good.clone();
-    for at in (header + 40..flipped.len()).step_by(97) {
-        flipped[at] ^= 0x5a;
-    }
-    damages.push(("bytes changed", flipped));
-    damages.push(("cut short", good[..good.len() * 2 / 3].to_vec()));
-    damages.push(("cut inside the header", good[..header / 2].to_vec()));
-    let mut lengths = good.clone();
-    lengths[header + 20..header + 24].copy_from_slice(&u32::MAX.to_le_bytes());
-    damages.push(("an entry's length", lengths));
-    let mut other = good.clone();
-    other[..7].copy_from_slice(b"DOSSIER");
-    damages.push(("another header", other));
-    damages.push(("not a cache at all", b"\x00\x01garbage\n".repeat(1000)));
-    damages.push(("empty", Vec::new()));
-    for (what, bytes) in damages {
-        std::fs::write(project.path(CACHE), &bytes).unwrap();
-        let (site, _) = build(&project, "out");
-        assert_same(&site, &expected);
-        assert!(!site.is_empty(), "{what}");
+    for file in [RECORDS, INDEX] {
+        let good = std::fs::read(project.path(file)).unwrap();
+        let kept = [RECORDS, INDEX].map(|f| std::fs::read(project.path(f)).unwrap());
+        for (what, bytes) in damaged(&good) {
+            [RECORDS, INDEX].iter().zip(&kept).for_each(|(f, b)| std::fs::write(project.path(f), b).unwrap());
+            std::fs::write(project.path(file), &bytes).unwrap();
+            if file == RECORDS {
+                // Without the index files, so that the records are read.
+                std::fs::remove_file(project.path(INDEX)).unwrap();
+            }
+            let (site, printed) = build(&project, "out");
+            assert!(!printed.contains("the index files too"), "{file}, {what}: damaged, yet read back:\n{printed}");
+            assert_same(&site, &expected);
+        }
     }
     // A cache folder that is a file, not a folder: the build still works, uncached.
     std::fs::remove_dir_all(project.path(".dossier-cache")).unwrap();
     std::fs::write(project.path(".dossier-cache"), "not a folder").unwrap();
     let (site, _) = build(&project, "out");
     assert_same(&site, &expected);
+}
+
+/// Ways a cache file can be damaged: every entry changed, cut short, and so on.
+fn damaged(good: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let header = good.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let mut damages: Vec<(&str, Vec<u8>)> = Vec::new();
+    // A byte changed in every entry's bytes (past the header and each entry's 28-byte head).
+    let mut flipped = good.to_vec();
+    for at in (header + 40..flipped.len()).step_by(97) {
+        flipped[at] ^= 0x5a;
+    }
+    damages.push(("bytes changed", flipped));
+    damages.push(("cut short", good[..good.len() * 2 / 3].to_vec()));
+    damages.push(("cut inside the header", good[..header / 2].to_vec()));
+    let mut lengths = good.to_vec();
+    lengths[header + 20..header + 24].copy_from_slice(&u32::MAX.to_le_bytes());
+    damages.push(("an entry's length", lengths));
+    let mut other = good.to_vec();
+    other[..7].copy_from_slice(b"DOSSIER");
+    damages.push(("another header", other));
+    damages.push(("not a cache at all", b"\x00\x01garbage\n".repeat(1000)));
+    damages.push(("empty", Vec::new()));
+    damages
 }
 
 #[cfg(unix)]

@@ -247,8 +247,10 @@ impl Project {
 
 type Files = std::collections::BTreeMap<String, std::sync::Arc<[u8]>>;
 
+/// A fresh build to compare with: without the cache, which the session's own full builds use.
 fn full_build(config: &Config) -> Option<Files> {
-    Session::start(config.clone(), &Diagnostics::default()).map(|s| served(&s))
+    let config = Config { cache: false, ..config.clone() };
+    Session::start(config, &Diagnostics::default()).map(|s| served(&s))
 }
 
 /// The site as `serve` serves it once the search index has caught up with every edit:

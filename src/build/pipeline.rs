@@ -106,11 +106,11 @@ pub(crate) fn run(config: Config, mode: Mode, diagnostics: &Diagnostics, progres
         Mode::Check => None,
         _ if !config.search => None,
         Mode::Build(_) => Some(
-            SearchIndex::new(&config.language, Some(config.root.clone()))
+            SearchIndex::new(&config.language, config.cache.then(|| config.root.clone()))
                 .map(|search| search.spawn_once(notes.prepare(&index, &rendered, assembler.all_annotations(), None))),
         ),
         Mode::Serve => Some(
-            SearchIndex::new(&config.language, Some(config.root.clone()))
+            SearchIndex::new(&config.language, config.cache.then(|| config.root.clone()))
                 .map(|search| search.spawn(notes.prepare(&index, &rendered, assembler.all_annotations(), None))),
         ),
     };

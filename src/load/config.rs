@@ -183,6 +183,8 @@ pub struct Overrides {
     pub drafts: bool,
     /// Print each build phase's time (`--verbose`).
     pub timings: bool,
+    /// Neither read nor write `.dossier-cache/` (`--no-cache`).
+    pub no_cache: bool,
 }
 
 /// The resolved settings of one build.
@@ -208,6 +210,8 @@ pub struct Config {
     pub drafts: bool,
     /// Print each build phase's time (`--verbose`).
     pub timings: bool,
+    /// Whether the search index may reuse and keep its records in `.dossier-cache/`.
+    pub cache: bool,
 }
 
 pub const CONFIG_FILE: &str = "dossier.yaml";
@@ -286,6 +290,7 @@ impl Config {
             ratings: raw.ratings,
             drafts: overrides.drafts,
             timings: overrides.timings,
+            cache: !overrides.no_cache,
         })
     }
 

@@ -30,7 +30,7 @@ use pagefind::api::{CustomRecord, PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 
 use crate::model::PageId;
-use crate::output::search_cache::{RecordCache, Reuse};
+use crate::output::search_cache::{self, RecordCache, Reuse};
 use crate::output::site::{RenderedPages, Site};
 use crate::output::views::AnnotationView;
 use crate::resolve::xref::Index;
@@ -116,11 +116,10 @@ impl Built {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
         eprintln!("  {:<16} {:>8.1} ms", "search (thread)", ms(self.took));
         eprintln!("  {:<16} {:>8.1} ms", "  of it, records", ms(self.adding));
-        if self.reuse.cached > 0 {
-            eprintln!(
-                "  {:<16} {:>8} read back from the cache, {} indexed",
-                "  records", self.reuse.cached, self.reuse.indexed
-            );
+        let Reuse { cached, indexed, files } = self.reuse;
+        if cached > 0 {
+            let files = if files { ", the index files too" } else { "" };
+            eprintln!("  {:<16} {cached:>8} read back from the cache, {indexed} indexed{files}", "  records");
         }
     }
 }
@@ -182,33 +181,37 @@ impl SearchIndex {
             })
             .collect();
         let (runtime, index) = (&self.runtime, &mut self.index);
-        // A full index reads back the records the cache holds instead of indexing them again.
-        let (added, reuse) = match &self.cache {
-            Some(root) if fresh => {
-                let pack =
-                    |records| runtime.block_on(index.index_custom_records(records)).map_err(|e| format!("{e:#}"));
-                let (pages, reuse) = RecordCache::open(root, &language).index(root, &language, records, pack)?;
-                (Added::Packed(pages), reuse)
-            }
-            _ => (Added::Records(records), Reuse::default()),
-        };
-        runtime.block_on(async {
-            match added {
-                Added::Packed(pages) => index.add_indexed_pages(pages).await,
-                Added::Records(records) => index.add_custom_records(records).await,
-            }
-            .map_err(failed)?;
+        let Some(root) = self.cache.as_ref().filter(|_| fresh) else {
+            runtime.block_on(index.add_custom_records(records)).map_err(failed)?;
             let adding = started.elapsed();
-            let files = if keep { index.get_files().await } else { index.take_files().await };
-            Ok((files.map_err(failed)?, adding, reuse))
-        })
+            let files = runtime.block_on(files_of(index, keep))?;
+            return Ok((files, adding, Reuse::default()));
+        };
+        // A full index: what the cache holds is read back, not indexed again.
+        let keys = search_cache::keys(&records);
+        let mut kept = search_cache::index_files(root, &language, &keys);
+        if !keep && let Some(files) = kept.take() {
+            // The records of the last full index again: its files. A build is done.
+            return Ok((files, started.elapsed(), Reuse { cached: keys.len(), indexed: 0, files: true }));
+        }
+        let pack = |records| runtime.block_on(index.index_custom_records(records)).map_err(|e| format!("{e:#}"));
+        let (pages, mut reuse) = RecordCache::open(root, &language).index(root, &language, &keys, records, pack)?;
+        runtime.block_on(index.add_indexed_pages(pages)).map_err(failed)?;
+        let adding = started.elapsed();
+        if let Some(files) = kept {
+            // (`serve` added the records all the same, for its later updates.)
+            reuse.files = true;
+            return Ok((files, adding, reuse));
+        }
+        let files = runtime.block_on(files_of(index, keep))?;
+        search_cache::keep_index_files(root, &language, &keys, &files);
+        Ok((files, adding, reuse))
     }
 }
 
-/// What goes into the index: records, or pages packed already.
-enum Added {
-    Records(Vec<CustomRecord>),
-    Packed(Vec<pagefind::api::IndexedPage>),
+/// The index files, keeping the records for the next update (`keep`) or moving them in.
+async fn files_of(index: &mut PagefindIndex, keep: bool) -> Result<Vec<SyntheticFile>, SearchError> {
+    if keep { index.get_files().await } else { index.take_files().await }.map_err(failed)
 }
 
 impl NoteRecords {

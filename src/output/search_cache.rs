@@ -1,30 +1,34 @@
-//! The search index's records kept between builds, so that a build indexes only the
-//! pages whose text changed.
+//! The search index kept between builds, so that a build indexes only the pages whose
+//! text changed, and none when nothing did.
 //!
 //! Indexing a record (splitting its words, stemming them, packing their locations,
-//! gzipping its fragment) is most of the index's cost. Each record's packed form
-//! ([`IndexedPage`]) is kept in `.dossier-cache/search-records` in the project folder,
-//! under the SHA-1 of everything Pagefind reads of the record; a record whose key is
-//! there is read back instead of indexed again.
+//! gzipping its fragment) is most of the index's cost. Two files in `.dossier-cache/` in
+//! the project folder keep what a build can reuse:
+//! - `search-records`: each record's packed form ([`IndexedPage`]), under the SHA-1 of
+//!   everything Pagefind reads of the record ([`key`]); a record whose key is there is read
+//!   back instead of indexed again;
+//! - `search-index`: the index files of the last full index, under the key of all its
+//!   records in order; the same records again give the same files, read back whole.
 //!
 //! The cache can only cost time, never change the output:
-//! - the file opens with the versions that made it (dossier's, and [`FORMAT`]); another
-//!   version's file is ignored;
-//! - each entry carries a CRC-32 of its bytes: a damaged entry, or one that does not
-//!   decode, is indexed afresh;
-//! - it is written to a temporary file and renamed over the old one, so an interrupted
-//!   build leaves the previous cache or the new one, never half of one;
+//! - each file opens with what made it (dossier's version, [`FORMAT`] and the binary's
+//!   size and time, and the language); another's is ignored;
+//! - each entry carries a CRC-32 of its bytes: a damaged record is indexed afresh, and a
+//!   damaged index file makes the whole index be built again;
+//! - a file is written to a temporary file and renamed over the old one, so an
+//!   interrupted build leaves the previous cache or the new one, never half of one;
 //! - it is read and written only inside the project folder: a cache folder or file that
-//!   is a symbolic link, or anything but a regular file, is not used.
+//!   is a symbolic link out of it, or anything but a regular file, is not used.
 //!
-//! The file holds the records of the last full index only, in its order, so it never
-//! grows past one site's worth. Delete the folder at any time.
+//! The files hold the last full index only, so they never grow past one site's worth.
+//! Delete the folder at any time.
 
 use std::collections::HashMap;
 use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use pagefind::api::{CustomRecord, IndexedPage};
+use pagefind::api::{CustomRecord, IndexedPage, SyntheticFile};
 use rayon::prelude::*;
 use sha1::{Digest, Sha1};
 
@@ -32,37 +36,29 @@ use crate::load::confine;
 
 /// The cache folder, in the project folder (shared with `check --links`).
 pub const FOLDER: &str = ".dossier-cache";
-const FILE: &str = "search-records";
+const RECORDS: &str = "search-records";
+const INDEX: &str = "search-index";
 /// Bumped whenever what a record packs into changes (the vendored Pagefind's patches).
 const FORMAT: u32 = 1;
 
 /// A record's key: the SHA-1 of its URL, text, language, meta and filters.
-type Key = [u8; 20];
+pub type Key = [u8; 20];
 
-/// The entries read from the cache file: where each lies in `bytes`.
-pub struct RecordCache {
-    bytes: Vec<u8>,
-    entries: HashMap<Key, Entry>,
-}
-
-#[derive(Clone, Copy)]
-struct Entry {
-    start: usize,
-    len: usize,
-    crc: u32,
-}
-
-/// What [`RecordCache::index`] found: how many records were read back and how many indexed.
+/// What a full index took from the cache.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Reuse {
+    /// Records read back.
     pub cached: usize,
+    /// Records indexed.
     pub indexed: usize,
+    /// The index files were read back whole.
+    pub files: bool,
 }
 
-/// The first line of the file: what must match for its entries to be used. It names the
-/// binary too (its size and time), so that a development build whose packing changed
+/// The first line of a cache file: what must match for its entries to be used. It names
+/// the binary too (its size and time), so that a development build whose packing changed
 /// never reads the entries of another.
-fn header(language: &str) -> String {
+fn header(language: &str, what: &str) -> String {
     let binary = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| {
@@ -70,28 +66,27 @@ fn header(language: &str) -> String {
             format!("{}-{}", m.len(), time.map_or(0, |t| t.as_nanos()))
         })
         .unwrap_or_default();
-    format!(
-        "dossier {} search records, format {FORMAT}, binary {binary}, language {language}\n",
-        env!("CARGO_PKG_VERSION")
-    )
+    format!("dossier {} {what}, format {FORMAT}, binary {binary}, language {language}\n", env!("CARGO_PKG_VERSION"))
 }
 
-fn path(root: &Path) -> PathBuf {
-    root.join(FOLDER).join(FILE)
+/// A cache file read into memory: a header line, then entries of a key, a length, a
+/// CRC-32 and the bytes.
+struct Store {
+    bytes: Vec<u8>,
+    entries: Vec<(Key, Range<usize>, u32)>,
 }
 
-impl RecordCache {
-    /// The cache of the project at `root`, for an index in `language`; empty if there is
-    /// none, or it is another version's, or it cannot be read safely.
-    pub fn open(root: &Path, language: &str) -> RecordCache {
-        let mut cache = RecordCache { bytes: Vec::new(), entries: HashMap::new() };
-        let Ok(bytes) = confine::read(root, &path(root)) else { return cache };
-        let header = header(language);
+impl Store {
+    /// The file `name` of the project at `root` if its header is `header`; empty if there
+    /// is none, it is another's, or it cannot be read safely. A file cut short keeps the
+    /// entries before the cut.
+    fn open(root: &Path, name: &str, header: &str) -> Store {
+        let mut store = Store { bytes: Vec::new(), entries: Vec::new() };
+        let Ok(bytes) = confine::read(root, &root.join(FOLDER).join(name)) else { return store };
         if !bytes.starts_with(header.as_bytes()) {
-            return cache;
+            return store;
         }
         let mut at = header.len();
-        // key, length, CRC-32, then the entry; a file cut short keeps the entries before.
         while let Some(head) = bytes.get(at..at + 28) {
             let key: Key = head[..20].try_into().expect("20 bytes");
             let len = u32::from_le_bytes(head[20..24].try_into().expect("4 bytes")) as usize;
@@ -100,38 +95,95 @@ impl RecordCache {
             if start + len > bytes.len() {
                 break;
             }
-            cache.entries.insert(key, Entry { start, len, crc });
+            store.entries.push((key, start..start + len, crc));
             at = start + len;
         }
-        cache.bytes = bytes;
-        cache
+        store.bytes = bytes;
+        store
     }
 
-    /// The packed page of `key`, if the cache holds it undamaged.
+    /// Each entry's key and bytes, `None` for one that is damaged.
+    fn entries(&self) -> impl Iterator<Item = (&Key, Option<&[u8]>)> {
+        self.entries.iter().map(|(key, range, crc)| {
+            let bytes = &self.bytes[range.clone()];
+            (key, (crc32fast::hash(bytes) == *crc).then_some(bytes))
+        })
+    }
+}
+
+/// Writes cache file `name` (a temporary file renamed over the old one), inside the project.
+fn save<'a>(
+    root: &Path,
+    name: &str,
+    header: &str,
+    entries: impl Iterator<Item = (&'a Key, &'a [u8])>,
+) -> io::Result<()> {
+    let folder = root.join(FOLDER);
+    let real = confine::folder_inside(root, &folder)?;
+    if folder.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
+        return Err(io::Error::other("the cache folder is not a folder"));
+    }
+    std::fs::create_dir_all(&real)?;
+    let ignore = real.join(".gitignore");
+    if ignore.symlink_metadata().is_err() {
+        std::fs::write(ignore, "# dossier's caches: not part of the project, safe to delete\n*\n")?;
+    }
+    let mut out = header.as_bytes().to_vec();
+    for (key, bytes) in entries {
+        out.extend_from_slice(&key[..]);
+        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
+        out.extend_from_slice(bytes);
+    }
+    let temporary = real.join(format!("{name}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&temporary, &out).and_then(|()| std::fs::rename(&temporary, real.join(name)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// The packed records of the last full index.
+pub struct RecordCache {
+    store: Store,
+    /// Where each key's entry is in the store.
+    at: HashMap<Key, usize>,
+}
+
+impl RecordCache {
+    /// The cache of the project at `root`, for an index in `language`.
+    pub fn open(root: &Path, language: &str) -> RecordCache {
+        let store = Store::open(root, RECORDS, &header(language, RECORDS));
+        let at = store.entries.iter().enumerate().map(|(i, (key, _, _))| (*key, i)).collect();
+        RecordCache { store, at }
+    }
+
+    /// The packed page of `key` and its bytes, if the cache holds it undamaged.
     fn get(&self, key: &Key) -> Option<(IndexedPage, &[u8])> {
-        let entry = self.entries.get(key)?;
-        let bytes = &self.bytes[entry.start..entry.start + entry.len];
-        if crc32fast::hash(bytes) != entry.crc {
+        let (_, range, crc) = &self.store.entries[*self.at.get(key)?];
+        let bytes = &self.store.bytes[range.clone()];
+        if crc32fast::hash(bytes) != *crc {
             return None;
         }
         Some((IndexedPage::from_bytes(bytes).ok()?, bytes))
     }
 
-    /// Packs `records` for the index, reading back those the cache holds and indexing the
-    /// rest with `index`, in parallel; then writes the cache of exactly these records
-    /// (unless it holds them already). The pages come in the order of the records.
+    /// Packs `records` (whose keys are `keys`) for the index, reading back those the cache
+    /// holds and indexing the rest with `index`, in parallel; then writes the cache of
+    /// exactly these records (unless it holds them already). The pages come in the order
+    /// of the records.
     pub fn index(
         self,
         root: &Path,
         language: &str,
+        keys: &[Key],
         records: Vec<CustomRecord>,
         index: impl FnOnce(Vec<CustomRecord>) -> Result<Vec<IndexedPage>, String>,
     ) -> Result<(Vec<IndexedPage>, Reuse), String> {
-        let keys: Vec<Key> = records.par_iter().map(key).collect();
         let found: Vec<Option<(IndexedPage, &[u8])>> = keys.par_iter().map(|k| self.get(k)).collect();
         let missing: Vec<CustomRecord> =
             records.into_iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(r, _)| r).collect();
-        let reuse = Reuse { cached: keys.len() - missing.len(), indexed: missing.len() };
+        let reuse = Reuse { cached: keys.len() - missing.len(), indexed: missing.len(), files: false };
         let mut fresh = index(missing)?.into_iter();
         let mut pages = Vec::with_capacity(keys.len());
         let mut stored: Vec<(&Key, Stored)> = Vec::with_capacity(keys.len());
@@ -148,10 +200,10 @@ impl RecordCache {
                 }
             }
         }
-        let unchanged = reuse.indexed == 0 && self.entries.len() == keys.len();
-        if !unchanged {
+        if reuse.indexed > 0 || self.store.entries.len() != keys.len() {
             // Only speed is lost if the cache cannot be written (a read-only checkout, say).
-            let _ = save(root, language, &stored);
+            let entries = stored.iter().map(|(key, stored)| (*key, stored.bytes()));
+            let _ = save(root, RECORDS, &header(language, RECORDS), entries);
         }
         Ok((pages, reuse))
     }
@@ -163,35 +215,70 @@ enum Stored<'a> {
     New(Vec<u8>),
 }
 
-/// Writes the cache file (a temporary file renamed over the old one), inside the project.
-fn save(root: &Path, language: &str, entries: &[(&Key, Stored)]) -> io::Result<()> {
-    let folder = root.join(FOLDER);
-    let real = confine::folder_inside(root, &folder)?;
-    if folder.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
-        return Err(io::Error::other("the cache folder is not a folder"));
-    }
-    std::fs::create_dir_all(&real)?;
-    let ignore = real.join(".gitignore");
-    if ignore.symlink_metadata().is_err() {
-        std::fs::write(ignore, "# dossier's caches: not part of the project, safe to delete\n*\n")?;
-    }
-    let mut out = header(language).into_bytes();
-    for (key, stored) in entries {
-        let bytes = match stored {
+impl Stored<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
             Stored::Kept(bytes) => bytes,
-            Stored::New(bytes) => bytes.as_slice(),
-        };
-        out.extend_from_slice(&key[..]);
-        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
-        out.extend_from_slice(bytes);
+            Stored::New(bytes) => bytes,
+        }
     }
-    let temporary = real.join(format!("{FILE}.{}.tmp", std::process::id()));
-    let written = std::fs::write(&temporary, &out).and_then(|()| std::fs::rename(&temporary, real.join(FILE)));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
+}
+
+/// The header of the index files' cache: it names the records they index, in order.
+fn index_header(language: &str, keys: &[Key]) -> String {
+    let mut all = Sha1::new();
+    for key in keys {
+        all.update(key);
     }
-    written
+    let hex: String = all.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    header(language, &format!("{INDEX} of {hex}"))
+}
+
+/// The key of the last entry of the index files' cache, which holds their number: a file
+/// cut short, even between two entries, is not taken for a smaller index.
+const LAST: Key = [0xff; 20];
+
+/// The index files of exactly the records of `keys`, if the cache holds them, all undamaged.
+pub fn index_files(root: &Path, language: &str, keys: &[Key]) -> Option<Vec<SyntheticFile>> {
+    let store = Store::open(root, INDEX, &index_header(language, keys));
+    let (last, count) = store.entries().last()?;
+    let count = u32::from_le_bytes(count?.try_into().ok()?) as usize;
+    if *last != LAST || count + 1 != store.entries.len() {
+        return None;
+    }
+    store
+        .entries()
+        .take(count)
+        .map(|(_, bytes)| {
+            let bytes = bytes?;
+            let name_len = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+            let name = std::str::from_utf8(bytes.get(4..4 + name_len)?).ok()?;
+            Some(SyntheticFile { filename: PathBuf::from(name), contents: bytes[4 + name_len..].to_vec() })
+        })
+        .collect()
+}
+
+/// Keeps the index files made of the records of `keys`, for the next build.
+pub fn keep_index_files(root: &Path, language: &str, keys: &[Key], files: &[SyntheticFile]) {
+    let entries: Vec<(Key, Vec<u8>)> = files
+        .iter()
+        .map(|file| {
+            let name = file.filename.to_string_lossy().replace('\\', "/");
+            let mut bytes = (name.len() as u32).to_le_bytes().to_vec();
+            bytes.extend_from_slice(name.as_bytes());
+            bytes.extend_from_slice(&file.contents);
+            (Sha1::digest(name.as_bytes()).into(), bytes)
+        })
+        .collect();
+    let count = (entries.len() as u32).to_le_bytes();
+    let entries = entries.iter().map(|(k, b)| (k, b.as_slice())).chain([(&LAST, &count[..])]);
+    // Only speed is lost if the cache cannot be written.
+    let _ = save(root, INDEX, &index_header(language, keys), entries);
+}
+
+/// The keys of `records`, in parallel.
+pub fn keys(records: &[CustomRecord]) -> Vec<Key> {
+    records.par_iter().map(key).collect()
 }
 
 /// The key of a record: every field Pagefind reads, each with its length, so that no two

@@ -48,6 +48,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub open: bool,
     pub drafts: bool,
+    /// Neither read nor write `.dossier-cache/`.
+    pub no_cache: bool,
     pub quiet: bool,
     /// Print each rebuild's phase timings.
     pub verbose: bool,
@@ -146,7 +148,12 @@ pub fn run(options: ServeOptions) -> u8 {
         Ok(address) => http::address_url(address),
         Err(_) => format!("http://{address}/"),
     };
-    let overrides = Overrides { base_url: Some(base_url.clone()), drafts: options.drafts, timings: options.verbose };
+    let overrides = Overrides {
+        base_url: Some(base_url.clone()),
+        drafts: options.drafts,
+        timings: options.verbose,
+        no_cache: options.no_cache,
+    };
     let (notices, _) = broadcast::channel::<Notice>(64);
     // Versions start from the clock, so a tab reconnecting to a restarted server reloads.
     let first_version =

@@ -26,6 +26,7 @@ pub(super) fn config() -> Config {
         ratings: Default::default(),
         drafts: false,
         timings: false,
+        cache: false,
     }
 }
 
