@@ -8,7 +8,9 @@
 // Bytes are what came over the wire: body (compressed if the host compressed it) plus
 // headers. Chromium reports no body size for a worker's own script, so for it (and for any
 // response without one) the Content-Length header is taken instead.
-// usage: node bench/search-bytes.cjs SEARCH_PAGE_URL QUERY...   (prints one JSON line per query)
+// The query is pasted into the box (one input event) or, with --type MS, typed a key at a
+// time, MS milliseconds apart, as a reader types (each key is an input event).
+// usage: node bench/search-bytes.cjs [--type MS] SEARCH_PAGE_URL QUERY...   (prints one JSON line per query)
 const path = require("path");
 const { chromium } = require(path.join(__dirname, "../tests/browser/node_modules/playwright-core"));
 
@@ -31,17 +33,21 @@ function kindOf(url) {
   return "other";
 }
 
-async function measure(browser, url, query) {
+async function measure(browser, url, query, typeDelay) {
   const context = await browser.newContext(); // a fresh cache for each query
-  // The moment the first result is on the page, in the page's own clock (epoch ms).
-  await context.addInitScript(() => {
+  // The moment the first results of the whole query are on the page, in the page's own
+  // clock (epoch ms): the search page shows only the results of what the box holds, so
+  // that is the first change of the list that leaves results in it once the box holds
+  // the query (a reader typing sees results for the first letters before that).
+  await context.addInitScript((query) => {
     new MutationObserver((_, observer) => {
-      if (document.querySelector("#search-results li a")) {
+      const input = document.getElementById("search-input");
+      if (input && input.value.trim() === query.trim() && document.querySelector("#search-results li a")) {
         window.__firstResults = Date.now();
         observer.disconnect();
       }
     }).observe(document, { childList: true, subtree: true });
-  });
+  }, query);
   const page = await context.newPage();
   // Every request of the page and of its workers (Pagefind fetches the index from one).
   const pending = [];
@@ -63,10 +69,15 @@ async function measure(browser, url, query) {
   await page.waitForFunction(() => /Type to search/.test(document.getElementById("search-status").textContent));
   const ready = Date.now();
   await page.waitForTimeout(300); // anything the page loads on its own, before the reader acts
-  const typed = Date.now();
-  await page.fill("#search-input", query);
-  await page.waitForSelector("#search-results li a");
-  await page.waitForFunction(() => /result|Nothing found/.test(document.getElementById("search-status").textContent));
+  const keyed = Date.now(); // the first key (or the paste)
+  if (typeDelay === null) {
+    await page.fill("#search-input", query);
+  } else {
+    await page.focus("#search-input");
+    await page.keyboard.type(query, { delay: typeDelay });
+  }
+  const typed = Date.now(); // the last key
+  await page.waitForFunction(() => window.__firstResults);
   const shownAt = await page.evaluate(() => window.__firstResults);
   await page.waitForTimeout(1000); // let responses still in flight be counted
   const files = (await Promise.all(pending)).filter(Boolean);
@@ -75,7 +86,7 @@ async function measure(browser, url, query) {
   for (const f of files) {
     if (f.started > shownAt) { after += f.bytes; continue; }
     total += f.bytes;
-    if (f.started < typed) beforeTyping += f.bytes;
+    if (f.started < keyed) beforeTyping += f.bytes;
     if (f.url.includes("/pagefind/")) index += f.bytes;
     const k = kindOf(f.url);
     byKind[k] = byKind[k] || { files: 0, bytes: 0 };
@@ -88,20 +99,26 @@ async function measure(browser, url, query) {
   const status = await page.textContent("#search-status");
   await context.close();
   return {
-    query, results_shown: results, status,
+    query, typed: typeDelay === null ? "pasted" : `a key every ${typeDelay} ms`, results_shown: results, status,
     bytes_total: total, bytes_index: index, bytes_before_typing: beforeTyping, bytes_after_first_results: after,
     by_kind: byKind,
-    ms_to_first_results: shownAt - typed, ms_page_ready: ready - opened,
+    ms_to_first_results: Math.max(0, shownAt - typed), ms_page_ready: ready - opened,
     requests: counted.length, files: largest,
   };
 }
 
 (async () => {
-  const [url, ...queries] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  let typeDelay = null;
+  if (args[0] === "--type") {
+    typeDelay = Number(args[1]);
+    args.splice(0, 2);
+  }
+  const [url, ...queries] = args;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  for (const query of queries) console.log(JSON.stringify(await measure(browser, url, query)));
+  for (const query of queries) console.log(JSON.stringify(await measure(browser, url, query, typeDelay)));
   await browser.close();
 })().catch((e) => { console.error(e); process.exit(1); });
