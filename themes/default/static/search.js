@@ -31,7 +31,7 @@
     var PAUSE = 300; // ms without a key before a typed query runs (as Pagefind's own UI)
     var LABELS = { article: "article", source: "source", figure: "figure", annotation: "annotation" };
     var pagefind = null;
-    var current = null; // { results, shown, busy }
+    var current = null; // { results, shown, loading }
     var typing = null; // the timer of a typed query waiting for a pause
     var serial = 0;
 
@@ -79,18 +79,20 @@
     }
 
     // Shows the next `count` results; their texts are fetched (one small file each) only now.
+    // Asked again while it loads, it waits for that load instead.
     function showMore(mine, count) {
-      if (!current || current.busy) return Promise.resolve();
+      if (!current) return Promise.resolve();
+      if (current.loading) return current.loading;
+      var mineNow = current;
       var slice = current.results.slice(current.shown, current.shown + count);
       current.shown += slice.length;
-      current.busy = true;
-      var mineNow = current;
-      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (all) {
-        mineNow.busy = false;
+      current.loading = Promise.all(slice.map(function (r) { return r.data(); })).then(function (all) {
+        mineNow.loading = null;
         if (mine !== serial) return;
         all.forEach(function (d) { list.appendChild(render(d)); });
         if (more) more.hidden = current.shown >= current.results.length;
       });
+      return current.loading;
     }
 
     function run() {
@@ -106,7 +108,7 @@
       pagefind.search(query, options).then(function (search) {
         if (mine !== serial || !search) return;
         list.textContent = "";
-        current = { results: search.results, shown: 0, busy: false };
+        current = { results: search.results, shown: 0, loading: null };
         var n = search.results.length;
         // Said once the first results are on the page (tests wait for it).
         return showMore(mine, FIRST).then(function () {
