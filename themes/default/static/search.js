@@ -6,7 +6,7 @@
 // to the box, a query runs once typing pauses (not for every letter, each of which would
 // fetch index chunks and result texts of its own), and each result costs its page's text
 // (a long article's is tens of KB), so the first FIRST results are shown, and MORE more
-// each time the reader asks (the button, or scrolling to it).
+// each time the reader asks (the button, scrolling to it, or ↓ past the last result).
 // `dossier serve` patches an edited page in place and says so with `dossier:morphed`:
 // everything is set up again (the listeners of the last set-up are dropped through
 // their signal), and a query in the box is run again.
@@ -78,7 +78,7 @@
       return li;
     }
 
-    // Shows the next `count` results; their texts are fetched (one small file each) only now.
+    // Shows the next `count` results; their texts are fetched (one file each) only now.
     // Asked again while it loads, it waits for that load instead.
     function showMore(mine, count) {
       if (!current) return Promise.resolve();
