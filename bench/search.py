@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Search and list pages at scale, on the generated 10,000-page dossier (bench/gen-dossier.py).
 
-usage: bench/search.py [--runs 3] [--keep DIR]
+usage: bench/search.py [--runs 3] [--keep DIR] [--words 2000] [--bytes-only]
+       bench/search.py --site DIR     (only the bytes to the first results, of a site built already,
+                                       e.g. one whose pagefind/ was changed by hand, served at its root)
        (needs chromium and `npm install --prefix tests/browser`; builds the release binary)
 
 Reports:
 - bytes transferred in Chromium (empty cache) until the first results show, for a
-  one-word and a two-word query (all requests since opening the search page, and the
-  pagefind/ part), and the time from the query to the first results;
+  one-word and a two-word query, pasted and typed a key every 250 ms (all requests
+  since opening the search page, by kind of file: bench/search-bytes.cjs), and the time
+  from the query to the first results;
 - the search index's build time as a share of the full build: what it adds to a cold
   build (the same dossier built with `search: false` in `dossier.yaml`, runs interleaved,
   medians of --runs), and, from `dossier --verbose build`, the indexing thread's own time
@@ -71,16 +74,18 @@ class GzipHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-def measure_queries(www, gzip_text):
-    """Runs search-bytes.cjs against `www` served with or without gzip; its JSON lines."""
+def measure_queries(www, gzip_text, typed=None, under="dossier/"):
+    """Runs search-bytes.cjs against `www` served with or without gzip (the query pasted,
+    or typed a key every `typed` ms), the site under `under`; its JSON lines."""
     handler = GzipHandler if gzip_text else SimpleHTTPRequestHandler
     if not gzip_text:
         handler = type("Quiet", (SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=www))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/dossier/search/"
-        p = subprocess.run(["node", os.path.join(HERE, "search-bytes.cjs"), url, *QUERIES],
+        url = f"http://127.0.0.1:{server.server_address[1]}/{under}search/"
+        typing = ["--type", str(typed)] if typed else []
+        p = subprocess.run(["node", os.path.join(HERE, "search-bytes.cjs"), *typing, url, *QUERIES],
                            capture_output=True, text=True)
         if p.returncode != 0:
             sys.exit(p.stderr)
@@ -141,11 +146,38 @@ def serve_reindex(root, article):
         p.wait()
 
 
+KINDS = ["HTML", "CSS", "JS (theme)", "pagefind.js", "pagefind-worker.js", "wasm", "pf_meta",
+         "pagefind (other)", "index chunks", "filters", "fragments", "other"]
+
+
+def report_bytes(www, under="dossier/"):
+    """Bytes to the first results, by host and typing, with each kind of file's share."""
+    for gzip_text, host, typed in [(False, "a host that sends files as they are", None),
+                                   (True, "a host that gzips text", None),
+                                   (True, "a host that gzips text", 250)]:
+        how = f"typed a key every {typed} ms" if typed else "pasted"
+        print(f"served by {host} (python3 http.server{' + gzip' if gzip_text else ''}), empty cache, query {how}:")
+        for r in measure_queries(www, gzip_text, typed, under):
+            print(f"  query {r['query']!r}: {r['status']}, {r['results_shown']} shown; first results {r['ms_to_first_results']} ms "
+                  f"after the last key; {r['bytes_total'] / 1e3:.0f} KB transferred since opening the search page "
+                  f"({r['bytes_before_typing'] / 1e3:.0f} KB before the first key) (target < 300 KB)")
+            kinds = r["by_kind"]
+            print("      by kind:", "; ".join(
+                f"{k} {kinds[k]['bytes'] / 1e3:.1f} KB" + (f" ({kinds[k]['files']} files)" if kinds[k]["files"] > 1 else "")
+                for k in KINDS if k in kinds))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", help="work in this folder and keep it")
+    ap.add_argument("--words", type=int, default=2000, help="words per article (gen-dossier.py --words)")
+    ap.add_argument("--bytes-only", action="store_true", help="one build, then only the bytes to the first results")
+    ap.add_argument("--site", help="only measure the bytes of this built site (served at its root)")
     a = ap.parse_args()
+    if a.site:
+        report_bytes(os.path.abspath(a.site), under="")
+        return
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     # A tmpfs, where there is one: on a disk, writing 20,000 files can take longer than the build.
     work = a.keep or tempfile.mkdtemp(prefix="dossier-search-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
@@ -153,11 +185,15 @@ def main():
     try:
         gen = os.path.join(work, "gen")
         if not os.path.isdir(os.path.join(gen, "dossier")):
-            subprocess.run([sys.executable, os.path.join(HERE, "gen-dossier.py"), gen], check=True,
+            subprocess.run([sys.executable, os.path.join(HERE, "gen-dossier.py"), gen, "--words", str(a.words)], check=True,
                            stdout=subprocess.DEVNULL)
         root = os.path.join(gen, "dossier")
         www = os.path.join(work, "www")
         out = os.path.join(www, "dossier")  # served under /dossier/, as on a project site
+        if a.bytes_only:
+            build(root, out, verbose=False)
+            report_bytes(www)
+            return
         # The same dossier without a search index, to measure what the index adds.
         plain = os.path.join(work, "plain")
         if not os.path.isdir(plain):
@@ -189,13 +225,7 @@ def main():
               f"{100 * waits / verbose_wall:.1f}% of a --verbose build ({verbose_wall:.0f} ms)")
         print(f"largest HTML page: {biggest}, {size / 1e3:.0f} KB (target < 200 KB)")
 
-        for gzip_text, host in [(False, "a host that sends files as they are"), (True, "a host that gzips text")]:
-            print(f"served by {host} (python3 http.server{' + gzip' if gzip_text else ''}), empty cache:")
-            for r in measure_queries(www, gzip_text):
-                print(f"  query {r['query']!r}: {r['status']}; first results {r['ms_to_first_results']} ms after the query; "
-                      f"{r['bytes_total'] / 1e3:.0f} KB transferred since opening the search page "
-                      f"({r['bytes_index'] / 1e3:.0f} KB of it from pagefind/) (target < 300 KB)")
-                print("      largest:", ", ".join(f"{u} {n / 1e3:.0f} KB" for u, n in r["files"][:5]))
+        report_bytes(www)
         shipped = os.path.join(work, "shipped")
         if not os.path.isdir(shipped):
             os.makedirs(shipped)

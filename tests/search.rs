@@ -123,6 +123,56 @@ fn a_reader_finds_pages_and_annotation_notes_at_the_root_and_under_a_sub_path() 
     }
 }
 
+/// What `search-more.cjs` saw at `step`: (results shown, fragments fetched, "More results" hidden).
+fn at_step<'a>(run: &'a Value, step: &str) -> (u64, u64, bool, &'a Value) {
+    let s = run["steps"].as_array().unwrap().iter().find(|s| s["step"] == step).unwrap_or_else(|| panic!("{run}"));
+    (s["shown"].as_u64().unwrap(), s["fragments"].as_u64().unwrap(), s["more_hidden"].as_bool().unwrap(), s)
+}
+
+#[test]
+#[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
+fn a_long_result_list_shows_five_first_and_fetches_only_what_it_shows() {
+    let project = Project::fixture("basic");
+    // 30 articles with the word, each a different number of times, so they rank in an order.
+    for i in 0..30 {
+        let body = "A wombatish report. ".repeat(i + 1);
+        project.write(
+            &format!("content/articles/many-{i}.md"),
+            &format!("---\ntitle: \"Many {i}\"\ndate: 2021-12-20\n---\n{body}\n"),
+        );
+    }
+    let out = project.run(&["build", "--quiet", "--output", "site"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_server, port) = static_server(&project.path("site"));
+    let script = common::browser_scripts().join("search-more.cjs");
+    let output = Command::new("node")
+        .arg(script)
+        .arg(format!("http://127.0.0.1:{port}/search/"))
+        .arg("wombatish")
+        .output()
+        .expect("node");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let run: Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+    assert_eq!(run["errors"], serde_json::json!([]), "no script errors: {run}");
+    assert_eq!(run["status"], "30 results", "{run}");
+    // Typed a key at a time: one query ran, once the keys paused, and the first five show,
+    // each result's text fetched when it is shown and not before.
+    assert_eq!(at_step(&run, "typed").0, 5, "{run}");
+    assert_eq!(at_step(&run, "typed").1, 5, "{run}");
+    assert_eq!(run["ran"], serde_json::json!(["wombatish"]), "the first letters ran no query of their own: {run}");
+    // Ten more from the button, ten more from scrolling down to it, the last five from ↓
+    // past the last result (which moves to the first of them); then no button.
+    assert_eq!(at_step(&run, "button").0, 15, "{run}");
+    assert_eq!(at_step(&run, "scrolled").0, 25, "{run}");
+    let (shown, fragments, hidden, arrow) = at_step(&run, "arrow");
+    assert_eq!((shown, fragments, hidden), (30, 30, true), "{run}");
+    assert_eq!(arrow["focused"], 25, "{run}");
+    // The same results in the same order as Pagefind gives them.
+    assert_eq!(run["list"], run["pagefind"], "{run}");
+    let list = run["list"].as_array().unwrap();
+    assert!(list[0].as_str().unwrap().ends_with("/articles/many-29/"), "the most mentions first: {run}");
+}
+
 #[test]
 #[ignore = "needs chromium and tests/browser (npm install --prefix tests/browser)"]
 fn serve_makes_an_edited_note_searchable_after_the_rebuild() {
