@@ -171,3 +171,20 @@ fn an_interrupted_build_leaves_a_cache_a_build_can_trust() {
         assert_same(&site, &expected);
     }
 }
+
+#[test]
+fn no_cache_neither_reads_nor_writes_the_cache() {
+    let project = Project::fixture("basic");
+    let expected = fresh(&project, "expected");
+    assert!(project.path(RECORDS).is_file());
+    // Unread: the cache holds every record of this very content, yet none is read back.
+    let output = project.run(&["--verbose", "build", "--no-cache", "--output", "out"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert_eq!(cached_count(&common::stderr(&output)), 0, "{}", common::stderr(&output));
+    assert_same(&files(&project.path("out")), &expected);
+    // Unwritten: removed, it stays away.
+    std::fs::remove_dir_all(project.path(".dossier-cache")).unwrap();
+    let output = project.run(&["build", "--no-cache", "--output", "out"]);
+    assert!(output.status.success());
+    assert!(!project.path(".dossier-cache").exists(), "--no-cache wrote the cache");
+}
