@@ -100,19 +100,22 @@ pub(crate) fn run(config: Config, mode: Mode, diagnostics: &Diagnostics, progres
     }
     let assembler = Assembler::new(&index, &rendered, site_view(&config));
     phases.done("backlinks");
-    // The search index builds on a thread of its own while the pages render.
+    // The records are packed for the search index (in parallel, read back from the cache
+    // where they are unchanged), then its files are made on a thread of their own while
+    // the pages render.
     let mut notes = NoteRecords::default();
     let search = match mode {
         Mode::Check => None,
         _ if !config.search => None,
-        Mode::Build(_) => Some(
-            SearchIndex::new(&config.language, config.cache.then(|| config.root.clone()))
-                .map(|search| search.spawn_once(notes.prepare(&index, &rendered, assembler.all_annotations(), None))),
-        ),
-        Mode::Serve => Some(
-            SearchIndex::new(&config.language, config.cache.then(|| config.root.clone()))
-                .map(|search| search.spawn(notes.prepare(&index, &rendered, assembler.all_annotations(), None))),
-        ),
+        Mode::Build(_) | Mode::Serve => {
+            let keep = matches!(mode, Mode::Serve);
+            let search = SearchIndex::new(&config.language, config.cache.then(|| config.root.clone()));
+            Some(search.and_then(|search| {
+                let records = notes.full(&index, &rendered, assembler.all_annotations());
+                let packed = search.pack(records, &config.language, keep)?;
+                Ok(search.spawn_packed(packed, keep))
+            }))
+        }
     };
     phases.done("search: records");
     let mut site = Site::default();

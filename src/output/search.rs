@@ -24,13 +24,16 @@
 use std::collections::BTreeMap;
 use std::collections::{HashMap, HashSet};
 
+use std::borrow::Cow;
 use std::path::PathBuf;
+use std::time::Instant;
 
-use pagefind::api::{CustomRecord, PagefindIndex, SyntheticFile};
+use pagefind::api::{CustomRecord, IndexedPage, PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 use crate::model::PageId;
-use crate::output::search_cache::{self, RecordCache, Reuse};
+use crate::output::search_cache::{self, Key, RecordCache, Reuse};
 use crate::output::site::{RenderedPages, Site};
 use crate::output::views::AnnotationView;
 use crate::resolve::xref::Index;
@@ -67,7 +70,7 @@ pub struct NoteRecords(HashMap<PageId, HashSet<String>>);
 
 /// The records an edit (or a full build) changes, taken from the build while it has them.
 pub struct Batch {
-    records: Vec<Record>,
+    records: Vec<Record<'static>>,
     language: String,
     /// Every record, to index from scratch: Pagefind numbers its pages in the order they
     /// were first added, so a record added or removed after the first build would leave the
@@ -135,78 +138,102 @@ impl SearchIndex {
         Ok(SearchIndex { runtime, index, language, cache })
     }
 
-    /// Adds `batch` and builds the index files on a thread of its own; the index keeps its
-    /// records for the next batch (`serve`).
-    pub fn spawn(self, batch: Batch) -> Pending {
-        Pending(std::thread::spawn(move || self.update(batch)))
-    }
-
-    /// As [`SearchIndex::spawn`], for a build that makes the index once: the records are
-    /// moved into the index files instead of copied, so they are held once, not twice.
-    pub fn spawn_once(self, batch: Batch) -> Pending {
-        Pending(std::thread::spawn(move || self.finish(batch, false)))
-    }
-
     /// Adds `batch` and builds the index files on the calling thread, keeping the records.
-    pub fn update(self, batch: Batch) -> Result<Built, SearchError> {
-        self.finish(batch, true)
-    }
-
-    fn finish(mut self, batch: Batch, keep: bool) -> Result<Built, SearchError> {
-        let started = std::time::Instant::now();
-        let (files, adding, reuse) = self.build(batch, keep)?;
-        Ok(Built { index: self, files, took: started.elapsed(), adding, reuse })
-    }
-
-    fn build(
-        &mut self,
-        batch: Batch,
-        keep: bool,
-    ) -> Result<(Vec<SyntheticFile>, std::time::Duration, Reuse), SearchError> {
+    pub fn update(mut self, batch: Batch) -> Result<Built, SearchError> {
+        let started = Instant::now();
         let Batch { records, language, fresh } = batch;
-        let started = std::time::Instant::now();
         if fresh {
-            let options = PagefindServiceConfig::builder().force_language(self.language.clone()).build();
-            self.index = PagefindIndex::new(Some(options)).map_err(failed)?;
+            // Every record, in a build's order: packed as a build packs them.
+            let packed = self.pack(records, &language, true)?;
+            return self.finish(packed, true, started);
         }
-        let records: Vec<CustomRecord> = records
-            .into_iter()
-            .map(|record| CustomRecord {
-                url: record.url,
-                content: record.content,
-                language: language.clone(),
-                meta: record.meta,
-                filters: BTreeMap::from([("kind".to_string(), vec![record.kind.to_string()])]),
-                sort: BTreeMap::new(),
-            })
-            .collect();
-        let (runtime, index) = (&self.runtime, &mut self.index);
-        let Some(root) = self.cache.as_ref().filter(|_| fresh) else {
-            runtime.block_on(index.add_custom_records(records)).map_err(failed)?;
-            let adding = started.elapsed();
-            let files = runtime.block_on(files_of(index, keep))?;
-            return Ok((files, adding, Reuse::default()));
-        };
-        // A full index: what the cache holds is read back, not indexed again.
-        let keys = search_cache::keys(&records);
-        let mut kept = search_cache::index_files(root, &language, &keys);
-        if !keep && let Some(files) = kept.take() {
-            // The records of the last full index again: its files. A build is done.
-            return Ok((files, started.elapsed(), Reuse { cached: keys.len(), indexed: 0, files: true }));
-        }
-        let pack = |records| runtime.block_on(index.index_custom_records(records)).map_err(|e| format!("{e:#}"));
-        let (pages, mut reuse) = RecordCache::open(root, &language).index(root, &language, &keys, records, pack)?;
-        runtime.block_on(index.add_indexed_pages(pages)).map_err(failed)?;
+        let records: Vec<CustomRecord> = records.into_iter().map(|r| r.custom(&language)).collect();
+        self.runtime.block_on(self.index.add_custom_records(records)).map_err(failed)?;
         let adding = started.elapsed();
-        if let Some(files) = kept {
-            // (`serve` added the records all the same, for its later updates.)
-            reuse.files = true;
-            return Ok((files, adding, reuse));
-        }
-        let files = runtime.block_on(files_of(index, keep))?;
-        search_cache::keep_index_files(root, &language, &keys, &files);
-        Ok((files, adding, reuse))
+        let files = self.runtime.block_on(files_of(&mut self.index, true))?;
+        Ok(Built { index: self, files, took: started.elapsed(), adding, reuse: Reuse::default() })
     }
+
+    /// Packs every record of a full index on the calling thread (in parallel): each record
+    /// is made, packed and dropped in turn, so the records' text is never held twice; those
+    /// the cache holds are read back instead. When the cache holds the index files of
+    /// exactly these records, a build (`!keep`) needs nothing more.
+    pub fn pack(&self, records: Vec<Record<'_>>, language: &str, keep: bool) -> Result<Packed, SearchError> {
+        let started = Instant::now();
+        let packer = self.runtime.block_on(self.index.packer());
+        let pack = |record: Record<'_>| packer.pack(record.custom(language)).map_err(failed);
+        let Some(root) = &self.cache else {
+            let pages = records.into_par_iter().map(pack).collect::<Result<Vec<_>, _>>()?;
+            let reuse = Reuse { indexed: pages.len(), ..Reuse::default() };
+            return Ok(Packed { pages, files: None, keys: None, reuse, took: started.elapsed() });
+        };
+        let keys: Vec<Key> = records.par_iter().map(|r| r.key(language)).collect();
+        let files = search_cache::index_files(root, language, &keys);
+        let cached = Reuse { cached: keys.len(), indexed: 0, files: true };
+        if files.is_some() && !keep {
+            return Ok(Packed { pages: Vec::new(), files, keys: None, reuse: cached, took: started.elapsed() });
+        }
+        let cache = RecordCache::open(root, language);
+        let packed: Vec<(IndexedPage, Option<&[u8]>)> = records
+            .into_par_iter()
+            .zip(&keys)
+            .map(|(record, key)| match cache.get(key) {
+                Some((page, bytes)) => Ok((page, Some(bytes))),
+                None => pack(record).map(|page| (page, None)),
+            })
+            .collect::<Result<_, _>>()?;
+        let indexed = packed.iter().filter(|(_, bytes)| bytes.is_none()).count();
+        if indexed > 0 || !cache.holds(keys.len()) {
+            let entries: Vec<Vec<u8>> =
+                packed.par_iter().map(|(page, bytes)| bytes.map_or_else(|| page.to_bytes(), <[u8]>::to_vec)).collect();
+            cache.save(root, language, keys.iter().zip(entries.iter().map(Vec::as_slice)));
+        }
+        let reuse = Reuse { cached: keys.len() - indexed, indexed, files: files.is_some() };
+        let pages = packed.into_iter().map(|(page, _)| page).collect();
+        Ok(Packed { pages, files, keys: Some(keys), reuse, took: started.elapsed() })
+    }
+
+    /// Makes the index files of what [`SearchIndex::pack`] packed, on a thread of its own;
+    /// the index keeps its records for later batches if `keep` (`serve`).
+    pub fn spawn_packed(self, packed: Packed, keep: bool) -> Pending {
+        Pending(std::thread::spawn(move || self.finish(packed, keep, Instant::now())))
+    }
+
+    fn finish(mut self, packed: Packed, keep: bool, started: Instant) -> Result<Built, SearchError> {
+        let Packed { pages, files, keys, reuse, took } = packed;
+        let (runtime, index) = (&self.runtime, &mut self.index);
+        // A fresh index, in the order of these pages.
+        let options = PagefindServiceConfig::builder().force_language(self.language.clone()).build();
+        *index = PagefindIndex::new(Some(options)).map_err(failed)?;
+        // (`serve` adds the records even when the files were read back, for its later batches.)
+        if !pages.is_empty() {
+            runtime.block_on(index.add_indexed_pages(pages)).map_err(failed)?;
+        }
+        let adding = took + started.elapsed();
+        let files = match files {
+            Some(files) => files,
+            None => {
+                let files = runtime.block_on(files_of(index, keep))?;
+                if let (Some(root), Some(keys)) = (&self.cache, &keys) {
+                    search_cache::keep_index_files(root, &self.language, keys, &files);
+                }
+                files
+            }
+        };
+        Ok(Built { index: self, files, took: took + started.elapsed(), adding, reuse })
+    }
+}
+
+/// The records of a full index, packed ([`SearchIndex::pack`]), for the index files.
+pub struct Packed {
+    pages: Vec<IndexedPage>,
+    /// The index files of exactly these records, read back from the cache.
+    files: Option<Vec<SyntheticFile>>,
+    /// The records' keys, to keep the index files made of them (with a cache).
+    keys: Option<Vec<Key>>,
+    reuse: Reuse,
+    /// How long packing took.
+    took: std::time::Duration,
 }
 
 /// The index files, keeping the records for the next update (`keep`) or moving them in.
@@ -225,25 +252,45 @@ impl NoteRecords {
         annotations: &[AnnotationView],
         only: Option<&HashSet<PageId>>,
     ) -> Batch {
-        let records = records(index, rendered, annotations, only);
-        let mut notes: HashMap<PageId, HashSet<String>> = HashMap::new();
-        for record in &records {
-            if let Some(article) = &record.article {
-                notes.entry(article.clone()).or_default().insert(record.url.clone());
-            }
-        }
+        let language = index.config.language.clone();
         let Some(only) = only else {
-            self.0 = notes;
-            return Batch { records, language: index.config.language.clone(), fresh: true };
+            let records = self.full(index, rendered, annotations).into_iter().map(Record::owned).collect();
+            return Batch { records, language, fresh: true };
         };
+        let records: Vec<Record<'static>> =
+            records(index, rendered, annotations, Some(only)).into_iter().map(Record::owned).collect();
+        let notes = notes_of(&records);
         // An annotation added or removed (or one whose default id moved) changes which records
         // exist: index everything afresh, in a build's order.
         let same = |id: &PageId| notes.get(id).unwrap_or(&HashSet::new()) == self.0.get(id).unwrap_or(&HashSet::new());
         if !only.iter().all(same) {
             return self.prepare(index, rendered, annotations, None);
         }
-        Batch { records, language: index.config.language.clone(), fresh: false }
+        Batch { records, language, fresh: false }
     }
+
+    /// Every record of a full index, borrowing the pages' text (for [`SearchIndex::pack`]).
+    pub fn full<'a>(
+        &mut self,
+        index: &Index,
+        rendered: &'a RenderedPages,
+        annotations: &[AnnotationView],
+    ) -> Vec<Record<'a>> {
+        let records = records(index, rendered, annotations, None);
+        self.0 = notes_of(&records);
+        records
+    }
+}
+
+/// The annotation records of each article among `records`.
+fn notes_of(records: &[Record<'_>]) -> HashMap<PageId, HashSet<String>> {
+    let mut notes: HashMap<PageId, HashSet<String>> = HashMap::new();
+    for record in records {
+        if let Some(article) = &record.article {
+            notes.entry(article.clone()).or_default().insert(record.url.clone());
+        }
+    }
+    notes
 }
 
 impl Batch {
@@ -283,26 +330,50 @@ impl Pending {
     }
 }
 
-/// One search result as Pagefind stores it.
-struct Record {
+/// One search result as Pagefind stores it; its text may be borrowed from the page's.
+pub struct Record<'a> {
     url: String,
-    content: String,
+    content: Cow<'a, str>,
     kind: &'static str,
     meta: BTreeMap<String, String>,
     /// The article, for annotations.
     article: Option<PageId>,
 }
 
+impl Record<'_> {
+    /// The record with a text of its own, to be sent to the indexing thread.
+    fn owned(self) -> Record<'static> {
+        Record { content: Cow::Owned(self.content.into_owned()), ..self }
+    }
+
+    /// The record as Pagefind takes it (its text copied, if borrowed).
+    fn custom(self, language: &str) -> CustomRecord {
+        CustomRecord {
+            url: self.url,
+            content: self.content.into_owned(),
+            language: language.to_string(),
+            meta: self.meta,
+            filters: BTreeMap::from([("kind".to_string(), vec![self.kind.to_string()])]),
+            sort: BTreeMap::new(),
+        }
+    }
+
+    /// The record's key in the cache: of all Pagefind reads of it.
+    fn key(&self, language: &str) -> Key {
+        search_cache::key(&self.url, &self.content, language, &self.meta, self.kind)
+    }
+}
+
 /// The records of the pages in `only` (all if `None`), and of the annotations on them.
-fn records(
+fn records<'a>(
     index: &Index,
-    rendered: &RenderedPages,
+    rendered: &'a RenderedPages,
     annotations: &[AnnotationView],
     only: Option<&HashSet<PageId>>,
-) -> Vec<Record> {
+) -> Vec<Record<'a>> {
     let content = index.content;
     let wanted = |id: &PageId| only.is_none_or(|ids| ids.contains(id));
-    let page = |id: &PageId, title: &str, kind: &'static str, text: String| Record {
+    let page = |id: &PageId, title: &str, kind: &'static str, text: Cow<'a, str>| Record {
         url: id.url_path(),
         content: text,
         kind,
@@ -311,15 +382,15 @@ fn records(
     };
     let mut records = Vec::new();
     for a in content.articles.iter().filter(|a| wanted(&a.id)) {
-        records.push(page(&a.id, &a.meta.title, "article", rendered.of(a).text.clone()));
+        records.push(page(&a.id, &a.meta.title, "article", Cow::Borrowed(&rendered.of(a).text)));
     }
     for s in content.sources.iter().filter(|s| wanted(&s.id)) {
         let role = s.meta.role.as_deref().unwrap_or("");
         let text = format!("{} {} {}", s.meta.aliases.join(", "), role, rendered.of(s).text);
-        records.push(page(&s.id, &s.meta.title, "source", text));
+        records.push(page(&s.id, &s.meta.title, "source", Cow::Owned(text)));
     }
     for f in content.figures.iter().filter(|f| wanted(&f.id)) {
-        records.push(page(&f.id, &f.meta.title, "figure", rendered.of(f).text.clone()));
+        records.push(page(&f.id, &f.meta.title, "figure", Cow::Borrowed(&rendered.of(f).text)));
     }
     let base = &index.config.base_path;
     for a in annotations {
@@ -331,7 +402,7 @@ fn records(
         let correction = a.correction.as_deref().map(|c| format!(" → {c}")).unwrap_or_default();
         records.push(Record {
             url,
-            content: format!("“{}”{correction}. {note}", a.quote),
+            content: Cow::Owned(format!("“{}”{correction}. {note}", a.quote)),
             kind: "annotation",
             meta: BTreeMap::from([
                 ("title".to_string(), format!("{}: “{}”", a.kind_label, a.quote)),

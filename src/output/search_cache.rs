@@ -23,13 +23,12 @@
 //! The files hold the last full index only, so they never grow past one site's worth.
 //! Delete the folder at any time.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use pagefind::api::{CustomRecord, IndexedPage, SyntheticFile};
-use rayon::prelude::*;
+use pagefind::api::{IndexedPage, SyntheticFile};
 use sha1::{Digest, Sha1};
 
 use crate::load::confine;
@@ -159,7 +158,7 @@ impl RecordCache {
     }
 
     /// The packed page of `key` and its bytes, if the cache holds it undamaged.
-    fn get(&self, key: &Key) -> Option<(IndexedPage, &[u8])> {
+    pub fn get(&self, key: &Key) -> Option<(IndexedPage, &[u8])> {
         let (_, range, crc) = &self.store.entries[*self.at.get(key)?];
         let bytes = &self.store.bytes[range.clone()];
         if crc32fast::hash(bytes) != *crc {
@@ -168,59 +167,15 @@ impl RecordCache {
         Some((IndexedPage::from_bytes(bytes).ok()?, bytes))
     }
 
-    /// Packs `records` (whose keys are `keys`) for the index, reading back those the cache
-    /// holds and indexing the rest with `index`, in parallel; then writes the cache of
-    /// exactly these records (unless it holds them already). The pages come in the order
-    /// of the records.
-    pub fn index(
-        self,
-        root: &Path,
-        language: &str,
-        keys: &[Key],
-        records: Vec<CustomRecord>,
-        index: impl FnOnce(Vec<CustomRecord>) -> Result<Vec<IndexedPage>, String>,
-    ) -> Result<(Vec<IndexedPage>, Reuse), String> {
-        let found: Vec<Option<(IndexedPage, &[u8])>> = keys.par_iter().map(|k| self.get(k)).collect();
-        let missing: Vec<CustomRecord> =
-            records.into_iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(r, _)| r).collect();
-        let reuse = Reuse { cached: keys.len() - missing.len(), indexed: missing.len(), files: false };
-        let mut fresh = index(missing)?.into_iter();
-        let mut pages = Vec::with_capacity(keys.len());
-        let mut stored: Vec<(&Key, Stored)> = Vec::with_capacity(keys.len());
-        for (key, found) in keys.iter().zip(found) {
-            match found {
-                Some((page, bytes)) => {
-                    pages.push(page);
-                    stored.push((key, Stored::Kept(bytes)));
-                }
-                None => {
-                    let page = fresh.next().ok_or("the index packed fewer pages than it was given")?;
-                    stored.push((key, Stored::New(page.to_bytes())));
-                    pages.push(page);
-                }
-            }
-        }
-        if reuse.indexed > 0 || self.store.entries.len() != keys.len() {
-            // Only speed is lost if the cache cannot be written (a read-only checkout, say).
-            let entries = stored.iter().map(|(key, stored)| (*key, stored.bytes()));
-            let _ = save(root, RECORDS, &header(language, RECORDS), entries);
-        }
-        Ok((pages, reuse))
+    /// Does the cache hold `count` entries (then, if each was found, exactly these)?
+    pub fn holds(&self, count: usize) -> bool {
+        self.store.entries.len() == count
     }
-}
 
-/// An entry to write: the bytes read from the old file, or a page packed now.
-enum Stored<'a> {
-    Kept(&'a [u8]),
-    New(Vec<u8>),
-}
-
-impl Stored<'_> {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Stored::Kept(bytes) => bytes,
-            Stored::New(bytes) => bytes,
-        }
+    /// Writes the cache of exactly `entries` (each record's key and packed bytes), in order.
+    pub fn save<'a>(&self, root: &Path, language: &str, entries: impl Iterator<Item = (&'a Key, &'a [u8])>) {
+        // Only speed is lost if the cache cannot be written (a read-only checkout, say).
+        let _ = save(root, RECORDS, &header(language, RECORDS), entries);
     }
 }
 
@@ -276,69 +231,41 @@ pub fn keep_index_files(root: &Path, language: &str, keys: &[Key], files: &[Synt
     let _ = save(root, INDEX, &index_header(language, keys), entries);
 }
 
-/// The keys of `records`, in parallel.
-pub fn keys(records: &[CustomRecord]) -> Vec<Key> {
-    records.par_iter().map(key).collect()
-}
-
-/// The key of a record: every field Pagefind reads, each with its length, so that no two
-/// different records run together into the same bytes.
-fn key(record: &CustomRecord) -> Key {
+/// The key of a record: every field Pagefind reads (the `kind` filter is the only one
+/// dossier sets), each with its length, so that no two different records run together
+/// into the same bytes.
+pub fn key(url: &str, content: &str, language: &str, meta: &BTreeMap<String, String>, kind: &str) -> Key {
     let mut hash = Sha1::new();
     let mut field = |bytes: &[u8]| {
         hash.update((bytes.len() as u64).to_le_bytes());
         hash.update(bytes);
     };
-    field(record.url.as_bytes());
-    field(record.content.as_bytes());
-    field(record.language.as_bytes());
-    for (name, value) in &record.meta {
+    field(url.as_bytes());
+    field(content.as_bytes());
+    field(language.as_bytes());
+    for (name, value) in meta {
         field(name.as_bytes());
         field(value.as_bytes());
     }
     field(b"filters");
-    for (name, values) in &record.filters {
-        field(name.as_bytes());
-        for value in values {
-            field(value.as_bytes());
-        }
-        field(b"");
-    }
-    field(b"sort");
-    for (name, value) in &record.sort {
-        field(name.as_bytes());
-        field(value.as_bytes());
-    }
+    field(b"kind");
+    field(kind.as_bytes());
     hash.finalize().into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::key;
-    use pagefind::api::CustomRecord;
     use std::collections::BTreeMap;
 
     #[test]
     fn keys_differ_when_any_field_differs() {
-        let record = CustomRecord {
-            url: "a/".into(),
-            content: "text".into(),
-            language: "en".into(),
-            meta: BTreeMap::from([("title".into(), "T".into())]),
-            filters: BTreeMap::from([("kind".into(), vec!["article".into()])]),
-            sort: BTreeMap::new(),
-        };
-        let base = key(&record);
-        let mut moved = record.clone();
-        moved.url = "a/t".into();
-        moved.content = "ext".into();
-        assert_ne!(key(&moved), base, "fields must not run together");
-        let mut meta = record.clone();
-        meta.meta.insert("title".into(), "U".into());
-        assert_ne!(key(&meta), base);
-        let mut kind = record.clone();
-        kind.filters.insert("kind".into(), vec!["source".into()]);
-        assert_ne!(key(&kind), base);
-        assert_eq!(key(&record.clone()), base);
+        let meta = BTreeMap::from([("title".to_string(), "T".to_string())]);
+        let base = key("a/", "text", "en", &meta, "article");
+        assert_ne!(key("a/t", "ext", "en", &meta, "article"), base, "fields must not run together");
+        assert_ne!(key("a/", "text", "fr", &meta, "article"), base);
+        assert_ne!(key("a/", "text", "en", &BTreeMap::new(), "article"), base);
+        assert_ne!(key("a/", "text", "en", &meta, "source"), base);
+        assert_eq!(key("a/", "text", "en", &meta.clone(), "article"), base);
     }
 }

@@ -85,6 +85,23 @@ impl CustomRecord {
     }
 }
 
+/// Packs custom records for an index (see [`PagefindIndex::packer`]).
+#[derive(Clone)]
+pub struct RecordPacker {
+    options: SearchOptions,
+    force_language: Option<String>,
+}
+
+impl RecordPacker {
+    /// The record fossicked and packed for the index, as [`PagefindIndex::index_custom_records`] would.
+    pub fn pack(&self, record: CustomRecord) -> Result<IndexedPage> {
+        record
+            .into_fossicker(self.force_language.clone())
+            .fossick_sync(&self.options)
+            .map(IndexedPage::pack)
+    }
+}
+
 pub struct PagefindIndex {
     search_index: Arc<tokio::sync::Mutex<SearchState>>,
 }
@@ -236,6 +253,18 @@ impl PagefindIndex {
             .map(|record| record.into_fossicker(force_language.clone()))
             .collect();
         state.pack_batch(files)
+    }
+
+    /// A packer of custom records that works on any thread, without this index's lock:
+    /// [`RecordPacker::pack`] makes what [`Self::index_custom_records`] makes of a record,
+    /// one record at a time, so a program can pack records as it makes them (in parallel,
+    /// without holding them all).
+    pub async fn packer(&self) -> RecordPacker {
+        let state = self.search_index.lock().await;
+        RecordPacker {
+            options: state.options.clone(),
+            force_language: state.options.force_language.clone(),
+        }
     }
 
     /// Adds pages packed by [`Self::index_custom_records`] (now or in an earlier run of
@@ -434,6 +463,17 @@ mod tests {
         assert_eq!(packed.add_indexed_pages(pages).await.unwrap(), 4);
         assert_eq!(files_of(&mut packed).await, files_of(&mut added).await);
         assert!(IndexedPage::from_bytes(b"not a page").is_err());
+
+        // One record at a time, from another thread, through a packer.
+        let packer = added.packer().await;
+        let pages = std::thread::spawn(move || {
+            records().into_iter().map(|r| packer.pack(r).unwrap()).collect::<Vec<_>>()
+        })
+        .join()
+        .unwrap();
+        let mut one_by_one = PagefindIndex::new(None).unwrap();
+        one_by_one.add_indexed_pages(pages).await.unwrap();
+        assert_eq!(files_of(&mut one_by_one).await, files_of(&mut packed).await);
     }
 
     #[tokio::test]
