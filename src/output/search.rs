@@ -33,7 +33,7 @@ use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
 use crate::model::PageId;
-use crate::output::search_cache::{self, Key, RecordCache, Reuse};
+use crate::output::search_cache::{self, Entry, Key, RecordCache, Reuse};
 use crate::output::site::{RenderedPages, Site};
 use crate::output::views::AnnotationView;
 use crate::resolve::xref::Index;
@@ -184,9 +184,11 @@ impl SearchIndex {
             .collect::<Result<_, _>>()?;
         let indexed = packed.iter().filter(|(_, bytes)| bytes.is_none()).count();
         if indexed > 0 || !cache.holds(keys.len()) {
-            let entries: Vec<Vec<u8>> =
-                packed.par_iter().map(|(page, bytes)| bytes.map_or_else(|| page.to_bytes(), <[u8]>::to_vec)).collect();
-            cache.save(root, language, keys.iter().zip(entries.iter().map(Vec::as_slice)));
+            let entries = packed.iter().zip(&keys).map(|((page, bytes), key)| Entry {
+                key: *key,
+                parts: vec![bytes.map_or_else(|| Cow::Owned(page.to_bytes()), Cow::Borrowed)],
+            });
+            cache.save(root, language, entries);
         }
         let reuse = Reuse { cached: keys.len() - indexed, indexed, files: files.is_some() };
         let pages = packed.into_iter().map(|(page, _)| page).collect();

@@ -23,6 +23,7 @@
 //! The files hold the last full index only, so they never grow past one site's worth.
 //! Delete the folder at any time.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::ops::Range;
@@ -111,12 +112,8 @@ impl Store {
 }
 
 /// Writes cache file `name` (a temporary file renamed over the old one), inside the project.
-fn save<'a>(
-    root: &Path,
-    name: &str,
-    header: &str,
-    entries: impl Iterator<Item = (&'a Key, &'a [u8])>,
-) -> io::Result<()> {
+fn save<'a>(root: &Path, name: &str, header: &str, entries: impl Iterator<Item = Entry<'a>>) -> io::Result<()> {
+    use std::io::Write;
     let folder = root.join(FOLDER);
     let real = confine::folder_inside(root, &folder)?;
     if folder.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
@@ -127,19 +124,35 @@ fn save<'a>(
     if ignore.symlink_metadata().is_err() {
         std::fs::write(ignore, "# dossier's caches: not part of the project, safe to delete\n*\n")?;
     }
-    let mut out = header.as_bytes().to_vec();
-    for (key, bytes) in entries {
-        out.extend_from_slice(&key[..]);
-        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
-        out.extend_from_slice(bytes);
-    }
     let temporary = real.join(format!("{name}.{}.tmp", std::process::id()));
-    let written = std::fs::write(&temporary, &out).and_then(|()| std::fs::rename(&temporary, real.join(name)));
+    // Written as it is made: the entries are never all in memory a second time.
+    let write = || -> io::Result<()> {
+        let mut out = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&temporary)?);
+        out.write_all(header.as_bytes())?;
+        for Entry { key, parts } in entries {
+            let mut crc = crc32fast::Hasher::new();
+            parts.iter().for_each(|part| crc.update(part));
+            let len: usize = parts.iter().map(|part| part.len()).sum();
+            out.write_all(&key)?;
+            out.write_all(&(len as u32).to_le_bytes())?;
+            out.write_all(&crc.finalize().to_le_bytes())?;
+            parts.iter().try_for_each(|part| out.write_all(part))?;
+        }
+        // (Not synced to disk: a file a crash leaves damaged fails its CRC-32s, and costs time only.)
+        out.flush()?;
+        std::fs::rename(&temporary, real.join(name))
+    };
+    let written = write();
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     written
+}
+
+/// An entry to write: its key and its bytes, in parts.
+pub struct Entry<'a> {
+    pub key: Key,
+    pub parts: Vec<Cow<'a, [u8]>>,
 }
 
 /// The packed records of the last full index.
@@ -173,7 +186,7 @@ impl RecordCache {
     }
 
     /// Writes the cache of exactly `entries` (each record's key and packed bytes), in order.
-    pub fn save<'a>(&self, root: &Path, language: &str, entries: impl Iterator<Item = (&'a Key, &'a [u8])>) {
+    pub fn save<'a>(&self, root: &Path, language: &str, entries: impl Iterator<Item = Entry<'a>>) {
         // Only speed is lost if the cache cannot be written (a read-only checkout, say).
         let _ = save(root, RECORDS, &header(language, RECORDS), entries);
     }
@@ -215,20 +228,16 @@ pub fn index_files(root: &Path, language: &str, keys: &[Key]) -> Option<Vec<Synt
 
 /// Keeps the index files made of the records of `keys`, for the next build.
 pub fn keep_index_files(root: &Path, language: &str, keys: &[Key], files: &[SyntheticFile]) {
-    let entries: Vec<(Key, Vec<u8>)> = files
-        .iter()
-        .map(|file| {
-            let name = file.filename.to_string_lossy().replace('\\', "/");
-            let mut bytes = (name.len() as u32).to_le_bytes().to_vec();
-            bytes.extend_from_slice(name.as_bytes());
-            bytes.extend_from_slice(&file.contents);
-            (Sha1::digest(name.as_bytes()).into(), bytes)
-        })
-        .collect();
-    let count = (entries.len() as u32).to_le_bytes();
-    let entries = entries.iter().map(|(k, b)| (k, b.as_slice())).chain([(&LAST, &count[..])]);
+    let entries = files.iter().map(|file| {
+        let name = file.filename.to_string_lossy().replace('\\', "/");
+        let key = Sha1::digest(name.as_bytes()).into();
+        let head = [&(name.len() as u32).to_le_bytes()[..], name.as_bytes()].concat();
+        Entry { key, parts: vec![Cow::Owned(head), Cow::Borrowed(&file.contents[..])] }
+    });
+    let count = (files.len() as u32).to_le_bytes().to_vec();
+    let last = Entry { key: LAST, parts: vec![Cow::Owned(count)] };
     // Only speed is lost if the cache cannot be written.
-    let _ = save(root, INDEX, &index_header(language, keys), entries);
+    let _ = save(root, INDEX, &index_header(language, keys), entries.chain([last]));
 }
 
 /// The key of a record: every field Pagefind reads (the `kind` filter is the only one
