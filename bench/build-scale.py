@@ -274,10 +274,15 @@ def tools(args):
     hugo = not args.no_hugo and shutil.which("hugo") is not None
     if not hugo and not args.no_hugo:
         print("hugo not found (apt-get install hugo): the peer columns are left out", file=sys.stderr)
+    if args.pagefind and not shutil.which(args.pagefind):
+        sys.exit(f"--pagefind {args.pagefind}: no such program (npm install --prefix /tmp/pf pagefind@1.6.0 "
+                 f"installs it as {DEFAULT_PAGEFIND})")
     pagefind = args.pagefind or shutil.which("pagefind") or (DEFAULT_PAGEFIND if os.path.exists(DEFAULT_PAGEFIND) else None)
     if hugo and not pagefind:
         print("the Pagefind CLI was not found (npm install --prefix /tmp/pf pagefind@1.6.0, then "
               f"--pagefind {DEFAULT_PAGEFIND}): the peer of a build with search is Hugo alone", file=sys.stderr)
+    if hugo and pagefind and "1.6.0" not in version([pagefind, "--version"]):
+        print(f"{pagefind} is not Pagefind 1.6.0, the version issue 24 measured against", file=sys.stderr)
     return hugo, pagefind if hugo else None
 
 
@@ -313,7 +318,7 @@ def main():
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     hugo, pagefind = tools(a)
-    peer_name = "Hugo + Pagefind CLI" if pagefind else "Hugo"
+    peer_name = "Hugo + Pagefind CLI" if pagefind else ("Hugo" if hugo else "no peer")
     print(header(a, hugo, pagefind), flush=True)
     rows, summaries = [], {}
     for size in a.sizes.split(","):
