@@ -30,9 +30,11 @@ const zlib = require("zlib");
 const THEME_OPTIONS = { excerptLength: 24, ranking: { pageLength: 0.1, metaWeights: { title: 10, article: 0 } } };
 const SIGNATURE = "pagefind_dcd";
 
+// Why the comparison cannot run (exit status 2, after cleaning up).
+class CannotRun extends Error {}
+
 function fail(message) {
-  console.error(`search-vs-pagefind: ${message}`);
-  process.exit(2);
+  throw new CannotRun(message);
 }
 
 function parseArgs(argv) {
@@ -325,15 +327,56 @@ function compareRuns(a, b, urlsA, urlsB) {
   return diffs;
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const site = path.resolve(args.site);
+async function launch() {
+  let chromium;
+  try {
+    ({ chromium } = require("playwright-core"));
+  } catch (e) {
+    fail(`playwright-core is missing (npm install --prefix tests/browser): ${e.message}`);
+  }
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+// {ours, pristine}: every query's run through each index, with `options`.
+async function searchBoth(browser, base, options, queries, data) {
+  const runs = {};
+  for (const side of ["ours", "pristine"]) {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${base}blank.html`);
+    runs[side] = await page.evaluate(searchAll, { bundle: `${base}${side}/pagefind/`, options, queries, data });
+    if (errors.length) fail(`script errors searching the ${side} index: ${errors.join("; ")}`);
+    await page.close();
+  }
+  return runs;
+}
+
+// Prints one line per query (and its differences); the number of differences.
+function report(queries, runs, label, urls) {
+  let differences = 0;
+  queries.forEach((q, i) => {
+    const diffs = compareRuns(runs.ours[i], runs.pristine[i], urls.ours, urls.pristine);
+    const name = `${q.term === null ? "(no words)" : JSON.stringify(q.term)}${q.kind ? ` kind=${q.kind}` : ""} [${label}; ${q.why}]`;
+    if (diffs.length) {
+      differences += diffs.length;
+      console.log(`DIFF ${name}`);
+      for (const d of diffs) console.log(`  ${d}`);
+    } else {
+      console.log(`same ${name}: ${runs.ours[i].count} results`);
+    }
+  });
+  return differences;
+}
+
+// Builds the pristine index in `scratch` and compares; the number of differences.
+async function compare(site, scratch, args) {
   const ours = readIndex(path.join(site, "pagefind"));
-  const scratch = args.keep ? path.resolve(args.keep) : fs.mkdtempSync(path.join(os.tmpdir(), "pristine-pagefind-"));
-  const pristineBundle = path.join(scratch, "pagefind");
-  fs.rmSync(pristineBundle, { recursive: true, force: true });
-  await pristine(ours, pristineBundle);
-  const theirs = readIndex(pristineBundle);
+  await pristine(ours, path.join(scratch, "pagefind"));
+  const theirs = readIndex(path.join(scratch, "pagefind"));
   console.log(`${ours.pages.length} records (${ours.language}), Pagefind ${ours.version} here and ${theirs.version} pristine`);
   let differences = 0;
   for (const line of compareIndexes(ours, theirs)) {
@@ -341,56 +384,38 @@ async function main() {
     differences++;
   }
   const queries = [...deriveQueries(ours), ...args.queries];
+  const urls = (index) => new Map(index.pages.map((p) => [p.hash, p.record.url]));
   const server = await serve({ ours: site, pristine: scratch, lang: ours.language });
   const base = `http://127.0.0.1:${server.address().port}/`;
-  let chromium;
-  try {
-    ({ chromium } = require("playwright-core"));
-  } catch (e) {
-    fail(`playwright-core is missing (npm install --prefix tests/browser): ${e.message}`);
-  }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const urls = (index) => new Map(index.pages.map((p) => [p.hash, p.record.url]));
-  const [urlsOurs, urlsTheirs] = [urls(ours), urls(theirs)];
-  let compared = 0;
+  const browser = await launch().catch((e) => { server.close(); throw e; });
   try {
     for (const [label, options] of [["defaults", {}], ["theme", THEME_OPTIONS]]) {
-      const runs = {};
-      for (const side of ["ours", "pristine"]) {
-        const page = await browser.newPage();
-        const errors = [];
-        page.on("pageerror", (e) => errors.push(String(e)));
-        await page.goto(`${base}blank.html`);
-        runs[side] = await page.evaluate(searchAll, { bundle: `${base}${side}/pagefind/`, options, queries, data: args.data });
-        if (errors.length) fail(`script errors searching the ${side} index: ${errors.join("; ")}`);
-        await page.close();
-      }
-      queries.forEach((q, i) => {
-        const diffs = compareRuns(runs.ours[i], runs.pristine[i], urlsOurs, urlsTheirs);
-        const name = `${q.term === null ? "(no words)" : JSON.stringify(q.term)}${q.kind ? ` kind=${q.kind}` : ""} [${label}; ${q.why}]`;
-        compared++;
-        if (diffs.length) {
-          differences += diffs.length;
-          console.log(`DIFF ${name}`);
-          for (const d of diffs) console.log(`  ${d}`);
-        } else {
-          console.log(`same ${name}: ${runs.ours[i].count} results`);
-        }
-      });
+      const runs = await searchBoth(browser, base, options, queries, args.data);
+      differences += report(queries, runs, label, { ours: urls(ours), pristine: urls(theirs) });
     }
   } finally {
     await browser.close();
     server.close();
-    if (!args.keep) fs.rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(`${compared} queries, ${differences} difference${differences === 1 ? "" : "s"}`);
-  process.exit(differences ? 1 : 0);
+  console.log(`${queries.length * 2} queries, ${differences} difference${differences === 1 ? "" : "s"}`);
+  return differences;
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(2);
-});
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const scratch = args.keep ? path.resolve(args.keep) : fs.mkdtempSync(path.join(os.tmpdir(), "pristine-pagefind-"));
+  fs.rmSync(path.join(scratch, "pagefind"), { recursive: true, force: true });
+  try {
+    return await compare(path.resolve(args.site), scratch, args);
+  } finally {
+    if (!args.keep) fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (differences) => process.exit(differences ? 1 : 0),
+  (e) => {
+    console.error(e instanceof CannotRun ? `search-vs-pagefind: ${e.message}` : e);
+    process.exit(2);
+  },
+);
