@@ -22,7 +22,7 @@ into a tmpfs output, --shipped-runs times, with search and with a `search: false
 Prints the median wall time and the peak RSS (wait4's ru_maxrss) of each, the ratios
 (speed-up: peer time / dossier's; RSS ratio: dossier's / peer's), then a summary shaped like
 issue 24's table with its goals marked met or missed. Sizes of 100k pages and more run
---big-runs times. `--sizes 10k` is a quick run (~5 min on 2 cores).
+--big-runs times. `--sizes 10k` is the quick run (~15 min on 2 busy cores).
 
 Needs `hugo` (apt-get install hugo) and the Pagefind 1.6.0 CLI (npm install --prefix /tmp/pf
 pagefind@1.6.0; found on PATH or at /tmp/pf/node_modules/.bin/pagefind, or give --pagefind);
