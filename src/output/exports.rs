@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::model::{Article, Figure, PageId, Source};
+use crate::output::cache;
 use crate::output::published;
 use crate::output::site::{RenderedPages, Site};
 use crate::output::views::{AnnotationView, BibEntryView};
@@ -119,7 +120,10 @@ fn atom(index: &Index) -> String {
 fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[AnnotationView], site: &Site) -> String {
     let config = index.config;
     let mut items = Vec::new();
-    // Parsing the published pages is most of the work: all of them at once, in parallel.
+    // Parsing the published pages is most of the work: all of them at once, in parallel,
+    // and only those that changed since the last build.
+    let root = config.cache.then_some(config.root.as_path());
+    let kept = cache::Selections::open(root);
     let published: Vec<Vec<published::Selection>> = index
         .content
         .articles
@@ -128,9 +132,11 @@ fn annotations_jsonld(index: &Index, rendered: &RenderedPages, views: &[Annotati
             let page = (!rendered.of(article).annotations.is_empty())
                 .then(|| site.files.get(&format!("{}index.html", article.id.url_path())))
                 .flatten();
-            page.and_then(|html| published::selections(&String::from_utf8_lossy(html))).unwrap_or_default()
+            let find = |html: &[u8]| published::selections(&String::from_utf8_lossy(html)).unwrap_or_default();
+            page.map(|html| kept.of(html, || find(html))).unwrap_or_default()
         })
         .collect();
+    kept.save(root);
     for (article, published) in index.content.articles.iter().zip(published) {
         let published: HashMap<&str, &published::Selection> =
             published.iter().rev().map(|s| (s.anchor.as_str(), s)).collect();

@@ -3,11 +3,11 @@
 //! URLs, the published text, exports, the search index, and the disk
 //! (`disk`), written whole or not at all.
 
+pub mod cache;
 pub mod disk;
 pub mod exports;
 pub mod published;
 pub mod search;
-pub mod search_cache;
 pub mod site;
 pub mod templates;
 pub mod urls;

@@ -11,6 +11,7 @@
 //! `<mark data-annotation>` pieces give its place in that text.
 
 use scraper::{ElementRef, Html, Node, Selector};
+use serde::{Deserialize, Serialize};
 
 /// The element the exported selectors are relative to (documented in docs/annotations.md).
 pub const SCOPE: &str = "article .article-body";
@@ -19,7 +20,7 @@ pub const SCOPE: &str = "article .article-body";
 pub const CONTEXT: usize = 32;
 
 /// One placement of a highlight in the published text (positions in Unicode code points).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Selection {
     /// The mark's element id (`anno-x`, `anno-x-2`): one per placement.
     pub anchor: String,
@@ -39,7 +40,7 @@ pub struct Selection {
 /// position in code points, and the quote with [`CONTEXT`] characters of context on
 /// each side, where, as in Hypothesis's `TextQuoteAnchor.fromRange`, each `<br>` inside
 /// the quote or its context reads as a space.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageQuote {
     pub start: usize,
     pub end: usize,

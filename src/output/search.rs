@@ -33,7 +33,7 @@ use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
 use crate::model::PageId;
-use crate::output::search_cache::{self, Entry, Key, RecordCache, Reuse};
+use crate::output::cache::{self, Entry, Key, RecordCache, Reuse};
 use crate::output::site::{RenderedPages, Site};
 use crate::output::views::AnnotationView;
 use crate::resolve::xref::Index;
@@ -168,7 +168,7 @@ impl SearchIndex {
             return Ok(Packed { pages, files: None, keys: None, reuse, took: started.elapsed() });
         };
         let keys: Vec<Key> = records.par_iter().map(|r| r.key(language)).collect();
-        let files = search_cache::index_files(root, language, &keys);
+        let files = cache::index_files(root, language, &keys);
         let cached = Reuse { cached: keys.len(), indexed: 0, files: true };
         if files.is_some() && !keep {
             return Ok(Packed { pages: Vec::new(), files, keys: None, reuse: cached, took: started.elapsed() });
@@ -217,7 +217,7 @@ impl SearchIndex {
             None => {
                 let files = runtime.block_on(files_of(index, keep))?;
                 if let (Some(root), Some(keys)) = (&self.cache, &keys) {
-                    search_cache::keep_index_files(root, &self.language, keys, &files);
+                    cache::keep_index_files(root, &self.language, keys, &files);
                 }
                 files
             }
@@ -362,7 +362,7 @@ impl Record<'_> {
 
     /// The record's key in the cache: of all Pagefind reads of it.
     fn key(&self, language: &str) -> Key {
-        search_cache::key(&self.url, &self.content, language, &self.meta, self.kind)
+        cache::key(&self.url, &self.content, language, &self.meta, self.kind)
     }
 }
 

@@ -1,14 +1,18 @@
-//! The search index kept between builds, so that a build indexes only the pages whose
-//! text changed, and none when nothing did.
+//! What a build keeps for the next one, so that it redoes only the work whose input
+//! changed: the search index's records and files, and where each annotation lies in its
+//! published page.
 //!
 //! Indexing a record (splitting its words, stemming them, packing their locations,
-//! gzipping its fragment) is most of the index's cost. Two files in `.dossier-cache/` in
-//! the project folder keep what a build can reuse:
+//! gzipping its fragment) is most of the index's cost, and finding each highlight in its
+//! published page (for `annotations.jsonld`) means parsing the page. Three files in
+//! `.dossier-cache/` in the project folder keep what a build can reuse:
 //! - `search-records`: each record's packed form ([`IndexedPage`]), under the SHA-1 of
 //!   everything Pagefind reads of the record ([`key`]); a record whose key is there is read
 //!   back instead of indexed again;
 //! - `search-index`: the index files of the last full index, under the key of all its
-//!   records in order; the same records again give the same files, read back whole.
+//!   records in order; the same records again give the same files, read back whole;
+//! - `selections`: each annotated article's selections ([`Selection`]), under the SHA-1
+//!   of its published page.
 //!
 //! The cache can only cost time, never change the output:
 //! - each file opens with what made it (dossier's version, [`FORMAT`] and the binary's
@@ -33,11 +37,13 @@ use pagefind::api::{IndexedPage, SyntheticFile};
 use sha1::{Digest, Sha1};
 
 use crate::load::confine;
+use crate::output::published::Selection;
 
 /// The cache folder, in the project folder (shared with `check --links`).
 pub const FOLDER: &str = ".dossier-cache";
 const RECORDS: &str = "search-records";
 const INDEX: &str = "search-index";
+const SELECTIONS: &str = "selections";
 /// Bumped whenever what a record packs into changes (the vendored Pagefind's patches).
 const FORMAT: u32 = 1;
 
@@ -80,8 +86,12 @@ impl Store {
     /// The file `name` of the project at `root` if its header is `header`; empty if there
     /// is none, it is another's, or it cannot be read safely. A file cut short keeps the
     /// entries before the cut.
+    fn empty() -> Store {
+        Store { bytes: Vec::new(), entries: Vec::new() }
+    }
+
     fn open(root: &Path, name: &str, header: &str) -> Store {
-        let mut store = Store { bytes: Vec::new(), entries: Vec::new() };
+        let mut store = Store::empty();
         let Ok(bytes) = confine::read(root, &root.join(FOLDER).join(name)) else { return store };
         if !bytes.starts_with(header.as_bytes()) {
             return store;
@@ -238,6 +248,55 @@ pub fn keep_index_files(root: &Path, language: &str, keys: &[Key], files: &[Synt
     let last = Entry { key: LAST, parts: vec![Cow::Owned(count)] };
     // Only speed is lost if the cache cannot be written.
     let _ = save(root, INDEX, &index_header(language, keys), entries.chain([last]));
+}
+
+/// The selections of annotated pages, by the SHA-1 of each page.
+pub struct Selections {
+    store: Store,
+    at: HashMap<Key, usize>,
+    /// The pages of this build, with the selections found in each.
+    seen: std::sync::Mutex<Vec<(Key, Vec<u8>)>>,
+}
+
+impl Selections {
+    /// The selections kept by the last build of the project at `root` (none if `root` is `None`).
+    pub fn open(root: Option<&Path>) -> Selections {
+        let store = root.map_or_else(Store::empty, |root| Store::open(root, SELECTIONS, &header("", SELECTIONS)));
+        let at = store.entries.iter().enumerate().map(|(i, (key, _, _))| (*key, i)).collect();
+        Selections { store, at, seen: std::sync::Mutex::new(Vec::new()) }
+    }
+
+    /// The selections of the page `html`: kept ones if the page is unchanged, else `find`'s.
+    pub fn of(&self, html: &[u8], find: impl FnOnce() -> Vec<Selection>) -> Vec<Selection> {
+        let key: Key = Sha1::digest(html).into();
+        let kept = self.at.get(&key).and_then(|&i| {
+            let (_, range, crc) = &self.store.entries[i];
+            let bytes = &self.store.bytes[range.clone()];
+            (crc32fast::hash(bytes) == *crc).then(|| serde_json::from_slice(bytes).ok()).flatten()
+        });
+        let selections = kept.unwrap_or_else(find);
+        let bytes = serde_json::to_vec(&selections).unwrap_or_default();
+        self.seen.lock().unwrap_or_else(|p| p.into_inner()).push((key, bytes));
+        selections
+    }
+
+    /// Keeps this build's selections for the next one, if they differ from those kept.
+    pub fn save(self, root: Option<&Path>) {
+        let Some(root) = root else { return };
+        let mut seen = self.seen.into_inner().unwrap_or_else(|p| p.into_inner());
+        seen.sort();
+        let unchanged = seen.len() == self.store.entries.len()
+            && seen
+                .iter()
+                .zip(self.store.entries())
+                .all(|((k, b), (key, bytes))| k == key && bytes == Some(b.as_slice()));
+        if !unchanged {
+            let entries =
+                seen.iter().map(|(key, bytes)| Entry { key: *key, parts: vec![Cow::Borrowed(bytes.as_slice())] });
+            // Only speed is lost if the cache cannot be written.
+            let _ = save(root, SELECTIONS, &header("", SELECTIONS), entries);
+        }
+    }
 }
 
 /// The key of a record: every field Pagefind reads (the `kind` filter is the only one
