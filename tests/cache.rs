@@ -147,6 +147,19 @@ fn a_cache_that_leads_out_of_the_project_is_neither_read_nor_written() {
     assert_same(&site, &expected);
     assert_eq!(cached_count(&printed), 0, "a cache outside the project is not read:\n{printed}");
     assert_eq!(std::fs::read(&outside).unwrap(), before, "nor written");
+
+    // A cache file that is a link out of the project: not read, and replaced, not written through.
+    std::fs::remove_file(project.path(".dossier-cache")).unwrap();
+    build(&project, "out");
+    for file in [RECORDS, INDEX] {
+        std::fs::remove_file(project.path(file)).unwrap();
+        std::os::unix::fs::symlink(&outside, project.path(file)).unwrap();
+    }
+    let (site, printed) = build(&project, "out");
+    assert_same(&site, &expected);
+    assert_eq!(cached_count(&printed), 0, "a cache file outside the project is not read:\n{printed}");
+    assert_eq!(std::fs::read(&outside).unwrap(), before, "nor written through");
+    assert!(!project.path(RECORDS).symlink_metadata().unwrap().is_symlink(), "the link is replaced by the cache");
 }
 
 #[test]

@@ -29,7 +29,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::io;
+use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -123,7 +123,35 @@ impl Store {
 
 /// Writes cache file `name` (a temporary file renamed over the old one), inside the project.
 fn save<'a>(root: &Path, name: &str, header: &str, entries: impl Iterator<Item = Entry<'a>>) -> io::Result<()> {
-    use std::io::Write;
+    write_with(root, name, |out| {
+        out.write_all(header.as_bytes())?;
+        for Entry { key, parts } in entries {
+            let mut crc = crc32fast::Hasher::new();
+            parts.iter().for_each(|part| crc.update(part));
+            let len: usize = parts.iter().map(|part| part.len()).sum();
+            out.write_all(&key)?;
+            out.write_all(&(len as u32).to_le_bytes())?;
+            out.write_all(&crc.finalize().to_le_bytes())?;
+            parts.iter().try_for_each(|part| out.write_all(part))?;
+        }
+        Ok(())
+    })
+}
+
+/// The cache file `name` of the project at `root`, if it is there and safe to read (a
+/// regular file inside the project).
+pub fn read(root: &Path, name: &str) -> Option<Vec<u8>> {
+    confine::read(root, &root.join(FOLDER).join(name)).ok()
+}
+
+/// Writes the cache file `name` of the project at `root` whole.
+pub fn write(root: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    write_with(root, name, |out| out.write_all(bytes))
+}
+
+/// Writes cache file `name` with `fill`: into a new temporary file, renamed over the old one,
+/// inside the project only. The folder is made if need be, with a `.gitignore` of its own.
+fn write_with(root: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let folder = root.join(FOLDER);
     let real = confine::folder_inside(root, &folder)?;
     if folder.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
@@ -135,21 +163,17 @@ fn save<'a>(root: &Path, name: &str, header: &str, entries: impl Iterator<Item =
         std::fs::write(ignore, "# dossier's caches: not part of the project, safe to delete\n*\n")?;
     }
     let temporary = real.join(format!("{name}.{}.tmp", std::process::id()));
-    // Written as it is made: the entries are never all in memory a second time.
     let write = || -> io::Result<()> {
-        let mut out = io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&temporary)?);
-        out.write_all(header.as_bytes())?;
-        for Entry { key, parts } in entries {
-            let mut crc = crc32fast::Hasher::new();
-            parts.iter().for_each(|part| crc.update(part));
-            let len: usize = parts.iter().map(|part| part.len()).sum();
-            out.write_all(&key)?;
-            out.write_all(&(len as u32).to_le_bytes())?;
-            out.write_all(&crc.finalize().to_le_bytes())?;
-            parts.iter().try_for_each(|part| out.write_all(part))?;
-        }
+        // A new file, never one that is there already: a link planted under this name
+        // (the project may be someone else's) is removed, not written through.
+        let _ = std::fs::remove_file(&temporary);
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
+        // Written as it is made: the entries are never all in memory a second time.
+        let mut out = io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut out)?;
         // (Not synced to disk: a file a crash leaves damaged fails its CRC-32s, and costs time only.)
         out.flush()?;
+        drop(out);
         std::fs::rename(&temporary, real.join(name))
     };
     let written = write();

@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+use crate::output::cache;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +19,7 @@ use super::fetch::Outcome;
 /// How long a result is trusted.
 pub(crate) const MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 /// The cache folder, in the project folder.
-pub(crate) const FOLDER: &str = ".dossier-cache";
+pub(crate) const FOLDER: &str = cache::FOLDER;
 const FILE: &str = "links.json";
 
 #[derive(Default, Serialize, Deserialize)]
@@ -28,7 +30,8 @@ struct Stored {
 
 /// The results read from the cache folder, and the new ones to write back.
 pub(crate) struct Cache {
-    path: PathBuf,
+    /// The project folder.
+    root: PathBuf,
     stored: Stored,
     now: u64,
 }
@@ -40,9 +43,9 @@ fn now() -> u64 {
 impl Cache {
     /// Reads the cache of the project at `root`; a missing or unreadable one is empty.
     pub(crate) fn open(root: &Path) -> Cache {
-        let path = root.join(FOLDER).join(FILE);
-        let stored = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-        Cache { path, stored, now: now() }
+        // Read only as a regular file inside the project (it may be someone else's).
+        let stored = cache::read(root, FILE).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        Cache { root: root.to_path_buf(), stored, now: now() }
     }
 
     /// A result for `url` younger than [`MAX_AGE`].
@@ -67,10 +70,8 @@ impl Cache {
     pub(crate) fn save(mut self) -> std::io::Result<()> {
         let now = self.now;
         self.stored.checked.retain(|_, (at, _)| now.saturating_sub(*at) < MAX_AGE.as_secs());
-        let dir = self.path.parent().expect("the cache file is in a folder");
-        std::fs::create_dir_all(dir)?;
-        std::fs::write(dir.join(".gitignore"), "# dossier's cache of link checks: not part of the project\n*\n")?;
         let json = serde_json::to_vec_pretty(&self.stored).map_err(std::io::Error::other)?;
-        std::fs::write(&self.path, json)
+        // Renamed into place inside the project, never written through a link.
+        cache::write(&self.root, FILE, &json)
     }
 }
