@@ -82,6 +82,11 @@ impl<'a> Assembler<'a> {
         let article = &self.content().articles[i];
         let rendered = self.rendered.of(article);
         let meta = &article.meta;
+        // The citations of each source, in text order (one pass, not one per source).
+        let mut backrefs: rustc_hash::FxHashMap<&str, Vec<String>> = rustc_hash::FxHashMap::default();
+        for cite in &rendered.citations {
+            backrefs.entry(cite.source.as_str()).or_default().push(cite.anchor.clone());
+        }
         let bibliography: Vec<BibEntryView> = rendered
             .bibliography
             .iter()
@@ -98,12 +103,7 @@ impl<'a> Assembler<'a> {
                     kind: source.meta.kind.as_str().into(),
                     role: source.meta.role.clone(),
                     pseudonym: source.meta.pseudonym.label(),
-                    backrefs: rendered
-                        .citations
-                        .iter()
-                        .filter(|c| &c.source == slug)
-                        .map(|c| c.anchor.clone())
-                        .collect(),
+                    backrefs: backrefs.get(slug.as_str()).cloned().unwrap_or_default(),
                 })
             })
             .collect();

@@ -3,6 +3,7 @@
 //! Markdown has rendered, and the views that list them on source and figure
 //! pages.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
@@ -101,31 +102,35 @@ impl<'a> Assembler<'a> {
 
     pub(super) fn backlink_views(&self, uses: Option<&Vec<(usize, usize)>>, kind: Use) -> Vec<BacklinkView> {
         let c = self.content();
-        let mut seen = HashSet::new();
-        uses.into_iter()
-            .flatten()
-            .map(|&(a, k)| {
-                let article = &c.articles[a];
-                let facts = self.rendered.of(article);
-                let page = self.link(&article.id, &article.meta.title);
-                let (anchor, sentence, number) = match kind {
-                    Use::Citation => {
-                        let cite = &facts.citations[k];
-                        (cite.anchor.clone(), cite.sentence.clone(), Some(cite.number))
-                    }
-                    Use::Mention => (facts.mentions[k].anchor.clone(), facts.mentions[k].sentence.clone(), None),
-                    Use::Figure => {
-                        let f = &facts.figures[k];
-                        let anchor = if f.embedded { format!("fig-{}", f.figure) } else { String::new() };
-                        (anchor, String::new(), Some(f.number))
-                    }
-                };
-                let url = if anchor.is_empty() { page.url.clone() } else { format!("{}#{anchor}", page.url) };
-                BacklinkView { page, url, sentence, number }
-            })
-            // The same sentence twice (a citation in the text and in a margin note on it) is listed once.
-            .filter(|b| seen.insert((b.page.url.clone(), b.sentence.clone())) || b.sentence.is_empty())
-            .collect()
+        // The same sentence twice on a page (a citation in the text and in a margin note on it)
+        // is listed once: pages and sentences are compared where they lie, not copied.
+        let mut seen: HashSet<(usize, &str)> = HashSet::new();
+        let mut views = Vec::new();
+        for &(a, k) in uses.into_iter().flatten() {
+            let article = &c.articles[a];
+            let facts = self.rendered.of(article);
+            let (anchor, sentence, number) = match kind {
+                Use::Citation => {
+                    let cite = &facts.citations[k];
+                    (Cow::Borrowed(cite.anchor.as_str()), cite.sentence.as_str(), Some(cite.number))
+                }
+                Use::Mention => {
+                    (Cow::Borrowed(facts.mentions[k].anchor.as_str()), facts.mentions[k].sentence.as_str(), None)
+                }
+                Use::Figure => {
+                    let f = &facts.figures[k];
+                    let anchor = if f.embedded { Cow::Owned(format!("fig-{}", f.figure)) } else { Cow::Borrowed("") };
+                    (anchor, "", Some(f.number))
+                }
+            };
+            if !sentence.is_empty() && !seen.insert((a, sentence)) {
+                continue;
+            }
+            let page = self.link(&article.id, &article.meta.title);
+            let url = if anchor.is_empty() { page.url.clone() } else { format!("{}#{anchor}", page.url) };
+            views.push(BacklinkView { page, url, sentence: sentence.to_string(), number });
+        }
+        views
     }
 
     pub(super) fn uses_of(&self, slug: &str) -> usize {
