@@ -306,7 +306,7 @@ fn contains_word(text: &str, word: &str) -> bool {
 }
 
 fn front_text<M>(page: &crate::model::Page<M>) -> String {
-    page.raw[..page.raw.len() - page.body.len()].to_string()
+    page.raw[..page.body_start].to_string()
 }
 
 /// The jobs that render page `id` itself.

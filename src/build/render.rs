@@ -100,7 +100,7 @@ fn render_page<M>(
     let options = RenderOptions {
         index,
         file: &page.path,
-        body: &page.body,
+        body: page.body(),
         body_line: page.body_line,
         raw: &page.raw,
         annotations,

@@ -426,7 +426,7 @@ impl<'a> Index<'a> {
 
 /// How `value` is written in the figure's front matter (`1e20`, `.inf`), for the caret.
 fn written_value(figure: &Figure, value: f64) -> String {
-    let front = &figure.raw[..figure.raw.len() - figure.body.len()];
+    let front = &figure.raw[..figure.body_start];
     let same = |v: f64| v.to_bits() == value.to_bits() || (v.is_nan() && value.is_nan());
     front
         .match_indices("value:")

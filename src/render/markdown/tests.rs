@@ -46,7 +46,7 @@ fn source(slug: &str, title: &str, aliases: &[&str]) -> Page<SourceMeta> {
             pseudonym: Default::default(),
             draft: false,
         },
-        body: String::new(),
+        body_start: 0,
         body_line: 1,
         raw: String::new(),
     }

@@ -199,7 +199,10 @@ pub(super) fn write(
     writer.flush_block_notes();
     writer.flush_notes();
     let mut facts = writer.facts;
-    facts.html = writer.out;
+    // Kept until the templates run: the HTML, not the room reserved for it (twice the
+    // Markdown's size; shrinking in place may keep it all).
+    let spare = writer.out.capacity() - writer.out.len();
+    facts.html = if spare > writer.out.len() / 8 { writer.out.as_str().to_owned() } else { writer.out };
     facts.text = collected.text.as_str().to_string();
     facts.block_starts = collected.block_starts.clone();
     facts.block_starts.dedup();
