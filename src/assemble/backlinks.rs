@@ -4,9 +4,8 @@
 //! pages.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Assembler;
 use crate::model::{Content, PageId};
@@ -104,7 +103,7 @@ impl<'a> Assembler<'a> {
         let c = self.content();
         // The same sentence twice on a page (a citation in the text and in a margin note on it)
         // is listed once: pages and sentences are compared where they lie, not copied.
-        let mut seen: HashSet<(usize, &str)> = HashSet::new();
+        let mut seen: FxHashSet<(usize, &str)> = FxHashSet::default();
         let mut views = Vec::new();
         for &(a, k) in uses.into_iter().flatten() {
             let article = &c.articles[a];

@@ -961,7 +961,7 @@ impl Writer<'_, '_> {
             .map(|p| Piece { start: p.start.max(lo), end: p.end.min(hi), ..*p })
             .collect();
         if pieces.is_empty() {
-            self.out.push_str(&escape(&text[lo as usize..hi as usize]));
+            crate::text::html::escape_into(&mut self.out, &text[lo as usize..hi as usize]);
             self.place_notes(hi);
             return;
         }
@@ -972,7 +972,7 @@ impl Writer<'_, '_> {
         let mut next = 0;
         let mut cursor = lo;
         for x in points {
-            self.out.push_str(&escape(&text[cursor as usize..x as usize]));
+            crate::text::html::escape_into(&mut self.out, &text[cursor as usize..x as usize]);
             cursor = x;
             if stack.iter().any(|p| p.end == x) {
                 let mut reopen = Vec::new();
