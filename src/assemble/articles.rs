@@ -78,7 +78,7 @@ impl<'a> Assembler<'a> {
         &self.annotations
     }
 
-    pub(super) fn article_view(&self, i: usize) -> ArticleView {
+    pub(super) fn article_view(&self, i: usize) -> ArticleView<'_> {
         let article = &self.content().articles[i];
         let rendered = self.rendered.of(article);
         let meta = &article.meta;
@@ -114,7 +114,7 @@ impl<'a> Assembler<'a> {
             self.link(&from.id, &from.meta.title)
         });
         ArticleView {
-            site: self.site.clone(),
+            site: &self.site,
             id: article.slug().to_string(),
             title: meta.title.clone(),
             version: article.version().to_string(),
@@ -126,8 +126,8 @@ impl<'a> Assembler<'a> {
             based_on: meta.based_on.as_deref().filter(|s| self.index.source(s).is_some()).map(|s| self.source_link(s)),
             edited_from,
             changes_url,
-            body_html: rendered.html.clone(),
-            notes_html: rendered.notes_html.clone(),
+            body_html: &rendered.html,
+            notes_html: &rendered.notes_html,
             annotations: self.annotation_views(i),
             figures: rendered
                 .figures

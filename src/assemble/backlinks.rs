@@ -99,7 +99,7 @@ impl<'a> Assembler<'a> {
         articles
     }
 
-    pub(super) fn backlink_views(&self, uses: Option<&Vec<(usize, usize)>>, kind: Use) -> Vec<BacklinkView> {
+    pub(super) fn backlink_views(&self, uses: Option<&Vec<(usize, usize)>>, kind: Use) -> Vec<BacklinkView<'a>> {
         let c = self.content();
         // The same sentence twice on a page (a citation in the text and in a margin note on it)
         // is listed once: pages and sentences are compared where they lie, not copied.
@@ -127,7 +127,7 @@ impl<'a> Assembler<'a> {
             }
             let page = self.link(&article.id, &article.meta.title);
             let url = if anchor.is_empty() { page.url.clone() } else { format!("{}#{anchor}", page.url) };
-            views.push(BacklinkView { page, url, sentence: sentence.to_string(), number });
+            views.push(BacklinkView { page, url, sentence, number });
         }
         views
     }
