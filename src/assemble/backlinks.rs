@@ -111,11 +111,9 @@ impl<'a> Assembler<'a> {
             let (anchor, sentence, number) = match kind {
                 Use::Citation => {
                     let cite = &facts.citations[k];
-                    (Cow::Borrowed(cite.anchor.as_str()), cite.sentence.as_str(), Some(cite.number))
+                    (Cow::Borrowed(cite.anchor.as_str()), &*cite.sentence, Some(cite.number))
                 }
-                Use::Mention => {
-                    (Cow::Borrowed(facts.mentions[k].anchor.as_str()), facts.mentions[k].sentence.as_str(), None)
-                }
+                Use::Mention => (Cow::Borrowed(facts.mentions[k].anchor.as_str()), &*facts.mentions[k].sentence, None),
                 Use::Figure => {
                     let f = &facts.figures[k];
                     let anchor = if f.embedded { Cow::Owned(format!("fig-{}", f.figure)) } else { Cow::Borrowed("") };

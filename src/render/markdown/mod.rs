@@ -60,7 +60,8 @@ pub struct CitationUse {
     pub number: usize,
     /// The element id at the spot (`cite-3`).
     pub anchor: String,
-    pub sentence: String,
+    /// Shared with the page's other uses in the same sentence (kept once).
+    pub sentence: std::sync::Arc<str>,
 }
 
 /// A mention of a source's name in prose.
@@ -68,7 +69,8 @@ pub struct CitationUse {
 pub struct Mention {
     pub source: String,
     pub anchor: String,
-    pub sentence: String,
+    /// Shared with the page's other uses in the same sentence (kept once).
+    pub sentence: std::sync::Arc<str>,
 }
 
 /// A figure referenced or embedded on the page.

@@ -212,6 +212,15 @@ pub(super) fn write(
     facts
 }
 
+/// The sentence of a citation or a mention, shared with the page's last citation or mention
+/// when theirs is the same (a name and its citation usually are): kept once, not per use.
+fn shared_sentence(facts: &Rendered, sentence: Option<String>) -> std::sync::Arc<str> {
+    let sentence = sentence.unwrap_or_default();
+    let last =
+        facts.citations.last().map(|c| &c.sentence).into_iter().chain(facts.mentions.last().map(|m| &m.sentence));
+    last.into_iter().find(|shared| ***shared == *sentence).cloned().unwrap_or_else(|| sentence.into())
+}
+
 /// Finds the footnote definitions, which hold blocks, and which the text reaches.
 fn plan_notes(entries: &[Entry]) -> NotePlan {
     let mut definitions = HashMap::new();
@@ -656,7 +665,7 @@ impl Writer<'_, '_> {
         for (k, slug) in slugs.iter().enumerate() {
             let number = self.numbering.cite(slug);
             let anchor = format!("cite-{}", self.facts.citations.len() + 1);
-            let sentence = position.map(|p| sentence_at(self.collected, p)).unwrap_or_default();
+            let sentence = shared_sentence(&self.facts, position.map(|p| sentence_at(self.collected, p)));
             self.facts.citations.push(CitationUse { source: slug.clone(), number, anchor: anchor.clone(), sentence });
             if k > 0 {
                 html.push_str("<span class=\"cite-sep\">,</span>");
@@ -926,7 +935,7 @@ impl Writer<'_, '_> {
         self.facts.mentions.push(Mention {
             source: mention.source.clone(),
             anchor,
-            sentence: sentence_at(self.collected, mention.position),
+            sentence: shared_sentence(&self.facts, Some(sentence_at(self.collected, mention.position))),
         });
         self.open_mention = Some(OpenMention {
             last_segment: mention.last_segment,
