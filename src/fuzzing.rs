@@ -36,7 +36,7 @@ pub fn article(input: &[u8]) {
         &RenderOptions {
             index: &index,
             file,
-            body: &article.body,
+            body: article.body(),
             body_line: article.body_line,
             raw: &article.raw,
             annotations: &article.meta.annotations,
@@ -97,7 +97,7 @@ pub fn annotations(input: &[u8]) {
         &RenderOptions {
             index: &index,
             file: Path::new("content/articles/fuzz.md"),
-            body: &article.body,
+            body: article.body(),
             body_line: 1,
             raw: &article.raw,
             annotations: &article.meta.annotations,
@@ -176,7 +176,7 @@ fn plain_article(text: &str) -> Article {
             smart_punctuation: None,
             draft: false,
         },
-        body: text.to_string(),
+        body_start: 0,
         body_line: 1,
         raw: text.to_string(),
     }

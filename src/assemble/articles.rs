@@ -78,10 +78,15 @@ impl<'a> Assembler<'a> {
         &self.annotations
     }
 
-    pub(super) fn article_view(&self, i: usize) -> ArticleView {
+    pub(super) fn article_view(&self, i: usize) -> ArticleView<'_> {
         let article = &self.content().articles[i];
         let rendered = self.rendered.of(article);
         let meta = &article.meta;
+        // The citations of each source, in text order (one pass, not one per source).
+        let mut backrefs: rustc_hash::FxHashMap<&str, Vec<String>> = rustc_hash::FxHashMap::default();
+        for cite in &rendered.citations {
+            backrefs.entry(cite.source.as_str()).or_default().push(cite.anchor.clone());
+        }
         let bibliography: Vec<BibEntryView> = rendered
             .bibliography
             .iter()
@@ -98,12 +103,7 @@ impl<'a> Assembler<'a> {
                     kind: source.meta.kind.as_str().into(),
                     role: source.meta.role.clone(),
                     pseudonym: source.meta.pseudonym.label(),
-                    backrefs: rendered
-                        .citations
-                        .iter()
-                        .filter(|c| &c.source == slug)
-                        .map(|c| c.anchor.clone())
-                        .collect(),
+                    backrefs: backrefs.get(slug.as_str()).cloned().unwrap_or_default(),
                 })
             })
             .collect();
@@ -114,7 +114,7 @@ impl<'a> Assembler<'a> {
             self.link(&from.id, &from.meta.title)
         });
         ArticleView {
-            site: self.site.clone(),
+            site: &self.site,
             id: article.slug().to_string(),
             title: meta.title.clone(),
             version: article.version().to_string(),
@@ -126,8 +126,8 @@ impl<'a> Assembler<'a> {
             based_on: meta.based_on.as_deref().filter(|s| self.index.source(s).is_some()).map(|s| self.source_link(s)),
             edited_from,
             changes_url,
-            body_html: rendered.html.clone(),
-            notes_html: rendered.notes_html.clone(),
+            body_html: &rendered.html,
+            notes_html: &rendered.notes_html,
             annotations: self.annotation_views(i),
             figures: rendered
                 .figures

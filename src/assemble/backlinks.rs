@@ -3,9 +3,9 @@
 //! Markdown has rendered, and the views that list them on source and figure
 //! pages.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Assembler;
 use crate::model::{Content, PageId};
@@ -99,33 +99,35 @@ impl<'a> Assembler<'a> {
         articles
     }
 
-    pub(super) fn backlink_views(&self, uses: Option<&Vec<(usize, usize)>>, kind: Use) -> Vec<BacklinkView> {
+    pub(super) fn backlink_views(&self, uses: Option<&Vec<(usize, usize)>>, kind: Use) -> Vec<BacklinkView<'a>> {
         let c = self.content();
-        let mut seen = HashSet::new();
-        uses.into_iter()
-            .flatten()
-            .map(|&(a, k)| {
-                let article = &c.articles[a];
-                let facts = self.rendered.of(article);
-                let page = self.link(&article.id, &article.meta.title);
-                let (anchor, sentence, number) = match kind {
-                    Use::Citation => {
-                        let cite = &facts.citations[k];
-                        (cite.anchor.clone(), cite.sentence.clone(), Some(cite.number))
-                    }
-                    Use::Mention => (facts.mentions[k].anchor.clone(), facts.mentions[k].sentence.clone(), None),
-                    Use::Figure => {
-                        let f = &facts.figures[k];
-                        let anchor = if f.embedded { format!("fig-{}", f.figure) } else { String::new() };
-                        (anchor, String::new(), Some(f.number))
-                    }
-                };
-                let url = if anchor.is_empty() { page.url.clone() } else { format!("{}#{anchor}", page.url) };
-                BacklinkView { page, url, sentence, number }
-            })
-            // The same sentence twice (a citation in the text and in a margin note on it) is listed once.
-            .filter(|b| seen.insert((b.page.url.clone(), b.sentence.clone())) || b.sentence.is_empty())
-            .collect()
+        // The same sentence twice on a page (a citation in the text and in a margin note on it)
+        // is listed once: pages and sentences are compared where they lie, not copied.
+        let mut seen: FxHashSet<(usize, &str)> = FxHashSet::default();
+        let mut views = Vec::new();
+        for &(a, k) in uses.into_iter().flatten() {
+            let article = &c.articles[a];
+            let facts = self.rendered.of(article);
+            let (anchor, sentence, number) = match kind {
+                Use::Citation => {
+                    let cite = &facts.citations[k];
+                    (Cow::Borrowed(cite.anchor.as_str()), &*cite.sentence, Some(cite.number))
+                }
+                Use::Mention => (Cow::Borrowed(facts.mentions[k].anchor.as_str()), &*facts.mentions[k].sentence, None),
+                Use::Figure => {
+                    let f = &facts.figures[k];
+                    let anchor = if f.embedded { Cow::Owned(format!("fig-{}", f.figure)) } else { Cow::Borrowed("") };
+                    (anchor, "", Some(f.number))
+                }
+            };
+            if !sentence.is_empty() && !seen.insert((a, sentence)) {
+                continue;
+            }
+            let page = self.link(&article.id, &article.meta.title);
+            let url = if anchor.is_empty() { page.url.clone() } else { format!("{}#{anchor}", page.url) };
+            views.push(BacklinkView { page, url, sentence, number });
+        }
+        views
     }
 
     pub(super) fn uses_of(&self, slug: &str) -> usize {

@@ -27,17 +27,17 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    pub(super) fn figure_view(&self, i: usize) -> FigureView {
+    pub(super) fn figure_view(&self, i: usize) -> FigureView<'_> {
         let figure = &self.content().figures[i];
         let referenced_in = self.backlink_views(self.backlinks().figure_uses.get(figure.slug()), Use::Figure);
         FigureView {
-            site: self.site.clone(),
+            site: &self.site,
             id: figure.slug().to_string(),
             title: figure.meta.title.clone(),
             url: self.index.figure_url(figure.slug()),
             summary: self.figure_summary(figure),
             figure_html: figure::embed(self.index, figure, None, false),
-            body_html: self.rendered.of(figure).html.clone(),
+            body_html: &self.rendered.of(figure).html,
             sources: figure
                 .meta
                 .cites

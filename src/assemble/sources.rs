@@ -5,7 +5,7 @@ use super::backlinks::Use;
 use crate::output::views::SourceView;
 
 impl<'a> Assembler<'a> {
-    pub(super) fn source_view(&self, i: usize) -> SourceView {
+    pub(super) fn source_view(&self, i: usize) -> SourceView<'_> {
         let source = &self.content().sources[i];
         let meta = &source.meta;
         let slug = source.slug();
@@ -13,7 +13,7 @@ impl<'a> Assembler<'a> {
         let mentions = self.backlink_views(self.backlinks().mentions.get(slug), Use::Mention);
         let annotations = self.annotations_citing.get(&self.index.source_url(slug)).cloned().unwrap_or_default();
         SourceView {
-            site: self.site.clone(),
+            site: &self.site,
             id: slug.to_string(),
             title: meta.title.clone(),
             url: self.index.source_url(slug),
@@ -32,7 +32,7 @@ impl<'a> Assembler<'a> {
             published: meta.published.map(|d| d.human()),
             accessed: meta.accessed.map(|d| d.human()),
             pseudonym: meta.pseudonym.label(),
-            body_html: self.rendered.of(source).html.clone(),
+            body_html: &self.rendered.of(source).html,
             citations,
             mentions,
             figures: self.links_to_figures(self.backlinks().claims.get(slug)),

@@ -66,6 +66,10 @@ pub fn build_pages(
     sink: &dyn Sink,
     progress: &dyn Progress,
 ) -> Option<(Site, Option<Pending>)> {
-    let built = pipeline::run(config.clone(), Mode::Build(sink), diagnostics, progress)?;
-    Some((built.site, built.search))
+    let mut built = pipeline::run(config.clone(), Mode::Build(sink), diagnostics, progress)?;
+    let kept = (std::mem::take(&mut built.site), built.search.take());
+    // The rest (every page's text and rendering: millions of allocations) is not freed one
+    // by one before the files are written: the process ends once they are.
+    std::mem::forget(built);
+    Some(kept)
 }

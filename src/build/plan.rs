@@ -226,12 +226,12 @@ pub(super) fn backlinks_from(rendered: &RenderedPages, ids: &HashSet<PageId>) ->
                 from: from(),
                 number: c.number,
                 anchor: c.anchor.clone(),
-                sentence: c.sentence.clone(),
+                sentence: c.sentence.to_string(),
             };
             shown.entry(PageId::Source(c.source.clone())).or_default().push(entry);
         }
         for m in &facts.mentions {
-            let entry = Backlink::Mentions { from: from(), anchor: m.anchor.clone(), sentence: m.sentence.clone() };
+            let entry = Backlink::Mentions { from: from(), anchor: m.anchor.clone(), sentence: m.sentence.to_string() };
             shown.entry(PageId::Source(m.source.clone())).or_default().push(entry);
         }
         for f in &facts.figures {
@@ -306,7 +306,7 @@ fn contains_word(text: &str, word: &str) -> bool {
 }
 
 fn front_text<M>(page: &crate::model::Page<M>) -> String {
-    page.raw[..page.raw.len() - page.body.len()].to_string()
+    page.raw[..page.body_start].to_string()
 }
 
 /// The jobs that render page `id` itself.

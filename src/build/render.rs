@@ -100,7 +100,7 @@ fn render_page<M>(
     let options = RenderOptions {
         index,
         file: &page.path,
-        body: &page.body,
+        body: page.body(),
         body_line: page.body_line,
         raw: &page.raw,
         annotations,
@@ -193,7 +193,8 @@ pub(super) fn load_checks(config: &Config, diagnostics: &Diagnostics) -> Option<
 
 /// Renders `jobs` in parallel; returns (output path, HTML) and each job's dependencies.
 /// With a `sink`, each page goes there as soon as it is rendered and is not returned,
-/// except annotated articles: the annotation export reads their HTML.
+/// except annotated articles: the annotation export reads their HTML; and the dependencies
+/// are not gathered (only `serve`'s rebuilds need them).
 pub(super) fn render_jobs(
     assembler: &Assembler,
     templates: &Templates,
@@ -202,8 +203,7 @@ pub(super) fn render_jobs(
     sink: Option<&dyn Sink>,
 ) -> (Vec<(String, String)>, HashMap<JobId, Deps>) {
     struct Done {
-        job: JobId,
-        deps: Deps,
+        deps: Option<(JobId, Deps)>,
         output: Option<(String, String)>,
     }
     let annotated: HashSet<&PageId> = (assembler.index.content.articles.iter())
@@ -235,14 +235,15 @@ pub(super) fn render_jobs(
                 }
                 (output, _) => output,
             };
-            Some(Done { job: job.clone(), deps: assembler.deps(job), output })
+            let deps = sink.is_none().then(|| (job.clone(), assembler.deps(job)));
+            Some(Done { deps, output })
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut deps = HashMap::with_capacity(results.len());
     for done in results {
         pages.extend(done.output);
-        deps.insert(done.job, done.deps);
+        deps.extend(done.deps);
     }
     (pages, deps)
 }

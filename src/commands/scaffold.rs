@@ -256,7 +256,7 @@ pub fn new_version(root: &Path, article: &str) -> Result<PathBuf, Diagnostic> {
     );
     refuse_links(root, &format!("content/articles/{story}-{n}.md"))?;
     let io = |e: std::io::Error| Diagnostic::error(&path, format!("cannot write: {e}")).usage();
-    write_new(&path, &(front + &page.body)).map_err(io)?;
+    write_new(&path, &(front + page.body())).map_err(io)?;
     Ok(path)
 }
 

@@ -409,7 +409,7 @@ pub(crate) fn parse_page<M: DeserializeOwned>(
         id: id.clone(),
         path: shown.to_path_buf(),
         meta,
-        body: split.body.to_string(),
+        body_start: text.len() - split.body.len(),
         body_line: split.body_line,
         raw: text.clone(),
     })
@@ -447,14 +447,14 @@ fn find_token(text: &str, needle: &str) -> Option<usize> {
 impl<M> Page<M> {
     /// Where `needle` first appears in this file's front matter (for errors about a field's value).
     pub fn locate(&self, needle: &str) -> Option<Location> {
-        let front_end = self.raw.len() - self.body.len();
+        let front_end = self.body_start;
         let offset = find_token(&self.raw[..front_end], needle)?;
         Some(Location::at_offset(&self.raw, offset, 1))
     }
 
     /// Where `needle` appears after `after` (a field name) in the front matter.
     pub fn locate_after(&self, after: &str, needle: &str) -> Option<Location> {
-        let front_end = self.raw.len() - self.body.len();
+        let front_end = self.body_start;
         let front = &self.raw[..front_end];
         let start = find_token(front, after).unwrap_or(0);
         let offset = find_token(&front[start..], needle).map(|i| start + i)?;
@@ -463,7 +463,7 @@ impl<M> Page<M> {
 
     /// The location of byte `offset` of the body.
     pub fn body_location(&self, offset: usize) -> Location {
-        Location::at_offset(&self.body, offset, self.body_line)
+        Location::at_offset(self.body(), offset, self.body_line)
     }
 }
 

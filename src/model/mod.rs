@@ -472,14 +472,20 @@ pub struct Page<M> {
     pub id: PageId,
     pub path: PathBuf,
     pub meta: M,
-    pub body: String,
-    /// 1-based line of the file where `body` starts.
+    /// Where the body starts in `raw` (a byte offset): the body is not kept twice.
+    pub body_start: usize,
+    /// 1-based line of the file where the body starts.
     pub body_line: usize,
     /// The whole file, for locating problems in the front matter.
     pub raw: String,
 }
 
 impl<M> Page<M> {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.raw[self.body_start..]
+    }
+
     /// The last part of the id, by which citations name sources (`phil-robertson`).
     pub fn slug(&self) -> &str {
         self.id.slug()

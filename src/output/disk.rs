@@ -7,14 +7,15 @@
 //! without it is refused (unless `--force`), as are the project root, its
 //! source folders, the home folder and any ancestor of the project.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::output::manifest::{self, Entry, Manifest, Stamp};
 use crate::output::site::{Sink, Site};
 
 /// The file that marks an output folder as dossier's own.
@@ -167,14 +168,22 @@ fn is_mount_point(_: &Path) -> bool {
 /// atomic rename. The previous site stays in the spare folder, so the next
 /// build rewrites only the files that changed and reuses the folders: on
 /// ext4, creating and deleting thousands of folders per build costs seconds.
+/// The [`Manifest`] says which files of both folders are unchanged since
+/// dossier wrote them, so those are kept (or hard-linked) without being read;
+/// the spare folder is walked once, at the start.
 /// Dropped without finishing (a failed build), the output is left as it was.
 pub struct Staged {
     out: PathBuf,
     spare: PathBuf,
     /// The output folder, when it is ours: unchanged files are hard-linked from it.
     previous: Option<PathBuf>,
-    /// Regular files the spare folder held before this build (leftovers are removed at the end).
-    leftovers: HashSet<String>,
+    /// Regular files the spare folder held before this build, with their stamps (leftovers
+    /// are removed at the end).
+    leftovers: HashMap<String, Stamp>,
+    /// Folders of the spare folder that were empty before this build (an interrupted one's).
+    empty: Vec<PathBuf>,
+    /// What the last two builds wrote, taken out of the spare folder (empty if there was none).
+    manifest: Manifest,
     state: Mutex<Progress>,
     /// Set once the spare folder is swapped in; dropped before that (a failed build), the
     /// spare folder is removed if writing failed, so a full disk is not left fuller.
@@ -188,8 +197,23 @@ pub struct Staged {
 #[derive(Default)]
 struct Progress {
     written: Vec<String>,
+    /// Each file of the new site as it now is in the spare folder.
+    entries: HashMap<String, Entry>,
+    /// Files of the output hard-linked into the spare folder, stamped after linking (the
+    /// link changed their change time): the manifest's record of the output is updated.
+    linked: Vec<(String, Entry)>,
     folders: HashSet<PathBuf>,
     error: Option<OutputError>,
+}
+
+/// How a file of the new site came to be in the spare folder.
+enum Put {
+    /// It was there already (a build before last had the same bytes).
+    Kept(Stamp),
+    /// Hard-linked from the output (the last build had the same bytes).
+    Linked(Stamp),
+    /// Written.
+    Written(Stamp),
 }
 
 impl Staged {
@@ -204,8 +228,7 @@ impl Staged {
         // Checked again under the lock: another build may have changed the folder meanwhile.
         check_target(root, output, force)?;
         let spare = parent.join(format!(".{name}.dossier-spare"));
-        let ours = |dir: &Path| dir.join(MARKER).symlink_metadata().is_ok_and(|m| m.is_file());
-        let leftovers = match spare.symlink_metadata() {
+        let (walked, manifest) = match spare.symlink_metadata() {
             Ok(meta) if !meta.is_dir() || !ours(&spare) => {
                 return Err(OutputError::Refused {
                     path: spare,
@@ -213,17 +236,17 @@ impl Staged {
                     help: "move it away".into(),
                 });
             }
-            // Anything but files and folders goes before anything is written through it.
-            Ok(_) => regular_files(&spare).map_err(io_at(&spare))?,
-            Err(_) => HashSet::new(),
+            // The manifest goes before anything is written (a build that fails leaves none), and
+            // anything but files and folders goes before anything is written through it.
+            Ok(_) => {
+                let manifest = Manifest::take(&spare).map_err(io_at(&spare))?;
+                (walk(&spare).map_err(io_at(&spare))?, manifest)
+            }
+            Err(_) => (Walked::default(), Manifest::default()),
         };
-        let made = leftovers.is_empty() && spare.symlink_metadata().is_err();
+        let made = walked.files.is_empty() && spare.symlink_metadata().is_err();
         fs::create_dir_all(&spare).map_err(io_at(&spare))?;
-        let marked = fs::write(
-            spare.join(MARKER),
-            "This folder is written by `dossier build`; it is replaced on every build.\n",
-        );
-        if let Err(error) = marked {
+        if let Err(error) = mark(&spare) {
             // (A spare folder without its marker would be refused by the next build.)
             if made {
                 let _ = fs::remove_dir_all(&spare);
@@ -231,8 +254,22 @@ impl Staged {
             return Err(OutputError::Io { path: spare, error });
         }
         let previous = ours(&out).then(|| out.clone());
-        let state = Mutex::new(Progress { folders: HashSet::from([spare.clone()]), ..Progress::default() });
-        Ok(Staged { out, spare, previous, leftovers, state, done: false, failed: false, _lock: lock })
+        let mut folders: HashSet<PathBuf> = walked.folders.iter().map(|rel| spare.join(rel)).collect();
+        folders.insert(spare.clone());
+        let state = Mutex::new(Progress { folders, ..Progress::default() });
+        let empty = walked.empty;
+        Ok(Staged {
+            out,
+            spare,
+            previous,
+            leftovers: walked.files,
+            empty,
+            manifest,
+            state,
+            done: false,
+            failed: false,
+            _lock: lock,
+        })
     }
 
     /// Writes the rest of the site, then what `late` makes meanwhile (the search index: it is
@@ -253,9 +290,10 @@ impl Staged {
         }
         let mut written = std::mem::take(&mut state.written);
         written.sort_unstable();
-        match self.swap_in(written) {
-            Ok(written) => {
+        match self.swap_in(&written) {
+            Ok(()) => {
                 self.done = true;
+                self.keep_manifest();
                 Ok(written)
             }
             Err(error) => {
@@ -266,29 +304,44 @@ impl Staged {
     }
 
     /// Removes leftovers of older builds from the spare folder and swaps it in.
-    fn swap_in(&self, written: Vec<String>) -> Result<Vec<String>, OutputError> {
+    fn swap_in(&self, written: &[String]) -> Result<(), OutputError> {
         let keep: HashSet<&str> = written.iter().map(String::as_str).collect();
-        for stale in self.leftovers.iter().filter(|f| !keep.contains(f.as_str()) && *f != MARKER) {
+        let mut emptied: HashSet<PathBuf> = self.empty.iter().map(|rel| self.spare.join(rel)).collect();
+        for stale in self.leftovers.keys().filter(|f| !keep.contains(f.as_str()) && *f != MARKER) {
             let path = self.spare.join(stale);
             // (Gone already when a folder of this build replaced it.)
             if path.symlink_metadata().is_ok_and(|m| m.is_file()) {
                 fs::remove_file(&path).map_err(io_at(&path))?;
             }
+            emptied.extend(path.parent().map(Path::to_path_buf));
         }
-        if !self.leftovers.is_empty() {
-            remove_empty_folders(&self.spare).map_err(io_at(&self.spare))?;
-        }
+        remove_empty_folders(&self.spare, emptied);
         let (spare, out) = (&self.spare, &self.out);
         if out.symlink_metadata().is_err() {
-            fs::rename(spare, out).map_err(io_at(out))?;
-            return Ok(written);
+            return fs::rename(spare, out).map_err(io_at(out));
         }
         exchange(spare, out).map_err(io_at(out))?;
-        if !spare.join(MARKER).symlink_metadata().is_ok_and(|m| m.is_file()) {
+        if !ours(spare) {
             // The output was a folder of someone else's, replaced on `--force`: not kept as spare.
             fs::remove_dir_all(spare).map_err(io_at(spare))?;
         }
-        Ok(written)
+        Ok(())
+    }
+
+    /// Leaves the manifest of both folders in the spare folder (made for it if there is none:
+    /// after a first build). The build is done: failing here only costs the next build speed.
+    fn keep_manifest(&mut self) {
+        let state = self.state.get_mut().unwrap_or_else(|p| p.into_inner());
+        // The spare folder is now the last build's output: the manifest's record of it, with
+        // the files linked from it stamped again.
+        let mut spare = std::mem::take(&mut self.manifest.output);
+        spare.extend(state.linked.drain(..));
+        let manifest = Manifest { spare, output: std::mem::take(&mut state.entries) };
+        let ready = self.spare.symlink_metadata().is_ok_and(|m| m.is_dir())
+            || fs::create_dir(&self.spare).and_then(|()| mark(&self.spare)).is_ok();
+        if ready && ours(&self.spare) {
+            let _ = manifest.store(&self.spare);
+        }
     }
 
     /// Makes the folders of `relative` in the spare folder, removing files of an older
@@ -308,7 +361,7 @@ impl Staged {
         fs::create_dir_all(&folder)
     }
 
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    fn write(&self, rel: &str, bytes: &[u8], hash: u128) -> Result<Put, OutputError> {
         let relative = Path::new(rel);
         if relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
             return Err(OutputError::Refused {
@@ -325,9 +378,13 @@ impl Staged {
                 self.state.lock().unwrap_or_else(|p| p.into_inner()).folders.insert(folder.to_path_buf());
             }
         }
-        if self.leftovers.contains(rel) {
-            if fs::read(&path).is_ok_and(|old| old == bytes) {
-                return Ok(()); // the spare folder already holds this version
+        let same = |file: &Path, stamp: &Stamp, spare: bool| {
+            self.manifest.holds(spare, rel, hash, stamp)
+                || (stamp.size == bytes.len() as u64 && fs::read(file).is_ok_and(|old| old == bytes))
+        };
+        if let Some(stamp) = self.leftovers.get(rel) {
+            if same(&path, stamp, true) {
+                return Ok(Put::Kept(*stamp)); // the spare folder already holds this version
             }
             let _ = fs::remove_file(&path);
         } else if !self.leftovers.is_empty() && path.symlink_metadata().is_ok_and(|m| m.is_dir()) {
@@ -337,16 +394,34 @@ impl Staged {
         // A file unchanged since the last build is hard-linked from it, not rewritten.
         // (Never one reached through a linked folder: that file lies elsewhere.)
         if let Some((root, previous)) = self.previous.as_ref().map(|p| (p, p.join(rel)))
-            && previous.symlink_metadata().is_ok_and(|m| m.is_file())
-            && fs::read(&previous).is_ok_and(|old| old == bytes)
+            && let Ok(meta) = previous.symlink_metadata()
+            && meta.is_file()
+            && same(&previous, &Stamp::of(&meta), false)
             && previous.canonicalize().is_ok_and(|real| real.starts_with(root))
             && fs::hard_link(&previous, &path).is_ok()
         {
-            return Ok(());
+            let linked = path.symlink_metadata().map_err(io_at(&path))?;
+            return Ok(Put::Linked(Stamp::of(&linked)));
         }
         simulated_full_disk().map_err(|error| OutputError::Io { path: path.clone(), error })?;
-        fs::write(&path, bytes).map_err(|error| OutputError::Io { path, error })
+        let mut file = fs::File::create(&path).map_err(io_at(&path))?;
+        file.write_all(bytes).map_err(io_at(&path))?;
+        let meta = file.metadata().map_err(io_at(&path))?;
+        Ok(Put::Written(Stamp::of(&meta)))
     }
+}
+
+/// Is `dir` a folder dossier made (it holds the marker file)?
+fn ours(dir: &Path) -> bool {
+    dir.join(MARKER).symlink_metadata().is_ok_and(|m| m.is_file())
+}
+
+/// Marks `dir` as dossier's own (a marker already there is left as it is).
+fn mark(dir: &Path) -> io::Result<()> {
+    if ours(dir) {
+        return Ok(());
+    }
+    fs::write(dir.join(MARKER), "This folder is written by `dossier build`; it is replaced on every build.\n")
 }
 
 impl Drop for Staged {
@@ -366,10 +441,21 @@ impl Sink for Staged {
         if self.state.lock().unwrap_or_else(|p| p.into_inner()).error.is_some() {
             return;
         }
-        let result = self.write(path, bytes);
+        let hash = manifest::hash(bytes);
+        let result = self.write(path, bytes, hash);
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         match result {
-            Ok(()) => state.written.push(path.to_string()),
+            Ok(put) => {
+                state.written.push(path.to_string());
+                let stamp = match put {
+                    Put::Kept(stamp) | Put::Written(stamp) => stamp,
+                    Put::Linked(stamp) => {
+                        state.linked.push((path.to_string(), Entry { hash, stamp }));
+                        stamp
+                    }
+                };
+                state.entries.insert(path.to_string(), Entry { hash, stamp });
+            }
             Err(e) => {
                 state.error.get_or_insert(e);
             }
@@ -440,44 +526,58 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     fs::rename(&aside, a)
 }
 
-/// The regular files under `dir`, relative to it; everything that is neither a regular
-/// file nor a folder is removed: dossier never makes symbolic links, so one found here
-/// (say, committed to a repository) is removed before anything is written through it.
-fn regular_files(dir: &Path) -> io::Result<HashSet<String>> {
+/// What the spare folder holds before a build: its regular files with their stamps, its
+/// folders, and which of those are empty, all relative to it.
+#[derive(Default)]
+struct Walked {
+    files: HashMap<String, Stamp>,
+    folders: Vec<PathBuf>,
+    empty: Vec<PathBuf>,
+}
+
+/// Walks `dir` once; everything that is neither a regular file nor a folder is removed:
+/// dossier never makes symbolic links, so one found here (say, committed to a repository)
+/// is removed before anything is written through it.
+fn walk(dir: &Path) -> io::Result<Walked> {
     let mut stack = vec![PathBuf::new()];
-    let mut files = HashSet::new();
+    let mut walked = Walked::default();
     while let Some(rel) = stack.pop() {
+        let mut entries = 0;
         for entry in fs::read_dir(dir.join(&rel))? {
             let entry = entry?;
+            entries += 1;
             let child = rel.join(entry.file_name());
             let kind = entry.file_type()?;
             if kind.is_dir() {
-                stack.push(child);
+                stack.push(child.clone());
+                walked.folders.push(child);
             } else if kind.is_file() {
-                files.insert(child.to_string_lossy().replace('\\', "/"));
+                let stamp = Stamp::of(&entry.metadata()?);
+                walked.files.insert(child.to_string_lossy().replace('\\', "/"), stamp);
             } else {
                 fs::remove_file(entry.path())?;
             }
         }
-    }
-    Ok(files)
-}
-
-/// Removes the empty folders under `dir` (left by pages that are gone).
-fn remove_empty_folders(dir: &Path) -> io::Result<()> {
-    let mut stack = vec![dir.to_path_buf()];
-    let mut folders = Vec::new();
-    while let Some(folder) = stack.pop() {
-        for entry in fs::read_dir(&folder)? {
-            let entry = entry?;
-            if entry.file_type()?.is_dir() {
-                stack.push(entry.path());
-                folders.push(entry.path());
-            }
+        if entries == 0 {
+            walked.empty.push(rel);
         }
     }
-    for folder in folders.iter().rev() {
-        let _ = fs::remove_dir(folder); // only succeeds when empty
+    Ok(walked)
+}
+
+/// Removes those of `folders` (under `dir`) that are empty, and then their parents that
+/// become empty (left by pages that are gone); never `dir` itself.
+fn remove_empty_folders(dir: &Path, folders: HashSet<PathBuf>) {
+    let mut folders: Vec<PathBuf> = folders.into_iter().filter(|f| f != dir && f.starts_with(dir)).collect();
+    // Deepest first, so that a folder emptied by its children's removal goes too.
+    folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+    for folder in folders {
+        let mut at = folder.as_path();
+        while at != dir && fs::remove_dir(at).is_ok() {
+            at = match at.parent() {
+                Some(parent) => parent,
+                None => break,
+            };
+        }
     }
-    Ok(())
 }

@@ -84,8 +84,10 @@ pub struct EventView {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct ArticleView {
-    pub site: SiteView,
+///
+/// The page's own HTML, its notes and the site are borrowed, not copied, for its template.
+pub struct ArticleView<'a> {
+    pub site: &'a SiteView,
     pub id: String,
     pub title: String,
     pub url: String,
@@ -99,9 +101,9 @@ pub struct ArticleView {
     pub based_on: Option<LinkView>,
     pub edited_from: Option<LinkView>,
     pub changes_url: Option<String>,
-    pub body_html: String,
+    pub body_html: &'a str,
     /// The annotations' notes as `<li>` elements, for the notes column (`<ol>` in the template).
-    pub notes_html: String,
+    pub notes_html: &'a str,
     pub bibliography: Vec<BibEntryView>,
     pub annotations: Vec<AnnotationView>,
     pub figures: Vec<LinkView>,
@@ -176,10 +178,11 @@ pub fn version_label(version: &str) -> String {
 
 /// A place where a source is cited or mentioned, with its sentence.
 #[derive(Clone, Debug, Serialize)]
-pub struct BacklinkView {
+pub struct BacklinkView<'a> {
     pub page: LinkView,
     pub url: String,
-    pub sentence: String,
+    /// Borrowed from the citing page's rendering.
+    pub sentence: &'a str,
     pub number: Option<usize>,
 }
 
@@ -203,8 +206,10 @@ pub struct SourceGroupView {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct SourceView {
-    pub site: SiteView,
+///
+/// Its HTML, its backlinks' sentences and the site are borrowed, not copied, for its template.
+pub struct SourceView<'a> {
+    pub site: &'a SiteView,
     pub id: String,
     pub title: String,
     pub url: String,
@@ -221,9 +226,9 @@ pub struct SourceView {
     pub accessed: Option<String>,
     /// "name changed", "name probably changed", or empty.
     pub pseudonym: &'static str,
-    pub body_html: String,
-    pub citations: Vec<BacklinkView>,
-    pub mentions: Vec<BacklinkView>,
+    pub body_html: &'a str,
+    pub citations: Vec<BacklinkView<'a>>,
+    pub mentions: Vec<BacklinkView<'a>>,
     pub figures: Vec<LinkView>,
     pub cited_by_figures: Vec<LinkView>,
     pub annotations: Vec<AnnotationView>,
@@ -272,16 +277,18 @@ pub struct FigureSummaryView {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct FigureView {
-    pub site: SiteView,
+///
+/// Its HTML, its backlinks' sentences and the site are borrowed, not copied, for its template.
+pub struct FigureView<'a> {
+    pub site: &'a SiteView,
     pub id: String,
     pub title: String,
     pub url: String,
     pub summary: FigureSummaryView,
     pub figure_html: String,
-    pub body_html: String,
+    pub body_html: &'a str,
     pub sources: Vec<LinkView>,
-    pub referenced_in: Vec<BacklinkView>,
+    pub referenced_in: Vec<BacklinkView<'a>>,
     /// schema.org `ClaimReview` of its rating (a JSON array), or empty.
     pub reviews_jsonld: String,
 }

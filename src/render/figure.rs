@@ -45,7 +45,7 @@ pub fn embed(index: &Index, figure: &Figure, number: Option<usize>, link_title: 
         }
         FigureKind::Table => {
             let mut table = String::new();
-            pulldown_cmark::html::push_html(&mut table, Parser::new_ext(&figure.body, Options::ENABLE_TABLES));
+            pulldown_cmark::html::push_html(&mut table, Parser::new_ext(figure.body(), Options::ENABLE_TABLES));
             let _ = write!(html, "<div class=\"table-wrap\">{table}</div>");
         }
     }

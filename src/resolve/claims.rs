@@ -140,7 +140,7 @@ fn check_rating<M>(index: &Index, page: &Page<M>, rating: &Rating, at: Option<Lo
 
 /// Where the verdict of the `nth` `rating:` of `page`'s front matter is written.
 fn rating_location<M>(page: &Page<M>, nth: usize, verdict: &str) -> Option<Location> {
-    let front = &page.raw[..page.raw.len() - page.body.len()];
+    let front = &page.raw[..page.body_start];
     let (key, _) = front.match_indices("rating:").nth(nth)?;
     let after = key + "rating:".len();
     let offset = front[after..].find(verdict).map_or(key, |i| after + i);

@@ -137,15 +137,31 @@ impl<'a> Index<'a> {
 
     /// The site-relative URL of a page (`sources/x` → `/base/sources/x/`).
     pub fn page_url(&self, id: &PageId) -> String {
-        self.config.url(&id.url_path())
+        match id.section() {
+            Some(section) => self.section_url(section, id.slug()),
+            None => self.config.url(&id.url_path()),
+        }
     }
 
     pub fn source_url(&self, slug: &str) -> String {
-        self.page_url(&PageId::Source(slug.to_string()))
+        self.section_url("sources", slug)
     }
 
     pub fn figure_url(&self, slug: &str) -> String {
-        self.page_url(&PageId::Figure(slug.to_string()))
+        self.section_url("figures", slug)
+    }
+
+    /// `config.url(&id.url_path())` for a page of `section`, made in one allocation (pages
+    /// link to tens of thousands of pages at 10,000 pages).
+    fn section_url(&self, section: &str, slug: &str) -> String {
+        let base = &self.config.base_path;
+        let mut url = String::with_capacity(base.len() + section.len() + slug.len() + 2);
+        url.push_str(base);
+        url.push_str(section);
+        url.push('/');
+        url.push_str(slug);
+        url.push('/');
+        url
     }
 
     /// A source's display name: its title, marked where the name was changed.
@@ -426,7 +442,7 @@ impl<'a> Index<'a> {
 
 /// How `value` is written in the figure's front matter (`1e20`, `.inf`), for the caret.
 fn written_value(figure: &Figure, value: f64) -> String {
-    let front = &figure.raw[..figure.raw.len() - figure.body.len()];
+    let front = &figure.raw[..figure.body_start];
     let same = |v: f64| v.to_bits() == value.to_bits() || (v.is_nan() && value.is_nan());
     front
         .match_indices("value:")

@@ -62,6 +62,16 @@ impl TextMap {
         TextMap::default()
     }
 
+    /// A map with room for `bytes` of text (and as many characters) before it grows.
+    pub fn with_capacity(bytes: usize) -> TextMap {
+        TextMap {
+            text: String::with_capacity(bytes),
+            char_starts: Vec::with_capacity(bytes),
+            origins: Vec::with_capacity(bytes),
+            ..TextMap::default()
+        }
+    }
+
     /// Normalises a standalone string (a quote, a prefix) the same way as the article.
     pub fn normalize(text: &str) -> String {
         let mut map = TextMap::new();
@@ -124,13 +134,7 @@ impl TextMap {
         let segment = self.segment_lens.len() as u32;
         self.segment_lens.push(source.len() as u32);
         if source.is_ascii() {
-            // Every ASCII character is a cluster of its own (most text): no look-ahead needed.
-            self.text.reserve(source.len());
-            self.char_starts.reserve(source.len());
-            self.origins.reserve(source.len());
-            for (at, byte) in (0u32..).zip(source.bytes()) {
-                self.push_folded(char::from(byte), Origin { segment, start: at, end: at + 1 });
-            }
+            self.push_ascii(source, segment);
             return segment;
         }
         let mut chars = source.char_indices().peekable();
@@ -169,12 +173,43 @@ impl TextMap {
         }
     }
 
-    fn push_char(&mut self, c: char, origin: Origin) {
+    /// An ASCII segment (most text): every character is a cluster of its own, folds to
+    /// itself unless it is white space, and is one byte, so the runs between white space
+    /// are copied whole.
+    fn push_ascii(&mut self, source: &str, segment: u32) {
+        self.text.reserve(source.len());
+        self.char_starts.reserve(source.len());
+        self.origins.reserve(source.len());
+        let bytes = source.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let run = bytes[at..].iter().position(|&b| char::from(b).is_whitespace()).map_or(bytes.len(), |n| at + n);
+            if run > at {
+                self.flush_space();
+                let base = self.text.len() as u32;
+                self.text.push_str(&source[at..run]);
+                self.char_starts.extend((0..(run - at) as u32).map(|k| base + k));
+                self.origins.extend((at as u32..run as u32).map(|k| Origin { segment, start: k, end: k + 1 }));
+            }
+            if run < bytes.len() {
+                let start = run as u32;
+                self.push_folded(char::from(bytes[run]), Origin { segment, start, end: start + 1 });
+            }
+            at = run + 1;
+        }
+    }
+
+    /// A pending space is written before the next character.
+    fn flush_space(&mut self) {
         if let Some(space) = self.pending_space.take() {
             self.char_starts.push(self.text.len() as u32);
             self.text.push(' ');
             self.origins.push(space);
         }
+    }
+
+    fn push_char(&mut self, c: char, origin: Origin) {
+        self.flush_space();
         self.char_starts.push(self.text.len() as u32);
         self.text.push(c);
         self.origins.push(origin);
@@ -211,5 +246,38 @@ mod tests {
         let apostrophe = map.as_str().find('\'').unwrap();
         let origin = map.origin(map.char_index(apostrophe));
         assert_eq!((origin.segment, origin.start, origin.end), (second, 4, 7));
+    }
+
+    /// The ASCII fast path gives the map that folding character by character gives.
+    #[test]
+    fn ascii_runs_map_as_characters_one_by_one() {
+        use super::Origin;
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let alphabet = b"ab .,\t\n\r\x0b\x0c\"'?";
+        for _ in 0..500 {
+            let (mut fast, mut slow) = (TextMap::new(), TextMap::new());
+            for _ in 0..next(6) {
+                if next(4) == 0 {
+                    fast.boundary();
+                    slow.boundary();
+                    continue;
+                }
+                let segment: String =
+                    (0..next(12)).map(|_| char::from(alphabet[next(alphabet.len() as u64) as usize])).collect();
+                let number = fast.push_segment(&segment);
+                slow.segment_lens.push(segment.len() as u32);
+                for (at, byte) in (0u32..).zip(segment.bytes()) {
+                    slow.push_folded(char::from(byte), Origin { segment: number, start: at, end: at + 1 });
+                }
+            }
+            assert_eq!(fast.text, slow.text);
+            assert_eq!(fast.char_starts, slow.char_starts, "{:?}", fast.text);
+            assert_eq!(fast.origins, slow.origins, "{:?}", fast.text);
+            assert_eq!(fast.pending_space, slow.pending_space);
+        }
     }
 }

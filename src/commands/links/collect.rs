@@ -95,7 +95,7 @@ fn front_matter_use<M>(uses: &mut Uses, page: &Page<M>, field: &str, url: &str, 
 }
 
 fn body_links<M>(uses: &mut Uses, page: &Page<M>) {
-    for (url, offset) in links_in(&page.body) {
+    for (url, offset) in links_in(page.body()) {
         let location = Some(page.body_location(offset));
         uses.entry(url).or_default().push(Use { file: page.path.clone(), location, kind: UseKind::Link, source: None });
     }

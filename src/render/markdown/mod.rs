@@ -60,7 +60,8 @@ pub struct CitationUse {
     pub number: usize,
     /// The element id at the spot (`cite-3`).
     pub anchor: String,
-    pub sentence: String,
+    /// Shared with the page's other uses in the same sentence (kept once).
+    pub sentence: std::sync::Arc<str>,
 }
 
 /// A mention of a source's name in prose.
@@ -68,7 +69,8 @@ pub struct CitationUse {
 pub struct Mention {
     pub source: String,
     pub anchor: String,
-    pub sentence: String,
+    /// Shared with the page's other uses in the same sentence (kept once).
+    pub sentence: std::sync::Arc<str>,
 }
 
 /// A figure referenced or embedded on the page.
@@ -509,7 +511,14 @@ fn is_block(tag_end: &TagEnd) -> bool {
 
 /// Builds the normalised rendered text of the entries (step 2).
 fn collect_text(entries: &[Entry]) -> Collected {
-    let mut text = TextMap::new();
+    // Room for all the text at once: a long article's map is megabytes, copied at every growth.
+    let size = (entries.iter())
+        .map(|entry| match &entry.item {
+            Item::Md(Event::Text(s) | Event::Code(s)) => s.len() + 1,
+            _ => 1,
+        })
+        .sum();
+    let mut text = TextMap::with_capacity(size);
     let mut segments = Vec::new();
     let mut segment_of = vec![None; entries.len()];
     let mut position_at = Vec::with_capacity(entries.len());
@@ -617,20 +626,32 @@ fn find_mentions(collected: &Collected, index: &Index) -> Vec<MentionSpot> {
     spots
 }
 
-/// The sentence around character `position`, for backlinks.
 /// `text` with " ." and " ," made "." and "," (as `replace` twice would, in one pass).
 fn without_space_before_stops(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ' ' && matches!(chars.peek(), Some('.' | ',')) {
-            continue;
+    let mut from = 0;
+    for stop in memchr::memchr2_iter(b'.', b',', bytes) {
+        if stop > from && bytes[stop - 1] == b' ' {
+            out.push_str(&text[from..stop - 1]);
+            from = stop;
         }
-        out.push(c);
     }
+    out.push_str(&text[from..]);
     out
 }
 
+/// Where a sentence ends in `bytes` because of the stop at `k` (`.`, `?` or `!`): right after
+/// ". ", "? ", "! " or ".\" " (all ASCII, so the offset is a character boundary).
+fn end_after_stop(bytes: &[u8], k: usize) -> Option<usize> {
+    match bytes.get(k + 1..) {
+        Some([b' ', ..]) => Some(k + 2),
+        Some([b'"', b' ', ..]) if bytes[k] == b'.' => Some(k + 3),
+        _ => None,
+    }
+}
+
+/// The sentence around character `position`, for backlinks.
 pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
     let text = collected.text.as_str();
     // A citation at the very end of a paragraph sits at the next block's start: it belongs
@@ -648,21 +669,19 @@ pub(crate) fn sentence_at(collected: &Collected, position: usize) -> String {
     );
     let hi = hi.max(lo);
     let at = collected.text.byte_offset(position).clamp(lo, hi);
-    // Where a sentence ends: right after ". ", "? ", "! " or ".\" " (all ASCII, so any
-    // byte offset that matches is a character boundary).
     let bytes = text.as_bytes();
-    let is_end = |from: usize, to: usize| {
-        let s = &bytes[from..to];
-        s.ends_with(b". ") || s.ends_with(b"? ") || s.ends_with(b"! ") || s.ends_with(b".\" ")
-    };
-    // Only the spot right after a space can match: visit the spaces alone.
-    let start = memchr::memrchr_iter(b' ', &bytes[lo..at.saturating_sub(1).max(lo)])
-        .map(|q| lo + q + 1)
-        .find(|&p| is_end(lo, p))
+    // The sentence starts after the last end of a sentence that lies wholly in `lo..at - 1`,
+    // and ends after the first that lies wholly in `at..hi - 1` (only stops can end one:
+    // visit those alone, not every space).
+    let last = at.saturating_sub(1);
+    let start = memchr::memrchr3_iter(b'.', b'?', b'!', &bytes[lo..last.max(lo)])
+        .filter_map(|k| end_after_stop(bytes, lo + k))
+        .find(|&p| p <= last)
         .unwrap_or(lo);
-    let end = memchr::memchr_iter(b' ', &bytes[at..hi.saturating_sub(1).max(at)])
-        .map(|q| at + q + 1)
-        .find(|&p| is_end(at, p))
+    let last = hi.saturating_sub(1);
+    let end = memchr::memchr3_iter(b'.', b'?', b'!', &bytes[at..last.max(at)])
+        .filter_map(|k| end_after_stop(bytes, at + k))
+        .find(|&p| p <= last)
         .unwrap_or(hi);
     // A citation removed from the text leaves its space before the full stop.
     let sentence = without_space_before_stops(text[start..end].trim());
@@ -788,6 +807,8 @@ fn number_figures(entries: &[Entry]) -> (HashMap<String, usize>, HashSet<String>
     (numbers, embedded)
 }
 
+#[cfg(test)]
+mod sentence_tests;
 #[cfg(test)]
 mod spec_suite;
 #[cfg(test)]

@@ -47,7 +47,7 @@ fn source(slug: &str, title: &str, aliases: &[&str]) -> Page<SourceMeta> {
             pseudonym: Default::default(),
             draft: false,
         },
-        body: String::new(),
+        body_start: 0,
         body_line: 1,
         raw: String::new(),
     }
@@ -272,12 +272,12 @@ fn a_name_cut_by_a_line_break_is_linked_as_one() {
 fn mentions_and_citations_carry_their_sentence() {
     let (rendered, _) =
         render_with("First sentence. The Lopez Foundation said so [@lopez]. Last one.", &[], Some(Autolink::First));
-    assert_eq!(rendered.mentions[0].sentence, "The Lopez Foundation said so.");
-    assert_eq!(rendered.citations[0].sentence, "The Lopez Foundation said so.");
+    assert_eq!(&*rendered.mentions[0].sentence, "The Lopez Foundation said so.");
+    assert_eq!(&*rendered.citations[0].sentence, "The Lopez Foundation said so.");
     assert!(rendered.html.contains("data-cite=\"lopez\""));
     // A citation closing a paragraph belongs to that paragraph, not the next one.
     let (rendered, _) = render_with("Earlier. It ends here. [@lopez]\n\nNext paragraph.", &[], None);
-    assert_eq!(rendered.citations[0].sentence, "It ends here.");
+    assert_eq!(&*rendered.citations[0].sentence, "It ends here.");
 }
 
 fn render_article(body: &str) -> (Rendered, Diagnostics) {

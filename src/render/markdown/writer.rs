@@ -199,7 +199,10 @@ pub(super) fn write(
     writer.flush_block_notes();
     writer.flush_notes();
     let mut facts = writer.facts;
-    facts.html = writer.out;
+    // Kept until the templates run: the HTML, not the room reserved for it (twice the
+    // Markdown's size; shrinking in place may keep it all).
+    let spare = writer.out.capacity() - writer.out.len();
+    facts.html = if spare > writer.out.len() / 8 { writer.out.as_str().to_owned() } else { writer.out };
     facts.text = collected.text.as_str().to_string();
     facts.block_starts = collected.block_starts.clone();
     facts.block_starts.dedup();
@@ -207,6 +210,15 @@ pub(super) fn write(
     facts.figures = writer.numbering.figure_uses();
     facts.bibliography = writer.numbering.bibliography();
     facts
+}
+
+/// The sentence of a citation or a mention, shared with the page's last citation or mention
+/// when theirs is the same (a name and its citation usually are): kept once, not per use.
+fn shared_sentence(facts: &Rendered, sentence: Option<String>) -> std::sync::Arc<str> {
+    let sentence = sentence.unwrap_or_default();
+    let last =
+        facts.citations.last().map(|c| &c.sentence).into_iter().chain(facts.mentions.last().map(|m| &m.sentence));
+    last.into_iter().find(|shared| ***shared == *sentence).cloned().unwrap_or_else(|| sentence.into())
 }
 
 /// Finds the footnote definitions, which hold blocks, and which the text reaches.
@@ -653,7 +665,7 @@ impl Writer<'_, '_> {
         for (k, slug) in slugs.iter().enumerate() {
             let number = self.numbering.cite(slug);
             let anchor = format!("cite-{}", self.facts.citations.len() + 1);
-            let sentence = position.map(|p| sentence_at(self.collected, p)).unwrap_or_default();
+            let sentence = shared_sentence(&self.facts, position.map(|p| sentence_at(self.collected, p)));
             self.facts.citations.push(CitationUse { source: slug.clone(), number, anchor: anchor.clone(), sentence });
             if k > 0 {
                 html.push_str("<span class=\"cite-sep\">,</span>");
@@ -923,7 +935,7 @@ impl Writer<'_, '_> {
         self.facts.mentions.push(Mention {
             source: mention.source.clone(),
             anchor,
-            sentence: sentence_at(self.collected, mention.position),
+            sentence: shared_sentence(&self.facts, Some(sentence_at(self.collected, mention.position))),
         });
         self.open_mention = Some(OpenMention {
             last_segment: mention.last_segment,
@@ -958,7 +970,7 @@ impl Writer<'_, '_> {
             .map(|p| Piece { start: p.start.max(lo), end: p.end.min(hi), ..*p })
             .collect();
         if pieces.is_empty() {
-            self.out.push_str(&escape(&text[lo as usize..hi as usize]));
+            crate::text::html::escape_into(&mut self.out, &text[lo as usize..hi as usize]);
             self.place_notes(hi);
             return;
         }
@@ -969,7 +981,7 @@ impl Writer<'_, '_> {
         let mut next = 0;
         let mut cursor = lo;
         for x in points {
-            self.out.push_str(&escape(&text[cursor as usize..x as usize]));
+            crate::text::html::escape_into(&mut self.out, &text[cursor as usize..x as usize]);
             cursor = x;
             if stack.iter().any(|p| p.end == x) {
                 let mut reopen = Vec::new();
