@@ -261,7 +261,7 @@ pub fn index_files(root: &Path, language: &str, keys: &[Key]) -> Option<Vec<Synt
 }
 
 /// Keeps the index files made of the records of `keys`, for the next build.
-pub fn keep_index_files(root: &Path, language: &str, keys: &[Key], files: &[SyntheticFile]) {
+pub fn keep_index_files(root: &Path, language: &str, keys: &[Key], files: &[&SyntheticFile]) {
     let entries = files.iter().map(|file| {
         let name = file.filename.to_string_lossy().replace('\\', "/");
         let key = Sha1::digest(name.as_bytes()).into();

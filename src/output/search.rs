@@ -217,7 +217,9 @@ impl SearchIndex {
             None => {
                 let files = runtime.block_on(files_of(index, keep))?;
                 if let (Some(root), Some(keys)) = (&self.cache, &keys) {
-                    cache::keep_index_files(root, &self.language, keys, &files);
+                    // Only the files the site serves (they are all that is read back).
+                    let served: Vec<&SyntheticFile> = files.iter().filter(|f| served(f)).collect();
+                    cache::keep_index_files(root, &self.language, keys, &served);
                 }
                 files
             }
@@ -316,13 +318,16 @@ impl Batch {
 /// Pagefind's files as files of the site, under [`FOLDER`], without those we do not serve.
 pub fn site_files(files: Vec<SyntheticFile>) -> Site {
     let mut site = Site::default();
-    for file in files {
+    for file in files.into_iter().filter(served) {
         let name = file.filename.to_string_lossy().replace('\\', "/");
-        if !UNUSED.contains(&name.as_str()) {
-            site.add(format!("{FOLDER}{name}"), file.contents);
-        }
+        site.add(format!("{FOLDER}{name}"), file.contents);
     }
     site
+}
+
+/// Is this one of Pagefind's files the site serves (not one of its own UIs)?
+fn served(file: &SyntheticFile) -> bool {
+    !UNUSED.contains(&file.filename.to_string_lossy().replace('\\', "/").as_str())
 }
 
 impl Pending {
