@@ -65,31 +65,38 @@ pub struct Reuse {
 /// the binary too (its size and time), so that a development build whose packing changed
 /// never reads the entries of another.
 fn header(language: &str, what: &str) -> String {
-    let binary = std::env::current_exe()
+    let binary = &*BINARY;
+    format!("dossier {} {what}, format {FORMAT}, binary {binary}, language {language}\n", env!("CARGO_PKG_VERSION"))
+}
+
+/// The running binary's size and modification time, looked up once.
+static BINARY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| {
             let time = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
             format!("{}-{}", m.len(), time.map_or(0, |t| t.as_nanos()))
         })
-        .unwrap_or_default();
-    format!("dossier {} {what}, format {FORMAT}, binary {binary}, language {language}\n", env!("CARGO_PKG_VERSION"))
-}
+        .unwrap_or_default()
+});
 
 /// A cache file read into memory: a header line, then entries of a key, a length, a
 /// CRC-32 and the bytes.
 struct Store {
     bytes: Vec<u8>,
     entries: Vec<(Key, Range<usize>, u32)>,
+    /// Where each key's entry is in `entries`.
+    at: HashMap<Key, usize>,
 }
 
 impl Store {
+    fn empty() -> Store {
+        Store { bytes: Vec::new(), entries: Vec::new(), at: HashMap::new() }
+    }
+
     /// The file `name` of the project at `root` if its header is `header`; empty if there
     /// is none, it is another's, or it cannot be read safely. A file cut short keeps the
     /// entries before the cut.
-    fn empty() -> Store {
-        Store { bytes: Vec::new(), entries: Vec::new() }
-    }
-
     fn open(root: &Path, name: &str, header: &str) -> Store {
         let mut store = Store::empty();
         let Ok(bytes) = confine::read(root, &root.join(FOLDER).join(name)) else { return store };
@@ -109,7 +116,15 @@ impl Store {
             at = start + len;
         }
         store.bytes = bytes;
+        store.at = store.entries.iter().enumerate().map(|(i, (key, _, _))| (*key, i)).collect();
         store
+    }
+
+    /// The bytes of `key`'s entry, if there is one and it is undamaged.
+    fn get(&self, key: &Key) -> Option<&[u8]> {
+        let (_, range, crc) = &self.entries[*self.at.get(key)?];
+        let bytes = &self.bytes[range.clone()];
+        (crc32fast::hash(bytes) == *crc).then_some(bytes)
     }
 
     /// Each entry's key and bytes, `None` for one that is damaged.
@@ -192,25 +207,17 @@ pub struct Entry<'a> {
 /// The packed records of the last full index.
 pub struct RecordCache {
     store: Store,
-    /// Where each key's entry is in the store.
-    at: HashMap<Key, usize>,
 }
 
 impl RecordCache {
     /// The cache of the project at `root`, for an index in `language`.
     pub fn open(root: &Path, language: &str) -> RecordCache {
-        let store = Store::open(root, RECORDS, &header(language, RECORDS));
-        let at = store.entries.iter().enumerate().map(|(i, (key, _, _))| (*key, i)).collect();
-        RecordCache { store, at }
+        RecordCache { store: Store::open(root, RECORDS, &header(language, RECORDS)) }
     }
 
     /// The packed page of `key` and its bytes, if the cache holds it undamaged.
     pub fn get(&self, key: &Key) -> Option<(IndexedPage, &[u8])> {
-        let (_, range, crc) = &self.store.entries[*self.at.get(key)?];
-        let bytes = &self.store.bytes[range.clone()];
-        if crc32fast::hash(bytes) != *crc {
-            return None;
-        }
+        let bytes = self.store.get(key)?;
         Some((IndexedPage::from_bytes(bytes).ok()?, bytes))
     }
 
@@ -277,7 +284,6 @@ pub fn keep_index_files(root: &Path, language: &str, keys: &[Key], files: &[&Syn
 /// The selections of annotated pages, by the SHA-1 of each page.
 pub struct Selections {
     store: Store,
-    at: HashMap<Key, usize>,
     /// The pages of this build, with the selections found in each.
     seen: std::sync::Mutex<Vec<(Key, Vec<u8>)>>,
 }
@@ -286,18 +292,13 @@ impl Selections {
     /// The selections kept by the last build of the project at `root` (none if `root` is `None`).
     pub fn open(root: Option<&Path>) -> Selections {
         let store = root.map_or_else(Store::empty, |root| Store::open(root, SELECTIONS, &header("", SELECTIONS)));
-        let at = store.entries.iter().enumerate().map(|(i, (key, _, _))| (*key, i)).collect();
-        Selections { store, at, seen: std::sync::Mutex::new(Vec::new()) }
+        Selections { store, seen: std::sync::Mutex::new(Vec::new()) }
     }
 
     /// The selections of the page `html`: kept ones if the page is unchanged, else `find`'s.
     pub fn of(&self, html: &[u8], find: impl FnOnce() -> Vec<Selection>) -> Vec<Selection> {
         let key: Key = Sha1::digest(html).into();
-        let kept = self.at.get(&key).and_then(|&i| {
-            let (_, range, crc) = &self.store.entries[i];
-            let bytes = &self.store.bytes[range.clone()];
-            (crc32fast::hash(bytes) == *crc).then(|| serde_json::from_slice(bytes).ok()).flatten()
-        });
+        let kept = self.store.get(&key).and_then(|bytes| serde_json::from_slice(bytes).ok());
         let selections = kept.unwrap_or_else(find);
         let bytes = serde_json::to_vec(&selections).unwrap_or_default();
         self.seen.lock().unwrap_or_else(|p| p.into_inner()).push((key, bytes));
