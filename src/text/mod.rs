@@ -216,6 +216,17 @@ impl TextMap {
     }
 }
 
+/// A small deterministic generator for tests that compare two ways of doing one thing on
+/// random input: each call gives a number in `0..n`.
+#[cfg(test)]
+pub(crate) fn random(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |n| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::TextMap;
@@ -252,11 +263,7 @@ mod tests {
     #[test]
     fn ascii_runs_map_as_characters_one_by_one() {
         use super::Origin;
-        let mut seed = 0x2545_f491_u64;
-        let mut next = |n: u64| {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) % n
-        };
+        let mut next = super::random(0x2545_f491);
         let alphabet = b"ab .,\t\n\r\x0b\x0c\"'?";
         for _ in 0..500 {
             let (mut fast, mut slow) = (TextMap::new(), TextMap::new());

@@ -63,11 +63,7 @@ fn old_sentence_at(collected: &Collected, position: usize) -> String {
 
 #[test]
 fn stops_find_the_sentences_spaces_found() {
-    let mut seed = 0x9e37_79b9_u64;
-    let mut next = |n: u64| {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        (seed >> 33) % n
-    };
+    let mut next = crate::text::random(0x9e37_79b9);
     let pieces = ["word", "é", " ", " ", ". ", "? ", "! ", ".\" ", " .", " ,", ".", "\"", "…", "x"];
     for round in 0..400 {
         let words = if round % 10 == 0 { 900 } else { 60 };
