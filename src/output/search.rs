@@ -169,9 +169,9 @@ impl SearchIndex {
         };
         let keys: Vec<Key> = records.par_iter().map(|r| r.key(language)).collect();
         let files = cache::index_files(root, language, &keys);
-        let cached = Reuse { cached: keys.len(), indexed: 0, files: true };
         if files.is_some() && !keep {
-            return Ok(Packed { pages: Vec::new(), files, keys: None, reuse: cached, took: started.elapsed() });
+            let reuse = Reuse { cached: keys.len(), indexed: 0, files: true };
+            return Ok(Packed { pages: Vec::new(), files, keys: None, reuse, took: started.elapsed() });
         }
         let cache = RecordCache::open(root, language);
         let packed: Vec<(IndexedPage, Option<&[u8]>)> = records
